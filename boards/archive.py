@@ -1,0 +1,55 @@
+"""Reading and writing the SQL copy of document histories (sync ORM code, run in threads)."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+
+from boards.models import DocumentKeyframe, DocumentUpdate
+from boards.store import Entry, Snapshot, parse_id
+
+
+def _archive(doc: str, entries: list[Entry]) -> None:
+    DocumentUpdate.objects.bulk_create(
+        [
+            DocumentUpdate(doc=doc, ms=ms, seq=seq, author=e.author, payload=e.payload)
+            for e in entries
+            for ms, seq in [parse_id(e.id)]
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+def _last_archived(doc: str) -> str | None:
+    row = DocumentUpdate.objects.filter(doc=doc).order_by("-ms", "-seq").first()
+    return row.entry_id if row else None
+
+
+def _save_keyframe(doc: str, snapshot: Snapshot) -> None:
+    ms, seq = parse_id(snapshot.upto)
+    DocumentKeyframe.objects.create(doc=doc, ms=ms, seq=seq, state=snapshot.state)
+
+
+def _recovery(doc: str) -> tuple[Snapshot | None, list[bytes]]:
+    keyframe = DocumentKeyframe.objects.filter(doc=doc).order_by("-ms", "-seq").first()
+    updates = DocumentUpdate.objects.filter(doc=doc).order_by("ms", "seq")
+    if keyframe is not None:
+        updates = updates.filter(ms__gte=keyframe.ms).exclude(ms=keyframe.ms, seq__lte=keyframe.seq)
+    rows = list(updates.values_list("ms", "seq", "payload"))
+    if keyframe is None and not rows:
+        return None, []
+    upto = f"{rows[-1][0]}-{rows[-1][1]}" if rows else keyframe.upto  # type: ignore[union-attr]
+    base = bytes(keyframe.state) if keyframe else b""
+    return Snapshot(state=base, upto=upto), [bytes(p) for _, _, p in rows]
+
+
+def _history(doc: str) -> list[Entry]:
+    rows = DocumentUpdate.objects.filter(doc=doc).order_by("ms", "seq")
+    return [Entry(r.entry_id, bytes(r.payload), r.author, r.ms) for r in rows]
+
+
+archive_entries = database_sync_to_async(_archive)
+last_archived = database_sync_to_async(_last_archived)
+save_keyframe = database_sync_to_async(_save_keyframe)
+recovery = database_sync_to_async(_recovery)
+archived_history = database_sync_to_async(_history)

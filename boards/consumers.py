@@ -1,0 +1,127 @@
+"""The websocket consumer: a thin adapter between Channels and `DocumentConnection`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from boards.chat import ChatCommands
+from boards.connection import DOCUMENT_KINDS, DocumentConnection, DocumentKind
+from boards.hub import get_hub
+from boards.protocol import CloseCode, ProtocolError, RateLimiter, SyncSession
+from rooms.events import room_group
+from rooms.permissions import Access, Denied, resolve_access
+
+logger = logging.getLogger(__name__)
+
+DENIAL_CODES = {
+    "not_found": CloseCode.NOT_FOUND,
+    "unauthenticated": CloseCode.UNAUTHENTICATED,
+    "forbidden": CloseCode.FORBIDDEN,
+}
+
+
+class DocumentConsumer(AsyncWebsocketConsumer):
+    """Serves `/ws/rooms/<slug>/<doc>` with the y-websocket protocol."""
+
+    connection: DocumentConnection | None = None
+    group: str | None = None
+
+    async def connect(self) -> None:
+        route = self.scope["url_route"]["kwargs"]
+        self.slug: str = route["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        self.token: str | None = query.get("token", [None])[0]
+        await self.accept()
+        kind = DOCUMENT_KINDS.get(route["doc"])
+        if kind is None:
+            await self.close(code=CloseCode.NOT_FOUND)
+            return
+        self.kind: DocumentKind = kind
+        access = await self._resolve()
+        if access is None:
+            return
+        self.commands = ChatCommands(access)
+        self.connection = DocumentConnection(
+            get_hub(),
+            f"{self.slug}/{route['doc']}",
+            SyncSession(
+                writable=False,
+                identity={"id": access.identity.id, "name": access.identity.name},
+                max_frame_bytes=settings.WS_MAX_FRAME_BYTES,
+                limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
+                takes_commands=kind.server_owned,
+            ),
+            author=access.identity.id,
+            send=self._send_bytes,
+            on_command=self.commands if kind.server_owned else None,
+        )
+        self._grant(access)
+        self.group = room_group(self.slug)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._guarded(self.connection.open())
+
+    async def _resolve(self) -> Access | None:
+        """This socket's access to its room; closes the socket when there is none."""
+        try:
+            return await database_sync_to_async(resolve_access)(
+                self.scope.get("user"), self.slug, self.token
+            )
+        except Denied as denied:
+            await self._shut(DENIAL_CODES[denied.reason])
+            return None
+
+    def _grant(self, access: Access) -> None:
+        assert self.connection is not None
+        self.connection.session.writable = access.can_write_board and not self.kind.server_owned
+        self.commands.access = access
+
+    async def _send_bytes(self, data: bytes) -> None:
+        await self.send(bytes_data=data)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.connection is None:
+            return
+        if bytes_data is not None:
+            await self._guarded(self.connection.receive_bytes(bytes_data))
+        elif text_data is not None:
+            await self._guarded(self.connection.receive_text(text_data))
+
+    async def _guarded(self, work: Awaitable[None]) -> None:
+        """Run connection work; a bad frame or a failure closes this socket only."""
+        try:
+            await work
+        except ProtocolError as error:
+            logger.info("closing %s: %s", self.scope["path"], error.reason)
+            await self._shut(error.code)
+        except Exception:
+            logger.exception("closing %s after an internal error", self.scope["path"])
+            await self._shut(CloseCode.INTERNAL)
+
+    async def _shut(self, code: int) -> None:
+        await self._leave()
+        await self.close(code=code)
+
+    async def _leave(self) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            await connection.close()
+
+    async def room_access_changed(self, event: dict[str, Any]) -> None:
+        """A membership of this room changed: re-check this socket's right to be here."""
+        if self.connection is not None:
+            access = await self._resolve()
+            if access is not None:
+                self._grant(access)
+
+    async def disconnect(self, code: int) -> None:
+        await self._leave()

@@ -1,0 +1,18 @@
+"""HTTP routes."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from rooms import views
+
+urlpatterns = [
+    path("", views.lobby, name="lobby"),
+    path("r/<slug:slug>/", views.room, name="room"),
+    path("r/<slug:slug>/invites/", views.create_invite_link, name="create_invite"),
+    path("i/<str:token>/", views.accept_invite, name="accept_invite"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,166 @@
+/** The chat panel: renders the server-written message list and sends `chat.send` commands. */
+
+import * as decoding from 'lib0/decoding'
+
+/** y-websocket message type the server uses to report a rejected chat command. */
+export const MESSAGE_CHAT_ERROR = 100
+
+/** Distance (px) from the bottom within which the list keeps following new messages. */
+const STICKY_BOTTOM_PX = 48
+
+/** @param {Date} date @returns {string} local time as HH:MM */
+const formatTime = (date) =>
+  `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
+
+/**
+ * @typedef {object} ChatMessage
+ * @property {string} id
+ * @property {string} authorId
+ * @property {string} author
+ * @property {string} text
+ * @property {number} ts
+ */
+
+export class Chat {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.list the `chat-messages` element
+   * @param {HTMLTextAreaElement | null} options.input the `chat-input` element (absent or disabled for observers)
+   * @param {HTMLButtonElement | null} options.sendButton the `chat-send` element
+   * @param {HTMLElement | null} options.errorElement the `chat-error` element
+   * @param {import('yjs').Doc} options.doc
+   * @param {import('y-websocket').WebsocketProvider} options.provider
+   * @param {string} options.userId
+   * @param {boolean} options.canWrite
+   */
+  constructor ({ list, input, sendButton, errorElement, doc, provider, userId, canWrite }) {
+    this.list = list
+    this.input = input
+    this.sendButton = sendButton
+    this.errorElement = errorElement
+    this.provider = provider
+    this.userId = userId
+    this.canWrite = canWrite
+    this.messages = doc.getArray('messages')
+    /** The last text sent, restored into the input if the server rejects it. */
+    this.lastSent = ''
+
+    provider.messageHandlers[MESSAGE_CHAT_ERROR] = (_encoder, decoder) => {
+      this.onServerError(decoding.readVarString(decoder))
+    }
+    this.messages.observe((event) => this.onMessagesChanged(event))
+    this.list.replaceChildren(...this.messages.toArray().map((message) => this.renderMessage(message)))
+    this.scrollToBottom()
+
+    if (canWrite && input) {
+      input.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+          event.preventDefault()
+          this.send()
+        }
+      })
+      input.addEventListener('input', () => this.showError(''))
+      sendButton?.addEventListener('click', () => this.send())
+    }
+  }
+
+  /** Sends the input's text as a `chat.send` command; keeps it in the input when offline. */
+  send () {
+    if (!this.input || !this.canWrite) return
+    const text = this.input.value
+    if (!text.trim()) return
+    const ws = this.provider.ws
+    if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) {
+      this.showError('You are offline: the message was not sent. Try again once reconnected.')
+      return
+    }
+    ws.send(JSON.stringify({ type: 'chat.send', text }))
+    this.lastSent = text
+    this.input.value = ''
+    this.showError('')
+    this.input.focus()
+  }
+
+  /** @param {string} payload JSON `{type: 'chat.error', code, message}` */
+  onServerError (payload) {
+    let error
+    try {
+      error = JSON.parse(payload)
+    } catch {
+      return
+    }
+    if (error?.type !== 'chat.error') return
+    this.showError(typeof error.message === 'string' && error.message ? error.message : 'The message was not sent.')
+    if (this.input && !this.input.value && this.lastSent) this.input.value = this.lastSent
+    this.lastSent = ''
+  }
+
+  /** @param {string} message empty hides the error */
+  showError (message) {
+    if (!this.errorElement) return
+    this.errorElement.textContent = message
+    this.errorElement.hidden = !message
+  }
+
+  /** @param {import('yjs').YArrayEvent<any>} event */
+  onMessagesChanged (event) {
+    const follow = this.isNearBottom()
+    let index = 0
+    let ownMessage = false
+    for (const op of event.changes.delta) {
+      if (op.retain) {
+        index += op.retain
+      } else if (op.insert) {
+        for (const message of /** @type {any[]} */ (op.insert)) {
+          this.list.insertBefore(this.renderMessage(message), this.list.children[index] ?? null)
+          ownMessage ||= message?.authorId === this.userId
+          index++
+        }
+      } else if (op.delete) {
+        for (let i = 0; i < op.delete; i++) this.list.children[index]?.remove()
+      }
+    }
+    if (ownMessage) this.lastSent = ''
+    if (follow || ownMessage) this.scrollToBottom()
+  }
+
+  /** @param {Partial<ChatMessage>} message */
+  renderMessage (message) {
+    const item = document.createElement('li')
+    item.className = 'chat-message'
+    item.dataset.testid = 'chat-message'
+    if (typeof message?.id === 'string') item.dataset.id = message.id
+    if (message?.authorId === this.userId) item.classList.add('is-own')
+
+    const meta = document.createElement('div')
+    meta.className = 'chat-meta'
+    const author = document.createElement('span')
+    author.className = 'chat-author'
+    author.textContent = typeof message?.author === 'string' ? message.author : 'Unknown'
+    meta.append(author)
+    if (typeof message?.ts === 'number' && Number.isFinite(message.ts)) {
+      const date = new Date(message.ts)
+      const time = document.createElement('time')
+      time.className = 'chat-time'
+      time.dateTime = date.toISOString()
+      time.title = date.toLocaleString()
+      time.textContent = formatTime(date)
+      meta.append(' ', time)
+    }
+
+    const text = document.createElement('p')
+    text.className = 'chat-text'
+    text.textContent = typeof message?.text === 'string' ? message.text : ''
+    item.append(meta, text)
+    return item
+  }
+
+  isNearBottom () {
+    const list = this.list
+    return list.scrollHeight - list.scrollTop - list.clientHeight < STICKY_BOTTOM_PX
+  }
+
+  scrollToBottom () {
+    this.list.scrollTop = this.list.scrollHeight
+  }
+}

@@ -1,0 +1,83 @@
+/** The connection banner: tells people when the live connection drops, recovers or is refused. */
+
+/** How long "Reconnected" stays visible. */
+const RECONNECTED_MS = 2500
+
+/** What to tell people when the server closes a socket for good (close codes 4400-4499). */
+const PERMANENT_MESSAGES = {
+  4400: 'The server rejected a malformed message. Reload the page to reconnect.',
+  4401: 'You are signed out. Sign in again, then reload this page.',
+  4403: 'You do not have access to this room.',
+  4404: 'This room does not exist any more.',
+  4413: 'A change was too large for the server to accept. Reload the page to reconnect.',
+  4429: 'Too many changes in a short time. Wait a moment, then reload the page.'
+}
+const PERMANENT_FALLBACK = 'The server closed the connection. Reload the page to reconnect.'
+
+/** @param {number} code */
+export const isPermanentClose = (code) => code >= 4400 && code < 4500
+
+/**
+ * Watches any number of providers and shows the worst state among them:
+ * a permanent refusal beats "reconnecting", which beats "reconnected".
+ */
+export class ConnectionBanner {
+  /** @param {HTMLElement} element the `connection-banner` element */
+  constructor (element) {
+    this.element = element
+    this.text = element.querySelector('[data-banner-text]') ?? element
+    this.reloadButton = element.querySelector('[data-banner-reload]')
+    this.reloadButton?.addEventListener('click', () => location.reload())
+    /** @type {Map<object, 'connected' | 'lost' | 'closed'>} */
+    this.states = new Map()
+    /** @type {string | null} */
+    this.permanentMessage = null
+    this.hideTimer = 0
+    this.render(null)
+  }
+
+  /** @param {import('y-websocket').WebsocketProvider} provider */
+  watch (provider) {
+    this.states.set(provider, 'connected')
+    provider.on('connection-close', (event) => {
+      const code = event?.code ?? 0
+      if (isPermanentClose(code)) {
+        this.states.set(provider, 'closed')
+        this.permanentMessage ??= PERMANENT_MESSAGES[code] ?? PERMANENT_FALLBACK
+      } else {
+        this.states.set(provider, 'lost')
+      }
+      this.update()
+    })
+    provider.on('status', ({ status }) => {
+      if (status !== 'connected' || this.states.get(provider) === 'closed') return
+      const wasLost = this.states.get(provider) === 'lost'
+      this.states.set(provider, 'connected')
+      if (wasLost) this.update()
+    })
+  }
+
+  update () {
+    const states = [...this.states.values()]
+    window.clearTimeout(this.hideTimer)
+    if (states.includes('closed')) {
+      this.render('error', this.permanentMessage ?? PERMANENT_FALLBACK)
+    } else if (states.includes('lost')) {
+      this.render('warning', 'Connection lost, reconnecting…')
+    } else {
+      this.render('ok', 'Reconnected')
+      this.hideTimer = window.setTimeout(() => this.render(null), RECONNECTED_MS)
+    }
+  }
+
+  /**
+   * @param {'ok' | 'warning' | 'error' | null} level null hides the banner
+   * @param {string} [message]
+   */
+  render (level, message = '') {
+    this.element.hidden = level === null
+    this.element.dataset.state = level ?? 'hidden'
+    this.text.textContent = message
+    if (this.reloadButton) this.reloadButton.hidden = level !== 'error'
+  }
+}

@@ -1,0 +1,60 @@
+/** Other people's pointers on the board, drawn from the board awareness states. */
+
+import { safeHexColor } from './colors.js'
+
+export class RemoteCursors {
+  /**
+   * @param {HTMLElement} layer element positioned in board coordinates
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  constructor (layer, awareness) {
+    this.layer = layer
+    this.awareness = awareness
+    /** @type {Map<number, {element: HTMLElement, label: HTMLElement}>} keyed by awareness client id */
+    this.cursors = new Map()
+    awareness.on('change', () => this.render())
+    this.render()
+  }
+
+  render () {
+    const seen = new Set()
+    this.awareness.getStates().forEach((state, clientId) => {
+      const cursor = state?.cursor
+      if (
+        clientId === this.awareness.clientID || !cursor ||
+        !Number.isFinite(cursor.x) || !Number.isFinite(cursor.y)
+      ) return
+      seen.add(clientId)
+      const { element, label } = this.cursors.get(clientId) ?? this.create(clientId)
+      element.style.transform = `translate(${cursor.x}px, ${cursor.y}px)`
+      element.style.setProperty('--cursor-color', safeHexColor(state.user?.color))
+      label.textContent = typeof state.user?.name === 'string' ? state.user.name : 'Someone'
+    })
+    for (const [clientId, { element }] of this.cursors) {
+      if (seen.has(clientId)) continue
+      element.remove()
+      this.cursors.delete(clientId)
+    }
+  }
+
+  /** @param {number} clientId */
+  create (clientId) {
+    const element = document.createElement('div')
+    element.className = 'remote-cursor'
+    element.dataset.testid = 'cursor'
+    element.setAttribute('aria-hidden', 'true')
+    const pointer = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
+    pointer.setAttribute('viewBox', '0 0 16 16')
+    pointer.setAttribute('class', 'remote-cursor-pointer')
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path')
+    path.setAttribute('d', 'M1 1 L1 14 L5 10.5 L8 15.5 L10.5 14.3 L7.6 9.4 L13 9 Z')
+    pointer.append(path)
+    const label = document.createElement('span')
+    label.className = 'remote-cursor-label'
+    element.append(pointer, label)
+    this.layer.append(element)
+    const cursor = { element, label }
+    this.cursors.set(clientId, cursor)
+    return cursor
+  }
+}

@@ -1,0 +1,1 @@
+"""Rooms, memberships and roles, invites, chat commands and who may do what."""

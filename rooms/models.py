@@ -1,0 +1,85 @@
+"""Rooms people meet in, who belongs to them, and the invites that let people in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?"
+
+
+class Role(models.TextChoices):
+    """What a member may do; the abilities of each role live in `rooms.permissions`."""
+
+    FACILITATOR = "facilitator", "Facilitator"
+    PARTICIPANT = "participant", "Participant"
+    OBSERVER = "observer", "Observer"
+
+
+class Room(models.Model):
+    """A co-working room or an ideation lab, with its own board and chat."""
+
+    class Kind(models.TextChoices):
+        COWORKING = "coworking", "Co-working room"
+        LAB = "lab", "Ideation lab"
+
+    slug = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[
+            RegexValidator(
+                f"^{SLUG_PATTERN}$",
+                "Use 1-50 lowercase letters, digits and inner hyphens.",
+            )
+        ],
+    )
+    title = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COWORKING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.slug})"
+
+
+class Membership(models.Model):
+    """A person's role in one room."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership")]
+        ordering = ["room", "joined_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room.slug} as {self.role}"
+
+
+class Invite(models.Model):
+    """An invite link: its signed token names this row and the role it grants."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked = models.BooleanField(default=False)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.role} invite to {self.room.slug}"

@@ -1,0 +1,119 @@
+"""Pages: lobby, room, invites, sign-up."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from rooms.forms import GuestForm, InviteForm, RoomForm, SignupForm
+from rooms.invites import create_invite, load_invite
+from rooms.models import Invite, Membership, Role, Room
+from rooms.permissions import room_access
+
+
+@login_required
+def lobby(request: HttpRequest) -> HttpResponse:
+    """Your rooms, and a form to open a new one (you become its facilitator)."""
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            room = form.save(commit=False)
+            room.created_by = request.user
+            room.save()
+            Membership.objects.create(room=room, user=request.user, role=Role.FACILITATOR)
+        return redirect("room", room.slug)
+    memberships = Membership.objects.filter(user=request.user).select_related("room")
+    return render(request, "lobby.html", {"memberships": memberships, "form": form})
+
+
+@login_required
+def room(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live room: board, chat and presence."""
+    found = get_object_or_404(Room, slug=slug)
+    access = room_access(request.user, found)
+    if access is None:
+        return HttpResponseForbidden("You are not a member of this room. Ask for an invite link.")
+    config = {
+        "slug": found.slug,
+        "title": found.title,
+        "kind": found.kind,
+        "role": access.role.value,
+        "canEdit": access.can_write_board,
+        "user": {"id": access.identity.id, "name": access.identity.name},
+        "wsPath": "/ws/rooms",
+    }
+    context = {
+        "room": found,
+        "role": access.role.value,
+        "can_edit": access.can_write_board,
+        "is_facilitator": access.can_invite,
+        "config": config,
+        "invite_form": InviteForm() if access.can_invite else None,
+    }
+    return render(request, "room.html", context)
+
+
+@login_required
+@require_POST
+def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """A facilitator makes an invite link for a role."""
+    found = get_object_or_404(Room, slug=slug)
+    access = room_access(request.user, found)
+    form = InviteForm(request.POST)
+    if access is None or not access.can_invite:
+        return HttpResponseForbidden("Only facilitators can invite.")
+    if not form.is_valid():
+        messages.error(request, "Choose a role for the invite.")
+        return redirect("room", slug)
+    _, token = create_invite(found, form.cleaned_data["role"], request.user)
+    url = request.build_absolute_uri(reverse("accept_invite", args=[token]))
+    messages.success(request, f"Invite link ({form.cleaned_data['role']}): {url}")
+    return redirect("room", slug)
+
+
+def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
+    """Join a room through an invite: signed-in people join at once, guests give a name."""
+    invite = load_invite(token)
+    if invite is None:
+        messages.error(request, "This invite link is not valid any more.")
+        return redirect("login")
+    if request.user.is_authenticated:
+        _join(request.user, invite)
+        return redirect("room", invite.room.slug)
+    form = GuestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        guest = User.objects.create_user(
+            username=f"guest-{secrets.token_hex(6)}", first_name=form.cleaned_data["display_name"]
+        )
+        _join(guest, invite)
+        login(request, guest, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("room", invite.room.slug)
+    context = {"room": invite.room, "role": invite.get_role_display(), "form": form}
+    return render(request, "invite.html", context)
+
+
+def _join(user: User, invite: Invite) -> None:
+    with transaction.atomic():
+        Membership.objects.get_or_create(
+            room=invite.room, user=user, defaults={"role": invite.role}
+        )
+        Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(request.GET.get("next") or "lobby")
+    return render(request, "signup.html", {"form": form})
