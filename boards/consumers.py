@@ -114,7 +114,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             self.group = None
         connection, self.connection = self.connection, None
         if connection is not None:
-            await connection.close()
+            try:
+                await connection.close()
+            except Exception:
+                logger.exception("leaving %s failed", self.scope["path"])
 
     async def room_access_changed(self, event: dict[str, Any]) -> None:
         """A membership of this room changed: re-check this socket's right to be here."""

@@ -41,8 +41,7 @@ class MemoryRoomStore(RoomStore):
         entry_id = self._next_id()
         entry = Entry(entry_id, bytes(payload), author, parse_id(entry_id)[0])
         self._streams[topic].append(entry)
-        async with self._condition() as changed:
-            changed.notify_all()
+        await self.wake()
         return entry
 
     async def append(self, doc: str, payload: bytes, author: str) -> Entry:
@@ -106,7 +105,8 @@ class MemoryRoomStore(RoomStore):
         return self._pending(cursors)
 
     async def wake(self) -> None:
-        async with self._condition() as changed:
+        changed = self._condition()
+        async with changed:
             changed.notify_all()
 
     async def mark_dirty(self, doc: str) -> None:
