@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pycrdt
 import pytest
+from pycrdt import write_var_uint
 
 from boards.protocol import (
-    Append,
     AnswerStep1,
+    Append,
     AwarenessEntry,
     CloseCode,
     ProtocolError,
@@ -24,7 +25,6 @@ from boards.protocol import (
     sync_step2_message,
     update_message,
 )
-from pycrdt import write_var_uint
 
 
 def a_real_update() -> bytes:

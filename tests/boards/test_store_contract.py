@@ -93,8 +93,7 @@ async def test_dirty_documents_are_taken_once(store: RoomStore) -> None:
 
 
 async def test_lock_is_exclusive(store: RoomStore) -> None:
-    async with store.lock("compact:x", ttl=5) as first:
-        async with store.lock("compact:x", ttl=5) as second:
-            assert first and not second
+    async with store.lock("compact:x", ttl=5) as first, store.lock("compact:x", ttl=5) as second:
+        assert first and not second
     async with store.lock("compact:x", ttl=5) as again:
         assert again

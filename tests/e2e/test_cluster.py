@@ -1,0 +1,74 @@
+"""Live servers: two Daphne processes on one Redis serve the same room; crashes lose nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pycrdt
+import pytest
+
+from tests.conftest import LiveCluster
+from tests.support.yclient import YClient, add_note, board_notes
+
+pytestmark = pytest.mark.redis
+
+
+def client(cluster: LiveCluster, index: int, slug: str, doc: str, token: str) -> YClient:
+    server = cluster.servers[index]
+    return YClient(f"{server.ws_url}/{slug}/{doc}?token={token}", origin=server.http_url)
+
+
+async def test_clients_on_two_processes_see_each_others_edits(cluster: LiveCluster) -> None:
+    cluster.room("studio")
+    token = cluster.token("studio")
+    left = await (await client(cluster, 0, "studio", "board", token).connect()).wait_synced()
+    right = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
+    add_note(left.doc, "from-left", "hello from process 0")
+    add_note(right.doc, "from-right", "hello from process 1")
+    for peer in (left, right):
+        await peer.wait_for(lambda p=peer: set(board_notes(p.doc)) == {"from-left", "from-right"})
+    assert board_notes(right.doc)["from-left"]["text"] == "hello from process 0"
+    latecomer = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
+    assert set(board_notes(latecomer.doc)) == {"from-left", "from-right"}
+    for peer in (left, right, latecomer):
+        await peer.close()
+
+
+async def test_chat_reaches_both_processes_with_server_stamped_author(cluster: LiveCluster) -> None:
+    cluster.room("cafe", kind="coworking")
+    token = cluster.token("cafe")
+    sender = await (await client(cluster, 0, "cafe", "chat", token).connect()).wait_synced()
+    reader = await (await client(cluster, 1, "cafe", "chat", token).connect()).wait_synced()
+    await sender.command({"type": "chat.send", "text": "  coffee at 11?  "})
+    messages = reader.doc.get("messages", type=pycrdt.Array)
+    await reader.wait_for(lambda: len(messages) == 1)
+    [message] = messages.to_py()
+    assert message["text"] == "coffee at 11?"
+    assert message["author"] == "Guest" and message["authorId"].startswith("i")
+    await sender.close()
+    await reader.close()
+
+
+async def test_killed_worker_loses_nothing_acknowledged(cluster: LiveCluster) -> None:
+    """Updates another client has seen survive a SIGKILL of the process that took them,
+    and a client that reconnects re-sends what the servers lack."""
+    cluster.room("crash")
+    token = cluster.token("crash")
+    writer = await (await client(cluster, 0, "crash", "board", token).connect()).wait_synced()
+    watcher = await (await client(cluster, 1, "crash", "board", token).connect()).wait_synced()
+    for i in range(20):
+        add_note(writer.doc, f"n{i}", f"note {i}")
+    await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 20)
+    cluster.servers[0].kill()
+    await asyncio.wait_for(writer.closed.wait(), 10)
+    add_note(writer.doc, "offline", "written while the server was down")
+    cluster.servers[0].start()
+    rejoined = YClient(writer.url, writer.origin)
+    rejoined.doc = writer.doc  # the same browser tab reconnecting with its local state
+    rejoined.doc.observe(rejoined._on_local_change)
+    await (await rejoined.connect()).wait_synced()
+    await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 21)
+    fresh = await (await client(cluster, 0, "crash", "board", token).connect()).wait_synced()
+    assert set(board_notes(fresh.doc)) == {f"n{i}" for i in range(20)} | {"offline"}
+    for peer in (rejoined, watcher, fresh):
+        await peer.close()
