@@ -4,8 +4,8 @@ import * as Y from 'yjs'
 import { DEFAULT_NOTE_COLOR, safeHexColor, safeNoteColor } from './colors.js'
 import { bindTextarea } from './text-binding.js'
 
-export const NOTE_WIDTH = 200
-export const NOTE_HEIGHT = 160
+const NOTE_WIDTH = 200
+const NOTE_HEIGHT = 160
 
 /** Minimum interval between two position writes while dragging a note. */
 const MOVE_INTERVAL_MS = 50

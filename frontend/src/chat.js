@@ -3,7 +3,7 @@
 import * as decoding from 'lib0/decoding'
 
 /** y-websocket message type the server uses to report a rejected chat command. */
-export const MESSAGE_CHAT_ERROR = 100
+const MESSAGE_CHAT_ERROR = 100
 
 /** Distance (px) from the bottom within which the list keeps following new messages. */
 const STICKY_BOTTOM_PX = 48

@@ -15,7 +15,7 @@ const PERMANENT_MESSAGES = {
 const PERMANENT_FALLBACK = 'The server closed the connection. Reload the page to reconnect.'
 
 /** @param {number} code */
-export const isPermanentClose = (code) => code >= 4400 && code < 4500
+const isPermanentClose = (code) => code >= 4400 && code < 4500
 
 /**
  * Watches any number of providers and shows the worst state among them:

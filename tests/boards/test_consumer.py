@@ -1,0 +1,260 @@
+"""The websocket consumer in-process, on the embedded memory store: access, bad input, chat."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pycrdt
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
+from django.test import Client
+from pycrdt import Decoder
+
+from asgi import application
+from boards.compaction import compact
+from boards.hub import Hub, install_hub
+from boards.protocol import (
+    CloseCode,
+    MessageType,
+    SyncStep,
+    sync_step1_message,
+    sync_step2_message,
+    update_message,
+)
+from boards.store.memory import MemoryRoomStore
+from rooms.invites import create_invite
+from rooms.models import Membership, Role, Room
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest.fixture
+async def hub() -> AsyncIterator[Hub]:
+    live = Hub(MemoryRoomStore(), compact=False)
+    install_hub(live)
+    yield live
+    await live.close()
+
+
+def member(slug: str, role: Role, username: str = "ada") -> bytes:
+    """Create a room member and return the session cookie header of a signed-in browser."""
+    room, _ = Room.objects.get_or_create(slug=slug, defaults={"title": slug.title(), "kind": "lab"})
+    user = User.objects.create_user(
+        username, password="pw-Long-enough-1", first_name=username.title()
+    )
+    Membership.objects.create(room=room, user=user, role=role)
+    browser = Client()
+    browser.force_login(user)
+    return f"sessionid={browser.cookies['sessionid'].value}".encode()
+
+
+class Peer:
+    """One in-process websocket to a document, with a pycrdt replica of it."""
+
+    def __init__(self, path: str, cookie: bytes | None = None, origin: tuple = ORIGIN) -> None:
+        headers = [origin] + ([(b"cookie", cookie)] if cookie else [])
+        self.socket = WebsocketCommunicator(application, path, headers=headers)
+        self.doc = pycrdt.Doc()
+        self.denied: list[str] = []
+        self.replies: list[dict[str, Any]] = []
+
+    async def join(self) -> Peer:
+        connected, _ = await self.socket.connect(timeout=5)
+        assert connected
+        await self.socket.send_to(bytes_data=sync_step1_message(self.doc.get_state()))
+        await self.pump(until_step2=True)
+        return self
+
+    async def pump(self, until_step2: bool = False, frames: int = 0) -> None:
+        """Read frames into the replica: until the server's step 2, or `frames` of them."""
+        seen = 0
+        while True:
+            message = await self.socket.receive_output(timeout=5)
+            assert message["type"] == "websocket.send", message
+            decoder = Decoder(message["bytes"])
+            kind = decoder.read_var_uint()
+            seen += 1
+            if kind == MessageType.SYNC:
+                step = decoder.read_var_uint()
+                payload = decoder.read_message() or b""
+                if step != SyncStep.STEP1:
+                    self.doc.apply_update(payload)
+                if step == SyncStep.STEP2 and until_step2:
+                    return
+            elif kind == MessageType.AUTH:
+                decoder.read_var_uint()
+                self.denied.append(decoder.read_var_string())
+            elif kind == MessageType.APP:
+                self.replies.append(json.loads(decoder.read_var_string()))
+            if not until_step2 and seen >= frames:
+                return
+
+    async def closed_with(self) -> int:
+        message = await self.socket.receive_output(timeout=5)
+        while message["type"] == "websocket.send":
+            message = await self.socket.receive_output(timeout=5)
+        assert message["type"] == "websocket.close"
+        return int(message["code"])
+
+
+def note_update(text: str = "idea") -> bytes:
+    doc = pycrdt.Doc()
+    doc["objects"] = objects = pycrdt.Map()
+    objects["n1"] = pycrdt.Map({"type": "note", "text": pycrdt.Text(text)})
+    return doc.get_update()
+
+
+async def test_two_members_edit_one_board(hub: Hub) -> None:
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    bob = await sync_to_async(member)("lab", Role.FACILITATOR, "bob")
+    first = await Peer("/ws/rooms/lab/board", ada).join()
+    second = await Peer("/ws/rooms/lab/board", bob).join()
+    await first.socket.send_to(bytes_data=update_message(note_update("shared idea")))
+    await second.pump(frames=1)
+    assert str(second.doc.get("objects", type=pycrdt.Map)["n1"]["text"]) == "shared idea"
+    [entry] = await hub.store.read("lab/board")
+    assert entry.author.startswith("u")
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "code"),
+    [
+        ("/ws/rooms/lab/board", None, CloseCode.UNAUTHENTICATED),
+        ("/ws/rooms/elsewhere/board", "ada", CloseCode.NOT_FOUND),
+        ("/ws/rooms/lab/secret", "ada", CloseCode.NOT_FOUND),
+        ("/ws/rooms/other/board", "ada", CloseCode.FORBIDDEN),
+        ("/ws/rooms/lab/board?token=forged", None, CloseCode.FORBIDDEN),
+    ],
+)
+async def test_refused_sockets_are_closed_before_any_document_data(
+    hub: Hub, path: str, who: str | None, code: int
+) -> None:
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    await sync_to_async(Room.objects.create)(slug="other", title="Other")
+    peer = Peer(path, cookie if who else None)
+    connected, _ = await peer.socket.connect(timeout=5)
+    assert connected
+    first = await peer.socket.receive_output(timeout=5)
+    assert first == {"type": "websocket.close", "code": code}
+
+
+async def test_cross_origin_sockets_are_refused(hub: Hub) -> None:
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT)
+    peer = Peer("/ws/rooms/lab/board", cookie, origin=(b"origin", b"https://evil.example"))
+    connected, _ = await peer.socket.connect(timeout=5)
+    assert not connected
+
+
+async def test_invite_token_opens_a_socket_without_a_session(hub: Hub) -> None:
+    room = await sync_to_async(Room.objects.create)(slug="open", title="Open")
+    _, token = await sync_to_async(create_invite)(room, Role.OBSERVER)
+    peer = await Peer(f"/ws/rooms/open/board?token={token}").join()
+    await peer.socket.send_to(bytes_data=update_message(note_update()))
+    await peer.pump(frames=1)
+    assert peer.denied and await hub.store.read("open/board") == []
+
+
+async def test_malformed_frame_closes_only_its_socket_and_persists_nothing(hub: Hub) -> None:
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    bob = await sync_to_async(member)("lab", Role.PARTICIPANT, "bob")
+    bad = await Peer("/ws/rooms/lab/board", ada).join()
+    good = await Peer("/ws/rooms/lab/board", bob).join()
+    await bad.socket.send_to(bytes_data=b"\x00\x02\x06\xff\xff\xff\xff\xff\xff")
+    assert await bad.closed_with() == CloseCode.MALFORMED
+    assert await hub.store.read("lab/board") == []
+    await good.socket.send_to(bytes_data=update_message(note_update("still fine")))
+    await good.pump(frames=1)
+    assert len(await hub.store.read("lab/board")) == 1
+
+
+async def test_observer_writes_are_dropped_with_permission_denied(hub: Hub) -> None:
+    cookie = await sync_to_async(member)("lab", Role.OBSERVER)
+    peer = await Peer("/ws/rooms/lab/board", cookie).join()
+    await peer.socket.send_to(bytes_data=sync_step2_message(note_update()))
+    await peer.pump(frames=1)
+    assert peer.denied == ["read-only: this change was not saved"]
+    assert await hub.store.read("lab/board") == []
+
+
+async def test_oversized_frames_and_floods_are_refused(hub: Hub, settings: Any) -> None:
+    settings.WS_MAX_FRAME_BYTES = 64
+    settings.WS_RATE_BURST = 5
+    settings.WS_RATE_PER_SECOND = 1
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT)
+    big = await Peer("/ws/rooms/lab/board", cookie).join()
+    await big.socket.send_to(bytes_data=update_message(note_update("x" * 100)))
+    assert await big.closed_with() == CloseCode.TOO_LARGE
+    flood = await Peer("/ws/rooms/lab/board", cookie).join()
+    for _ in range(6):
+        await flood.socket.send_to(bytes_data=bytes([MessageType.QUERY_AWARENESS]))
+    assert await flood.closed_with() == CloseCode.RATE_LIMITED
+
+
+async def test_chat_is_written_by_the_server_only(hub: Hub) -> None:
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    peer = await Peer("/ws/rooms/lab/chat", cookie).join()
+    await peer.socket.send_to(
+        text_data=json.dumps({"type": "chat.send", "text": "Hello <b>all</b>"})
+    )
+    await peer.pump(frames=1)
+    [message] = peer.doc.get("messages", type=pycrdt.Array).to_py()
+    assert message["text"] == "Hello <b>all</b>" and message["author"] == "Ada"
+    forged = pycrdt.Doc()
+    forged.get("messages", type=pycrdt.Array).append({"author": "Bob", "text": "I owe Ada 100"})
+    await peer.socket.send_to(bytes_data=update_message(forged.get_update()))
+    await peer.pump(frames=1)
+    assert peer.denied
+    for text, code in [("   ", "empty"), ("x" * 2001, "too_long")]:
+        await peer.socket.send_to(text_data=json.dumps({"type": "chat.send", "text": text}))
+        await peer.pump(frames=1)
+        assert peer.replies[-1]["code"] == code
+    await peer.socket.send_to(text_data=json.dumps({"type": "chat.shout"}))
+    await peer.pump(frames=1)
+    assert peer.replies[-1]["code"] == "bad_command"
+    assert len(await hub.store.read("lab/chat")) == 1
+
+
+async def test_chat_rate_limit_and_observers(hub: Hub) -> None:
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    peer = await Peer("/ws/rooms/lab/chat", cookie).join()
+    for i in range(6):
+        await peer.socket.send_to(text_data=json.dumps({"type": "chat.send", "text": f"m{i}"}))
+        await peer.pump(frames=1)
+    assert peer.replies[-1]["code"] == "rate_limited"
+    watcher = await sync_to_async(member)("lab", Role.OBSERVER, "obs")
+    quiet = await Peer("/ws/rooms/lab/chat", watcher).join()
+    await quiet.socket.send_to(text_data=json.dumps({"type": "chat.send", "text": "hi"}))
+    await quiet.pump(frames=1)
+    assert quiet.replies[-1]["code"] == "forbidden"
+
+
+async def test_removed_member_is_disconnected(hub: Hub) -> None:
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    peer = await Peer("/ws/rooms/lab/board", cookie).join()
+    await sync_to_async(Membership.objects.filter(user__username="ada").delete)()
+    assert await peer.closed_with() == CloseCode.FORBIDDEN
+
+
+async def test_history_survives_compaction_and_a_store_that_lost_everything(
+    hub: Hub, settings: Any
+) -> None:
+    settings.ROOM_STORE = {**settings.ROOM_STORE, "COMPACT_AFTER": 3}
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    peer = await Peer("/ws/rooms/lab/board", cookie).join()
+    for i in range(5):
+        doc = pycrdt.Doc()
+        doc.get("objects", type=pycrdt.Map)[f"n{i}"] = i
+        await peer.socket.send_to(bytes_data=update_message(doc.get_update()))
+        await peer.pump(frames=1)
+    await compact(hub.store, "lab/board")
+    keyframe = await hub.store.get_snapshot("lab/board")
+    assert keyframe is not None
+    await peer.socket.disconnect()
+    install_hub(Hub(MemoryRoomStore(), compact=False))  # the store lost everything
+    fresh = await Peer("/ws/rooms/lab/board", cookie).join()
+    assert fresh.doc.get("objects", type=pycrdt.Map).to_py() == {f"n{i}": i for i in range(5)}

@@ -1,0 +1,111 @@
+"""A stock Node Yjs client (yjs + y-websocket) against two server processes on one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pycrdt
+import pytest
+from django.core import signing
+from websockets.asyncio.client import connect
+
+from rooms.invites import SALT
+from tests.conftest import LiveCluster
+from tests.support.servers import ROOT
+
+pytestmark = [
+    pytest.mark.node,
+    pytest.mark.redis,
+    pytest.mark.skipif(shutil.which("node") is None, reason="needs Node"),
+]
+
+SCRIPT = Path(__file__).parent / "node" / "sync_board.mjs"
+NODE_MODULES = ROOT / "frontend" / "node_modules"
+
+
+def run_node(folder: Path, **config: Any) -> dict[str, Any]:
+    """Run the Node client with `config`; return the JSON it prints.
+
+    ESM resolves bare specifiers next to the script, so the script runs from `folder`, beside
+    a link to the frontend's node_modules (`--preserve-symlinks-main` keeps it there).
+    """
+    script, modules = folder / SCRIPT.name, folder / "node_modules"
+    if not script.exists():
+        script.symlink_to(SCRIPT)
+        modules.symlink_to(NODE_MODULES, target_is_directory=True)
+    done = subprocess.run(
+        ["node", "--preserve-symlinks-main", str(script), json.dumps(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+async def stored_board(ws_url: str, slug: str, token: str) -> dict[str, Any]:
+    """The board's objects as a server hands them to a fresh (Python) client."""
+    origin = ws_url.replace("ws://", "http://").split("/ws/", 1)[0]
+    doc = pycrdt.Doc()
+    async with connect(f"{ws_url}/{slug}/board?token={token}", origin=origin) as socket:
+        await socket.send(pycrdt.create_sync_message(doc))
+        async with asyncio.timeout(10):
+            async for frame in socket:
+                assert isinstance(frame, bytes)
+                if frame[:2] == bytes(
+                    [pycrdt.YMessageType.SYNC, pycrdt.YSyncMessageType.SYNC_STEP2]
+                ):
+                    pycrdt.handle_sync_message(frame[1:], doc)
+                    break
+    return doc.get("objects", type=pycrdt.Map).to_py() or {}
+
+
+def invite_id(cluster: LiveCluster, token: str) -> int:
+    return int(signing.loads(token, key=cluster.env["SECRET_KEY"], salt=SALT)["i"])
+
+
+async def test_notes_written_on_one_server_reach_a_client_on_the_other(
+    cluster: LiveCluster, tmp_path: Path
+) -> None:
+    cluster.room("node-board")
+    token = cluster.token("node-board")
+    urls = [server.ws_url for server in cluster.servers]
+
+    result = await asyncio.to_thread(
+        run_node, tmp_path, mode="board", urls=urls, room="node-board", token=token, notes=12
+    )
+
+    written = result["written"]
+    assert len(written) == 12
+    assert written["note-0"]["text"] == "edited note 0"
+    assert result["seen"] == written
+    assert result["late"] == written
+    assert result["closes"] == []
+    for url in urls:
+        assert await stored_board(url, "node-board", token) == written
+
+
+async def test_chat_command_comes_back_stamped_by_the_server(
+    cluster: LiveCluster, tmp_path: Path
+) -> None:
+    cluster.room("node-chat")
+    token = cluster.token("node-chat")
+    urls = [server.ws_url for server in cluster.servers]
+
+    result = await asyncio.to_thread(
+        run_node, tmp_path, mode="chat", urls=urls, room="node-chat", token=token
+    )
+
+    message = result["sent"]
+    assert message == result["watched"]
+    assert message["text"] == result["text"]
+    assert message["authorId"] == f"i{invite_id(cluster, token)}"
+    assert message["author"] == "Guest"
+    assert isinstance(message["id"], str) and message["id"]
+    assert isinstance(message["ts"], int | float) and message["ts"] > 0
+    assert result["closes"] == []
