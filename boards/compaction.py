@@ -30,7 +30,7 @@ async def compact(store: RoomStore, name: str) -> None:
         fresh = [e for e in tail if parse_id(e.id) > archived]
         if fresh:
             await archive_entries(name, fresh)
-        if len(tail) < settings.ROOM_STORE["COMPACT_AFTER"]:
+        if len(tail) < int(settings.ROOM_STORE["COMPACT_AFTER"]):
             return
         loaded = await load_document(store, name)
         keyframe = Snapshot(state=loaded.doc.get_update(), upto=loaded.upto)

@@ -31,7 +31,7 @@ async def load_document(store: RoomStore, name: str, client_id: int | None = Non
     entries = await store.read(name, after=snapshot.upto if snapshot else START)
     updates = [u for u in [snapshot.state if snapshot else b"", *archived] if u]
     updates += [e.payload for e in entries]
-    doc = pycrdt.Doc() if client_id is None else pycrdt.Doc(client_id=client_id)
+    doc: pycrdt.Doc = pycrdt.Doc() if client_id is None else pycrdt.Doc(client_id=client_id)
     if updates:
         doc.apply_update(pycrdt.merge_updates(*updates) if len(updates) > 1 else updates[0])
     upto = entries[-1].id if entries else (snapshot.upto if snapshot else START)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.core import signing
 
+from django.contrib.auth.models import User
+
 from rooms.models import Invite, Role, Room
 
 SALT = "rooms.invite"
 
 
-def create_invite(room: Room, role: Role | str, created_by: object = None) -> tuple[Invite, str]:
+def create_invite(
+    room: Room, role: Role | str, created_by: User | None = None
+) -> tuple[Invite, str]:
     """Create an invite and return it with its token."""
     invite = Invite.objects.create(room=room, role=Role(role), created_by=created_by)
     return invite, invite_token(invite)
@@ -25,9 +29,9 @@ def load_invite(token: str) -> Invite | None:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
         return None
-    invite = Invite.objects.select_related("room").filter(pk=payload.get("i")).first()
+    invite = Invite.objects.select_related("room").filter(pk=payload["i"]).first()
     if invite is None or invite.revoked or invite.role != payload.get("r"):
         return None
     return invite

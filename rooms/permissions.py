@@ -60,7 +60,7 @@ def room_access(
     client without a session. Returns None when there is no right to be in the room.
     """
     if user.is_authenticated:
-        membership = Membership.objects.filter(room=room, user=user).first()
+        membership = Membership.objects.filter(room=room, user_id=user.pk).first()
         if membership is not None:
             return Access(room, Role(membership.role), user_identity(user))
     if token:

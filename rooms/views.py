@@ -21,6 +21,12 @@ from rooms.models import Invite, Membership, Role, Room
 from rooms.permissions import room_access
 
 
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a request that `login_required` let through."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 @login_required
 def lobby(request: HttpRequest) -> HttpResponse:
     """Your rooms, and a form to open a new one (you become its facilitator)."""
@@ -28,11 +34,11 @@ def lobby(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             room = form.save(commit=False)
-            room.created_by = request.user
+            room.created_by = signed_in(request)
             room.save()
-            Membership.objects.create(room=room, user=request.user, role=Role.FACILITATOR)
+            Membership.objects.create(room=room, user=signed_in(request), role=Role.FACILITATOR)
         return redirect("room", room.slug)
-    memberships = Membership.objects.filter(user=request.user).select_related("room")
+    memberships = Membership.objects.filter(user=signed_in(request)).select_related("room")
     return render(request, "lobby.html", {"memberships": memberships, "form": form})
 
 
@@ -75,7 +81,7 @@ def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a role for the invite.")
         return redirect("room", slug)
-    _, token = create_invite(found, form.cleaned_data["role"], request.user)
+    _, token = create_invite(found, form.cleaned_data["role"], signed_in(request))
     url = request.build_absolute_uri(reverse("accept_invite", args=[token]))
     messages.success(request, f"Invite link ({form.cleaned_data['role']}): {url}")
     return redirect("room", slug)
@@ -88,7 +94,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "This invite link is not valid any more.")
         return redirect("login")
     if request.user.is_authenticated:
-        _join(request.user, invite)
+        _join(signed_in(request), invite)
         return redirect("room", invite.room.slug)
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -18,6 +18,6 @@ __all__ = ["START", "Entry", "RoomStore", "Snapshot", "Topic", "create_store", "
 def create_store() -> RoomStore:
     """Build the store named by `settings.ROOM_STORE`."""
     config = settings.ROOM_STORE
-    cls = import_string(config["BACKEND"])
-    store: RoomStore = cls(url=config.get("URL", ""))
+    cls = import_string(str(config["BACKEND"]))
+    store: RoomStore = cls(url=str(config.get("URL", "")))
     return store

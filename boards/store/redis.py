@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis.asyncio as redis
 
@@ -41,9 +42,10 @@ class RedisRoomStore(RoomStore):
 
     def __init__(self, url: str = "") -> None:
         super().__init__(url or "redis://localhost:6379/0")
-        self._redis = redis.Redis.from_url(self.url)
+        # redis-py's annotations cannot tell bytes replies from decoded ones: typed as Any.
+        self._redis: Any = redis.Redis.from_url(self.url)
         # Blocking reads get their own connection so they never delay appends.
-        self._reader = redis.Redis.from_url(self.url, single_connection_client=True)
+        self._reader: Any = redis.Redis.from_url(self.url, single_connection_client=True)
         self._wake_key = f"{PREFIX}wake:{uuid.uuid4().hex}"
         self._wake_cursor = START
         self._topics: dict[str, Topic] = {}

@@ -74,6 +74,10 @@ export class Board {
     this.addCount = 0
     /** @type {Set<string>} notes currently highlighted as selected by others */
     this.remoteSelected = new Set()
+    /** @type {HTMLButtonElement | null} */
+    this.deleteButton = null
+    /** @type {HTMLElement[]} */
+    this.colorButtons = []
 
     this.layer = document.createElement('div')
     this.layer.className = 'board-layer'
@@ -121,7 +125,7 @@ export class Board {
     if (this.deleteButton) this.deleteButton.disabled = !this.canEdit || this.selectedId === null
     const note = this.selectedNote()
     const active = note ? safeNoteColor(note.get('color')) : this.color
-    for (const button of this.colorButtons ?? []) {
+    for (const button of this.colorButtons) {
       button.setAttribute('aria-pressed', String(button.dataset.color === active))
     }
   }

@@ -25,8 +25,9 @@ async def test_clients_on_two_processes_see_each_others_edits(cluster: LiveClust
     right = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
     add_note(left.doc, "from-left", "hello from process 0")
     add_note(right.doc, "from-right", "hello from process 1")
-    for peer in (left, right):
-        await peer.wait_for(lambda p=peer: set(board_notes(p.doc)) == {"from-left", "from-right"})
+    both = {"from-left", "from-right"}
+    await left.wait_for(lambda: set(board_notes(left.doc)) == both)
+    await right.wait_for(lambda: set(board_notes(right.doc)) == both)
     assert board_notes(right.doc)["from-left"]["text"] == "hello from process 0"
     latecomer = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
     assert set(board_notes(latecomer.doc)) == {"from-left", "from-right"}

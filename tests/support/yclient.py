@@ -10,6 +10,7 @@ from typing import Any
 import pycrdt
 import websockets
 from pycrdt import Decoder
+from websockets.typing import Origin
 
 from boards.protocol import (
     MessageType,
@@ -42,7 +43,7 @@ class YClient:
 
     async def connect(self) -> YClient:
         self._ws = await websockets.connect(
-            self.url, origin=self.origin, additional_headers=self.headers, max_size=None
+            self.url, origin=Origin(self.origin), additional_headers=self.headers, max_size=None
         )
         self._task = asyncio.create_task(self._read())
         await self._ws.send(sync_step1_message(self.doc.get_state()))
