@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.core import signing
-
 from django.contrib.auth.models import User
+from django.core import signing
 
 from rooms.models import Invite, Role, Room
 

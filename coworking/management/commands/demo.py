@@ -22,5 +22,6 @@ class Command(BaseCommand):
         _, token = create_invite(room, Role.FACILITATOR)
         link = options["base_url"].rstrip("/") + reverse("accept_invite", args=[token])
         self.stdout.write(
-            f"\n  Demo lab ready. Open this link, enter your name, and share the room:\n\n  {link}\n"
+            "\n  Demo lab ready. Open this link, enter your name, and share the room:"
+            f"\n\n  {link}\n"
         )
