@@ -45,6 +45,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="Daphne processes")
     parser.add_argument("--skip-reference", action="store_true")
     parser.add_argument("--output", type=Path, default=BENCH / "results.json")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep logs and database here (default: a temporary folder)"
+    )
     return parser.parse_args()
 
 
@@ -198,8 +201,12 @@ def main() -> None:
         f"at {args.rate}/s for {args.duration:g} s"
     )
     results: dict[str, Any] = {"load": load, "config": {k: str(v) for k, v in vars(args).items()}}
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        folder = Path(tmp)
+    with ExitStack() as stack:
+        if args.workdir:
+            folder = args.workdir.resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         print(f"ours ({args.processes} Daphne processes on Redis): {load}", flush=True)
         results["ours"] = bench_ours(folder, args)
         if not args.skip_reference:

@@ -41,7 +41,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.accept()
         kind = DOCUMENT_KINDS.get(route["doc"])
         if kind is None:
-            await self.close(code=CloseCode.NOT_FOUND)
+            await self.close(code=int(CloseCode.NOT_FOUND))
             return
         self.kind: DocumentKind = kind
         access = await self._resolve()
@@ -63,9 +63,13 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             on_command=self.commands if kind.server_owned else None,
         )
         self._grant(access)
+        await self._guarded(self._open())
+
+    async def _open(self) -> None:
+        assert self.connection is not None
         self.group = room_group(self.slug)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self._guarded(self.connection.open())
+        await self.connection.open()
 
     async def _resolve(self) -> Access | None:
         """This socket's access to its room; closes the socket when there is none."""
@@ -106,18 +110,18 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def _shut(self, code: int) -> None:
         await self._leave()
-        await self.close(code=code)
+        await self.close(code=int(code))
 
     async def _leave(self) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            self.group = None
+        group, self.group = self.group, None
         connection, self.connection = self.connection, None
-        if connection is not None:
-            try:
+        try:
+            if group is not None:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            if connection is not None:
                 await connection.close()
-            except Exception:
-                logger.exception("leaving %s failed", self.scope["path"])
+        except Exception:
+            logger.exception("leaving %s failed", self.scope["path"])
 
     async def room_access_changed(self, event: dict[str, Any]) -> None:
         """A membership of this room changed: re-check this socket's right to be here."""

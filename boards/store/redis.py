@@ -17,6 +17,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError, TimeoutError
 
 from boards.store.base import START, Entry, RoomStore, Snapshot, Topic, parse_id
 
@@ -43,9 +46,15 @@ class RedisRoomStore(RoomStore):
     def __init__(self, url: str = "") -> None:
         super().__init__(url or "redis://localhost:6379/0")
         # redis-py's annotations cannot tell bytes replies from decoded ones: typed as Any.
-        self._redis: Any = redis.Redis.from_url(self.url)
+        # Commands are retried across a Redis restart; a repeated XADD of a Yjs update is
+        # harmless because applying an update twice changes nothing.
+        options = {
+            "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8),
+            "retry_on_error": [ConnectionError, TimeoutError],
+        }
+        self._redis: Any = redis.Redis.from_url(self.url, **options)
         # Blocking reads get their own connection so they never delay appends.
-        self._reader: Any = redis.Redis.from_url(self.url, single_connection_client=True)
+        self._reader: Any = redis.Redis.from_url(self.url, single_connection_client=True, **options)
         self._wake_key = f"{PREFIX}wake:{uuid.uuid4().hex}"
         self._wake_cursor = START
         self._topics: dict[str, Topic] = {}

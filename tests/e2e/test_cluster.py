@@ -8,6 +8,7 @@ import pycrdt
 import pytest
 
 from tests.conftest import LiveCluster
+from tests.support.servers import RedisServer
 from tests.support.yclient import YClient, add_note, board_notes
 
 pytestmark = pytest.mark.redis
@@ -73,3 +74,28 @@ async def test_killed_worker_loses_nothing_acknowledged(cluster: LiveCluster) ->
     assert set(board_notes(fresh.doc)) == {f"n{i}" for i in range(20)} | {"offline"}
     for peer in (rejoined, watcher, fresh):
         await peer.close()
+
+
+async def test_redis_restart_keeps_every_acknowledged_update(
+    cluster: LiveCluster, redis_server: RedisServer
+) -> None:
+    """Redis runs with an append-only file: a crash of Redis itself loses nothing, and the
+    servers carry on once it is back."""
+    cluster.room("aof")
+    token = cluster.token("aof")
+    writer = await (await client(cluster, 0, "aof", "board", token).connect()).wait_synced()
+    watcher = await (await client(cluster, 1, "aof", "board", token).connect()).wait_synced()
+    for i in range(10):
+        add_note(writer.doc, f"n{i}", f"note {i}")
+    await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 10)
+    await writer.close()
+    await watcher.close()
+    redis_server.stop(kill=True)
+    redis_server.start()
+    after = await client(cluster, 1, "aof", "board", token).join()
+    assert set(board_notes(after.doc)) == {f"n{i}" for i in range(10)}
+    other = await client(cluster, 0, "aof", "board", token).join()
+    add_note(other.doc, "later", "after the restart")
+    await after.wait_for(lambda: "later" in board_notes(after.doc), within=20)
+    await after.close()
+    await other.close()

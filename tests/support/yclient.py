@@ -45,7 +45,7 @@ class YClient:
         self._ws = await websockets.connect(
             self.url, origin=Origin(self.origin), additional_headers=self.headers, max_size=None
         )
-        self._task = asyncio.create_task(self._read())
+        self._task = asyncio.create_task(self._read(self._ws))
         await self._ws.send(sync_step1_message(self.doc.get_state()))
         return self
 
@@ -53,15 +53,15 @@ class YClient:
         if not self._remote and self._ws is not None and event.update != b"\x00\x00":
             asyncio.get_running_loop().create_task(self._ws.send(update_message(event.update)))
 
-    async def _read(self) -> None:
+    async def _read(self, ws: Any) -> None:
         try:
-            async for frame in self._ws:
+            async for frame in ws:
                 self._handle(frame if isinstance(frame, bytes) else frame.encode())
                 self._changed.set()
         except websockets.ConnectionClosed:
             pass
         finally:
-            self.close_code = self._ws.close_code
+            self.close_code = ws.close_code
             self.closed.set()
             self._changed.set()
 
@@ -104,15 +104,29 @@ class YClient:
                 self._changed.clear()
                 await self._changed.wait()
 
+    async def join(self, attempts: int = 20) -> YClient:
+        """Connect and sync, retrying like the stock provider does after a refused attempt."""
+        for _ in range(attempts - 1):
+            try:
+                await (await self.connect()).wait_synced(5)
+                return self
+            except (OSError, TimeoutError, websockets.WebSocketException):
+                await self.close()
+                self.synced.clear()
+                self.closed.clear()
+                await asyncio.sleep(0.25)
+        return await (await self.connect()).wait_synced(5)
+
     async def wait_synced(self, within: float = 10.0) -> YClient:
         await asyncio.wait_for(self.synced.wait(), within)
         return self
 
     async def close(self) -> None:
-        if self._ws is not None:
-            await self._ws.close()
-        if self._task is not None:
-            await asyncio.wait_for(self._task, 5)
+        ws, task, self._ws, self._task = self._ws, self._task, None, None
+        if ws is not None:
+            await ws.close()
+        if task is not None:
+            await asyncio.wait_for(task, 5)
 
 
 def board_notes(doc: pycrdt.Doc) -> dict[str, Any]:
