@@ -49,7 +49,6 @@ class CloseCode(IntEnum):
     TOO_LARGE = 4413
     RATE_LIMITED = 4429
     INTERNAL = 4500
-    GOING_AWAY = 4503
 
 
 class ProtocolError(Exception):
