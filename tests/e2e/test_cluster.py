@@ -19,28 +19,31 @@ def client(cluster: LiveCluster, index: int, slug: str, doc: str, token: str) ->
     return YClient(f"{server.ws_url}/{slug}/{doc}?token={token}", origin=server.http_url)
 
 
+async def pair(cluster: LiveCluster, slug: str, doc: str = "board") -> tuple[YClient, YClient, str]:
+    """A new room and one synced client on each server process."""
+    cluster.room(slug)
+    token = cluster.token(slug)
+    first = await client(cluster, 0, slug, doc, token).join()
+    second = await client(cluster, 1, slug, doc, token).join()
+    return first, second, token
+
+
 async def test_clients_on_two_processes_see_each_others_edits(cluster: LiveCluster) -> None:
-    cluster.room("studio")
-    token = cluster.token("studio")
-    left = await (await client(cluster, 0, "studio", "board", token).connect()).wait_synced()
-    right = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
+    left, right, token = await pair(cluster, "studio")
     add_note(left.doc, "from-left", "hello from process 0")
     add_note(right.doc, "from-right", "hello from process 1")
     both = {"from-left", "from-right"}
     await left.wait_for(lambda: set(board_notes(left.doc)) == both)
     await right.wait_for(lambda: set(board_notes(right.doc)) == both)
     assert board_notes(right.doc)["from-left"]["text"] == "hello from process 0"
-    latecomer = await (await client(cluster, 1, "studio", "board", token).connect()).wait_synced()
+    latecomer = await client(cluster, 1, "studio", "board", token).join()
     assert set(board_notes(latecomer.doc)) == {"from-left", "from-right"}
     for peer in (left, right, latecomer):
         await peer.close()
 
 
 async def test_chat_reaches_both_processes_with_server_stamped_author(cluster: LiveCluster) -> None:
-    cluster.room("cafe", kind="coworking")
-    token = cluster.token("cafe")
-    sender = await (await client(cluster, 0, "cafe", "chat", token).connect()).wait_synced()
-    reader = await (await client(cluster, 1, "cafe", "chat", token).connect()).wait_synced()
+    sender, reader, _ = await pair(cluster, "cafe", "chat")
     await sender.command({"type": "chat.send", "text": "  coffee at 11?  "})
     messages = reader.doc.get("messages", type=pycrdt.Array)
     await reader.wait_for(lambda: len(messages) == 1)
@@ -54,10 +57,7 @@ async def test_chat_reaches_both_processes_with_server_stamped_author(cluster: L
 async def test_killed_worker_loses_nothing_acknowledged(cluster: LiveCluster) -> None:
     """Updates another client has seen survive a SIGKILL of the process that took them,
     and a client that reconnects re-sends what the servers lack."""
-    cluster.room("crash")
-    token = cluster.token("crash")
-    writer = await (await client(cluster, 0, "crash", "board", token).connect()).wait_synced()
-    watcher = await (await client(cluster, 1, "crash", "board", token).connect()).wait_synced()
+    writer, watcher, token = await pair(cluster, "crash")
     for i in range(20):
         add_note(writer.doc, f"n{i}", f"note {i}")
     await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 20)
@@ -65,14 +65,11 @@ async def test_killed_worker_loses_nothing_acknowledged(cluster: LiveCluster) ->
     await asyncio.wait_for(writer.closed.wait(), 10)
     add_note(writer.doc, "offline", "written while the server was down")
     cluster.servers[0].start()
-    rejoined = YClient(writer.url, writer.origin)
-    rejoined.doc = writer.doc  # the same browser tab reconnecting with its local state
-    rejoined.doc.observe(rejoined._on_local_change)
-    await (await rejoined.connect()).wait_synced()
+    await writer.join()  # the same tab reconnects with its local state, as y-websocket does
     await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 21)
-    fresh = await (await client(cluster, 0, "crash", "board", token).connect()).wait_synced()
+    fresh = await client(cluster, 0, "crash", "board", token).join()
     assert set(board_notes(fresh.doc)) == {f"n{i}" for i in range(20)} | {"offline"}
-    for peer in (rejoined, watcher, fresh):
+    for peer in (writer, watcher, fresh):
         await peer.close()
 
 
@@ -81,10 +78,7 @@ async def test_redis_restart_keeps_every_acknowledged_update(
 ) -> None:
     """Redis runs with an append-only file: a crash of Redis itself loses nothing, and the
     servers carry on once it is back."""
-    cluster.room("aof")
-    token = cluster.token("aof")
-    writer = await (await client(cluster, 0, "aof", "board", token).connect()).wait_synced()
-    watcher = await (await client(cluster, 1, "aof", "board", token).connect()).wait_synced()
+    writer, watcher, token = await pair(cluster, "aof")
     for i in range(10):
         add_note(writer.doc, f"n{i}", f"note {i}")
     await watcher.wait_for(lambda: len(board_notes(watcher.doc)) == 10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +43,8 @@ class YClient:
         self.doc.observe(self._on_local_change)
 
     async def connect(self) -> YClient:
+        self.synced.clear()
+        self.closed.clear()
         self._ws = await websockets.connect(
             self.url, origin=Origin(self.origin), additional_headers=self.headers, max_size=None
         )
@@ -50,8 +53,20 @@ class YClient:
         return self
 
     def _on_local_change(self, event: pycrdt.TransactionEvent) -> None:
-        if not self._remote and self._ws is not None and event.update != b"\x00\x00":
-            asyncio.get_running_loop().create_task(self._ws.send(update_message(event.update)))
+        if not self._remote and event.update != b"\x00\x00":
+            self._send_soon(update_message(event.update))
+
+    def _send_soon(self, data: bytes) -> None:
+        """Send from a sync callback; edits made while offline go out with the next sync."""
+        ws = self._ws
+        if ws is None or self.closed.is_set():
+            return
+
+        async def send() -> None:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await ws.send(data)
+
+        asyncio.get_running_loop().create_task(send())
 
     async def _read(self, ws: Any) -> None:
         try:
@@ -72,9 +87,7 @@ class YClient:
             step = decoder.read_var_uint()
             payload = decoder.read_message() or b""
             if step == SyncStep.STEP1:
-                asyncio.get_running_loop().create_task(
-                    self._ws.send(sync_step2_message(self.doc.get_update(payload)))
-                )
+                self._send_soon(sync_step2_message(self.doc.get_update(payload)))
                 return
             self._remote = True
             try:
@@ -112,8 +125,6 @@ class YClient:
                 return self
             except (OSError, TimeoutError, websockets.WebSocketException):
                 await self.close()
-                self.synced.clear()
-                self.closed.clear()
                 await asyncio.sleep(0.25)
         return await (await self.connect()).wait_synced(5)
 
