@@ -9,6 +9,8 @@ const NOTE_HEIGHT = 160
 
 /** Minimum interval between two position writes while dragging a note. */
 const MOVE_INTERVAL_MS = 50
+/** Offset (px) between notes added at the same spot. */
+const STACK_STEP = 24
 /** Pointer travel (px) below which a press counts as a click rather than a drag. */
 const CLICK_SLOP = 4
 /** Distance (px) the arrow keys move the selected note; Shift multiplies it. */
@@ -71,7 +73,6 @@ export class Board {
      */
     this.gesture = null
     this.moveTimer = 0
-    this.addCount = 0
     /** @type {Set<string>} notes currently highlighted as selected by others */
     this.remoteSelected = new Set()
     /** @type {HTMLButtonElement | null} */
@@ -175,11 +176,17 @@ export class Board {
   }
 
   /** Adds a note near the centre of the visible part of the board, staggering repeated adds. */
+  /** Add a note at the centre of the view, stepping aside from notes already there. */
   addNoteInView () {
-    const offset = (this.addCount++ % 6) * 24
-    const x = this.surface.clientWidth / 2 - this.pan.x - NOTE_WIDTH / 2 + offset
-    const y = this.surface.clientHeight / 2 - this.pan.y - NOTE_HEIGHT / 2 + offset
-    this.createNote(x, y)
+    const x = this.surface.clientWidth / 2 - this.pan.x - NOTE_WIDTH / 2
+    const y = this.surface.clientHeight / 2 - this.pan.y - NOTE_HEIGHT / 2
+    const spots = [...this.objects.values()]
+      .filter((value) => value instanceof Y.Map)
+      .map((note) => [finiteOr(note.get('x'), NaN), finiteOr(note.get('y'), NaN)])
+    const taken = (px, py) => spots.some(([nx, ny]) => Math.abs(nx - px) < 12 && Math.abs(ny - py) < 12)
+    let step = 0
+    while (step < 40 && taken(x + step * STACK_STEP, y + step * STACK_STEP)) step++
+    this.createNote(x + step * STACK_STEP, y + step * STACK_STEP)
   }
 
   deleteSelected () {

@@ -7,8 +7,8 @@ export const DEFAULT_NOTE_COLOR = 'yellow'
 
 /** Saturated colours that stay readable as white-on-colour labels. */
 const USER_COLORS = [
-  '#c2410c', '#b91c1c', '#be185d', '#7e22ce', '#4338ca',
-  '#1d4ed8', '#0e7490', '#047857', '#4d7c0f', '#a16207'
+  '#c2410c', '#b91c1c', '#be185d', '#7e22ce',
+  '#1d4ed8', '#047857', '#854d0e', '#334155'
 ]
 
 /**

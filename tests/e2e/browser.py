@@ -1,0 +1,94 @@
+"""Helpers for driving the room page with Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Locator, Page
+
+from tests.support.servers import ServerProcess
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: Upper bound for any single browser action or expectation, in milliseconds.
+TIMEOUT_MS = 10_000
+TIMEOUT_S = TIMEOUT_MS / 1000
+
+SYNCED = "['boardSynced', 'chatSynced'].every((key) => document.body.dataset[key] === 'true')"
+
+
+@dataclass
+class Person:
+    """Someone in a room: their own browser context and page, signed in on one server."""
+
+    name: str
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    def by_test_id(self, test_id: str) -> Locator:
+        return self.page.get_by_test_id(test_id)
+
+    async def evaluate(self, script: str) -> Any:
+        """Run `script` in the page, bounded like every other browser action."""
+        return await asyncio.wait_for(self.page.evaluate(script), TIMEOUT_S)
+
+    async def wait_synced(self) -> None:
+        """Wait until both the board and the chat documents have synced with the server."""
+        await self.page.wait_for_function(SYNCED, timeout=TIMEOUT_MS)
+
+    async def reload(self) -> None:
+        """Load the room page afresh: whatever it shows then comes from the server."""
+        await self.page.reload(timeout=TIMEOUT_MS)
+        await self.wait_synced()
+
+    async def board_keys(self) -> list[str]:
+        """Keys of the shared `objects` map in this page's board document."""
+        keys: list[str] = await self.evaluate(
+            "() => [...window.coworking.boardDoc.getMap('objects').keys()]"
+        )
+        return keys
+
+
+class Crowd:
+    """Opens one browser context per person and closes them all at the end."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.contexts: list[BrowserContext] = []
+
+    async def join_as_guest(self, server: ServerProcess, token: str, name: str) -> Person:
+        """Follow an invite link on `server`, join under `name` and wait for the room to sync."""
+        context = await asyncio.wait_for(
+            self.browser.new_context(
+                viewport={"width": 1280, "height": 800}, reduced_motion="reduce"
+            ),
+            TIMEOUT_S,
+        )
+        self.contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = await asyncio.wait_for(context.new_page(), TIMEOUT_S)
+        person = Person(name, page)
+        page.on("pageerror", lambda error: person.errors.append(str(error)))
+        await page.goto(f"{server.http_url}/i/{token}/", timeout=TIMEOUT_MS)
+        await page.locator("[name=display_name]").fill(name, timeout=TIMEOUT_MS)
+        await page.get_by_role("button", name="Join room").click(timeout=TIMEOUT_MS)
+        await page.wait_for_url("**/r/*/", timeout=TIMEOUT_MS)
+        await person.wait_synced()
+        return person
+
+    async def close(self) -> None:
+        for context in self.contexts:
+            await asyncio.wait_for(context.close(), TIMEOUT_S)
+        self.contexts.clear()
