@@ -70,10 +70,9 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
     """A redis-server without persistence on a free port."""
     port = free_port()
     binary = shutil.which("redis-server") or "redis-server"
+    options = ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-        + ["--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
+        [binary, *options, "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
     )
     wait_for_port(port, process=process)
     return process, f"redis://127.0.0.1:{port}/0"
@@ -113,9 +112,9 @@ def run_loadgen(
         "duration": args.duration,
         "drain": args.drain,
     }
+    node = ["node", "--max-old-space-size=2048", "--preserve-symlinks-main"]
     done = subprocess.run(
-        ["node", "--max-old-space-size=2048", "--preserve-symlinks-main", str(script)]
-        + [json.dumps(config)],
+        [*node, str(script), json.dumps(config)],
         capture_output=True,
         text=True,
         timeout=args.duration + args.drain + 300,

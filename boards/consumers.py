@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -32,6 +33,15 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     connection: DocumentConnection | None = None
     group: str | None = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, minus its per-message thread hop to close stale database
+        connections: this consumer touches the database only through
+        `database_sync_to_async`, which does that itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         route = self.scope["url_route"]["kwargs"]

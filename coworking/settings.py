@@ -129,10 +129,13 @@ WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The channel layer's blocking receive waits 5 s: its socket timeout must be longer, and
+    # its pool large enough for every socket of a process leaving at once.
+    LAYER_OPTIONS = "socket_timeout=30&max_connections=1000"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}{LAYER_OPTIONS}"]},
         }
     }
 else:

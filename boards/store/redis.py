@@ -48,7 +48,7 @@ class RedisRoomStore(RoomStore):
         # redis-py's annotations cannot tell bytes replies from decoded ones: typed as Any.
         # Commands are retried across a Redis restart; a repeated XADD of a Yjs update is
         # harmless because applying an update twice changes nothing.
-        options = {
+        options: dict[str, Any] = {
             "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8),
             "retry_on_error": [ConnectionError, TimeoutError],
         }

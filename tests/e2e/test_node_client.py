@@ -9,14 +9,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pycrdt
 import pytest
 from django.core import signing
-from websockets.asyncio.client import connect
 
 from rooms.invites import SALT
 from tests.conftest import LiveCluster
 from tests.support.servers import ROOT
+from tests.support.yclient import YClient, board_notes
 
 pytestmark = [
     pytest.mark.node,
@@ -48,21 +47,15 @@ def run_node(folder: Path, **config: Any) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-async def stored_board(ws_url: str, slug: str, token: str) -> dict[str, Any]:
-    """The board's objects as a server hands them to a fresh (Python) client."""
-    origin = ws_url.replace("ws://", "http://").split("/ws/", 1)[0]
-    doc = pycrdt.Doc()
-    async with connect(f"{ws_url}/{slug}/board?token={token}", origin=origin) as socket:
-        await socket.send(pycrdt.create_sync_message(doc))
-        async with asyncio.timeout(10):
-            async for frame in socket:
-                assert isinstance(frame, bytes)
-                if frame[:2] == bytes(
-                    [pycrdt.YMessageType.SYNC, pycrdt.YSyncMessageType.SYNC_STEP2]
-                ):
-                    pycrdt.handle_sync_message(frame[1:], doc)
-                    break
-    return doc.get("objects", type=pycrdt.Map).to_py() or {}
+async def stored_board(cluster: LiveCluster, index: int, slug: str, token: str) -> dict[str, Any]:
+    """The board's objects as server `index` hands them to a fresh (Python) client."""
+    server = cluster.servers[index]
+    reader = YClient(f"{server.ws_url}/{slug}/board?token={token}", origin=server.http_url)
+    await reader.join()
+    try:
+        return board_notes(reader.doc)
+    finally:
+        await reader.close()
 
 
 def invite_id(cluster: LiveCluster, token: str) -> int:
@@ -86,8 +79,8 @@ async def test_notes_written_on_one_server_reach_a_client_on_the_other(
     assert result["seen"] == written
     assert result["late"] == written
     assert result["closes"] == []
-    for url in urls:
-        assert await stored_board(url, "node-board", token) == written
+    for index in range(len(cluster.servers)):
+        assert await stored_board(cluster, index, "node-board", token) == written
 
 
 async def test_chat_command_comes_back_stamped_by_the_server(
