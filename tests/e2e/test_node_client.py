@@ -62,16 +62,23 @@ def invite_id(cluster: LiveCluster, token: str) -> int:
     return int(signing.loads(token, key=cluster.env["SECRET_KEY"], salt=SALT)["i"])
 
 
+async def node_in_new_room(
+    cluster: LiveCluster, folder: Path, slug: str, mode: str, **config: Any
+) -> tuple[dict[str, Any], str]:
+    """Create room `slug` and run the Node client in `mode` against every server process."""
+    cluster.room(slug)
+    token = cluster.token(slug)
+    urls = [server.ws_url for server in cluster.servers]
+    result = await asyncio.to_thread(
+        run_node, folder, mode=mode, urls=urls, room=slug, token=token, **config
+    )
+    return result, token
+
+
 async def test_notes_written_on_one_server_reach_a_client_on_the_other(
     cluster: LiveCluster, tmp_path: Path
 ) -> None:
-    cluster.room("node-board")
-    token = cluster.token("node-board")
-    urls = [server.ws_url for server in cluster.servers]
-
-    result = await asyncio.to_thread(
-        run_node, tmp_path, mode="board", urls=urls, room="node-board", token=token, notes=12
-    )
+    result, token = await node_in_new_room(cluster, tmp_path, "node-board", "board", notes=12)
 
     written = result["written"]
     assert len(written) == 12
@@ -86,13 +93,7 @@ async def test_notes_written_on_one_server_reach_a_client_on_the_other(
 async def test_chat_command_comes_back_stamped_by_the_server(
     cluster: LiveCluster, tmp_path: Path
 ) -> None:
-    cluster.room("node-chat")
-    token = cluster.token("node-chat")
-    urls = [server.ws_url for server in cluster.servers]
-
-    result = await asyncio.to_thread(
-        run_node, tmp_path, mode="chat", urls=urls, room="node-chat", token=token
-    )
+    result, token = await node_in_new_room(cluster, tmp_path, "node-chat", "chat")
 
     message = result["sent"]
     assert message == result["watched"]
