@@ -1,0 +1,220 @@
+/**
+ * Board objects as plain JSON, and back: one codec for the JSON export and import, copy and
+ * paste (also between boards) and templates. Everything read from outside is sanitised.
+ */
+
+import * as Y from 'yjs'
+import {
+  ARROWS, DEFAULT_SIZE, INK_COLORS, LIMITS, NOTE_COLORS, OBJECT_TYPES, REACTIONS, SHAPES, TEXT_FIELDS,
+  finite, oneOf
+} from './schema.js'
+
+export const FORMAT = 'coworking-board'
+export const VERSION = 1
+
+/** @returns {string} a random 128-bit hex id (crypto.randomUUID needs a secure context) */
+export function newId () {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * One object's fields as plain JSON (Y.Text as strings, reactions as an object).
+ * @param {Y.Map<any>} ymap
+ * @returns {Record<string, any>}
+ */
+export function toPlain (ymap) {
+  /** @type {Record<string, any>} */
+  const plain = {}
+  for (const [key, value] of ymap.entries()) {
+    plain[key] = value instanceof Y.AbstractType ? value.toJSON() : value
+  }
+  return plain
+}
+
+/**
+ * Every object of a board as plain JSON, by id.
+ * @param {Y.Doc} doc
+ * @returns {Map<string, Record<string, any>>}
+ */
+export function plainObjects (doc) {
+  const result = new Map()
+  for (const [id, value] of doc.getMap('objects').entries()) {
+    if (value instanceof Y.Map) {
+      const clean = sanitize(toPlain(value))
+      if (clean) result.set(id, clean)
+    }
+  }
+  return result
+}
+
+/** @param {unknown} value @param {number} max */
+const text = (value, max = LIMITS.text) => (typeof value === 'string' ? value.slice(0, max) : '')
+
+/**
+ * A valid plain object built from untrusted input, or null when it is not one.
+ * @param {Record<string, any>} input
+ * @returns {Record<string, any> | null}
+ */
+export function sanitize (input) {
+  if (input === null || typeof input !== 'object') return null
+  const type = input.type
+  if (!OBJECT_TYPES.includes(type)) return null
+  /** @type {Record<string, any>} */
+  const out = {
+    type,
+    z: finite(input.z, 0),
+    author: text(input.author, 200),
+    authorId: text(input.authorId, 200),
+    createdAt: finite(input.createdAt, 0, 1e15)
+  }
+  if (type !== 'connector') {
+    const size = DEFAULT_SIZE[type] ?? { w: 1, h: 1 }
+    out.x = finite(input.x, 0)
+    out.y = finite(input.y, 0)
+    out.w = Math.max(1, finite(input.w, size.w, LIMITS.size))
+    out.h = Math.max(1, finite(input.h, size.h, LIMITS.size))
+  }
+  switch (type) {
+    case 'note':
+      out.color = oneOf(input.color, NOTE_COLORS, 'yellow')
+      out.text = text(input.text)
+      out.reactions = Object.fromEntries(
+        Object.keys(input.reactions && typeof input.reactions === 'object' ? input.reactions : {})
+          .filter((key) => REACTIONS.includes(key.slice(key.indexOf(' ') + 1)) && key.length < 220)
+          .map((key) => [key, 1])
+      )
+      break
+    case 'text':
+      out.color = oneOf(input.color, INK_COLORS, 'black')
+      out.fontSize = finite(input.fontSize, 20, 400)
+      out.text = text(input.text)
+      break
+    case 'shape':
+      out.shape = oneOf(input.shape, SHAPES, 'rect')
+      out.color = oneOf(input.color, NOTE_COLORS, 'blue')
+      out.text = text(input.text)
+      break
+    case 'connector':
+      out.from = text(input.from, 64)
+      out.to = text(input.to, 64)
+      out.arrow = oneOf(input.arrow, ARROWS, 'end')
+      out.color = oneOf(input.color, INK_COLORS, 'gray')
+      if (!out.from || !out.to || out.from === out.to) return null
+      break
+    case 'drawing':
+      out.color = oneOf(input.color, INK_COLORS, 'black')
+      out.width = finite(input.width, 3, 100)
+      out.points = (Array.isArray(input.points) ? input.points : [])
+        .slice(0, LIMITS.points * 2).map((n) => finite(n, 0, LIMITS.size))
+      if (out.points.length < 4 || out.points.length % 2) return null
+      break
+    case 'frame':
+      out.title = text(input.title, 500)
+      break
+    case 'image':
+      out.src = typeof input.src === 'string' && /^\/r\/[a-z0-9-]+\/media\/[A-Za-z0-9._-]+$/.test(input.src) ? input.src : ''
+      out.alt = text(input.alt, 500)
+      if (!out.src) return null
+      break
+  }
+  return out
+}
+
+/**
+ * A `Y.Map` holding a sanitised plain object, ready to be put in `objects`.
+ * @param {Record<string, any>} plain
+ * @returns {Y.Map<any>}
+ */
+export function toYMap (plain) {
+  const ymap = new Y.Map()
+  const textField = TEXT_FIELDS[plain.type]
+  for (const [key, value] of Object.entries(plain)) {
+    if (key === textField) ymap.set(key, new Y.Text(value))
+    else if (key === 'reactions') ymap.set(key, new Y.Map(Object.entries(value)))
+    else ymap.set(key, value)
+  }
+  return ymap
+}
+
+/**
+ * The JSON export of a board, or of some of its objects.
+ * @param {Y.Doc} doc
+ * @param {Iterable<string>} [ids] only these (and connectors between them)
+ */
+export function exportDocument (doc, ids) {
+  const all = plainObjects(doc)
+  const chosen = ids ? new Set(ids) : new Set(all.keys())
+  const objects = [...all]
+    .filter(([id, o]) => (o.type === 'connector' ? chosen.has(o.from) && chosen.has(o.to) : chosen.has(id)))
+    .map(([id, o]) => ({ id, ...o }))
+  return { format: FORMAT, version: VERSION, objects }
+}
+
+/**
+ * Add objects to a board in one transaction; returns the ids they got.
+ *
+ * Ids are kept when `keepIds` is set and free, otherwise new; connectors follow the mapping
+ * and are dropped when an end is missing. Stacking order is kept, above everything present.
+ * @param {Y.Doc} doc
+ * @param {Array<Record<string, any>>} list plain objects, each with an `id`
+ * @param {object} options
+ * @param {any} options.origin the transaction origin (the local undo origin)
+ * @param {{x: number, y: number}} [options.offset] added to every position
+ * @param {boolean} [options.keepIds]
+ * @param {{id: string, name: string} | null} [options.author] restamp authorship (paste, templates)
+ * @returns {string[]}
+ */
+export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, keepIds = false, author = null }) {
+  const objects = doc.getMap('objects')
+  const clean = list.map((item) => ({ id: text(item?.id, 64), plain: sanitize(item) }))
+    .filter((item) => item.plain !== null)
+  const ids = new Map(clean.map(({ id }) => [id, keepIds && id && !objects.has(id) ? id : newId()]))
+  let top = 0
+  for (const value of objects.values()) if (value instanceof Y.Map) top = Math.max(top, finite(value.get('z'), 0))
+  const rank = new Map([...clean].sort((a, b) => a.plain.z - b.plain.z).map((item, i) => [item, i]))
+  const now = Date.now()
+  const added = []
+  doc.transact(() => {
+    for (const item of clean) {
+      const { id, plain } = item
+      if (plain.type === 'connector') {
+        if (!ids.has(plain.from) || !ids.has(plain.to)) continue
+        plain.from = ids.get(plain.from)
+        plain.to = ids.get(plain.to)
+      } else {
+        plain.x += offset.x
+        plain.y += offset.y
+      }
+      plain.z = top + 1 + /** @type {number} */ (rank.get(item))
+      if (author) {
+        Object.assign(plain, { author: author.name, authorId: author.id, createdAt: now })
+        if (plain.type === 'note') plain.reactions = {}
+      }
+      const given = /** @type {string} */ (ids.get(id))
+      objects.set(given, toYMap(plain))
+      added.push(given)
+    }
+  }, origin)
+  return added
+}
+
+/**
+ * Import a JSON export (text) into a board; throws an Error with a readable message.
+ * @param {Y.Doc} doc
+ * @param {string} json
+ * @param {any} origin
+ * @returns {string[]} the ids of the imported objects
+ */
+export function importDocument (doc, json, origin) {
+  let parsed
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    throw new Error('This file is not JSON.')
+  }
+  if (parsed?.format !== FORMAT || !Array.isArray(parsed.objects)) {
+    throw new Error('This file is not a board export.')
+  }
+  if (parsed.version > VERSION) throw new Error('This export comes from a newer version.')
+  return insertObjects(doc, parsed.objects, { origin, keepIds: true })
+}

@@ -1,0 +1,110 @@
+/**
+ * The board document's schema: object types, their fields and defaults, and geometry.
+ *
+ * `doc.getMap('objects')` maps an object id to a `Y.Map` of fields. Fields every object has:
+ * `type`, `z` (stacking order), `author`, `authorId`, `createdAt` (ms). Per type:
+ *
+ *   note       x y w h, color (NOTE_COLORS), text (Y.Text), reactions (Y.Map "<userId> <emoji>" -> 1)
+ *   text       x y w h, color (INK_COLORS), fontSize (number), text (Y.Text)
+ *   shape      x y w h, shape ('rect' | 'ellipse' | 'diamond'), color (NOTE_COLORS), text (Y.Text)
+ *   connector  from, to (object ids), arrow ('none' | 'end' | 'both'), color (INK_COLORS)
+ *   drawing    x y w h, points (number[]: x0, y0, x1, y1, ... relative to x, y), color (INK_COLORS), width
+ *   frame      x y w h, title (Y.Text)
+ *   image      x y w h, src (a media URL of this room), alt (string)
+ *
+ * Connectors have no box of their own: they run between the centres of the objects they join.
+ * A frame contains the objects whose box lies wholly inside it.
+ */
+
+export const OBJECT_TYPES = ['note', 'text', 'shape', 'connector', 'drawing', 'frame', 'image']
+export const NOTE_COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple', 'white', 'gray']
+export const INK_COLORS = ['black', 'gray', 'red', 'orange', 'green', 'blue', 'purple']
+export const SHAPES = ['rect', 'ellipse', 'diamond']
+export const ARROWS = ['none', 'end', 'both']
+export const REACTIONS = ['👍', '❤️', '🎉', '💡', '❓', '🔥']
+
+/** Fields held as Y.Text (collaborative text) per type. */
+export const TEXT_FIELDS = { note: 'text', text: 'text', shape: 'text', frame: 'title' }
+
+/** Default size of each boxed type. */
+export const DEFAULT_SIZE = {
+  note: { w: 200, h: 160 },
+  text: { w: 240, h: 60 },
+  shape: { w: 180, h: 120 },
+  frame: { w: 640, h: 440 },
+  image: { w: 320, h: 240 },
+  drawing: { w: 1, h: 1 }
+}
+
+/** Limits that keep a hostile document from hurting a browser. */
+export const LIMITS = { coordinate: 1e7, size: 1e5, points: 20000, text: 20000 }
+
+/** @param {unknown} value @param {number} fallback @param {number} [bound] */
+export function finite (value, fallback, bound = LIMITS.coordinate) {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= bound ? value : fallback
+}
+
+/** @template T @param {unknown} value @param {readonly T[]} allowed @param {T} fallback @returns {T} */
+export function oneOf (value, allowed, fallback) {
+  return allowed.includes(/** @type {T} */ (value)) ? /** @type {T} */ (value) : fallback
+}
+
+/**
+ * The box of a plain object (see codec.js), or null for connectors.
+ * @param {Record<string, any>} obj
+ * @returns {{x: number, y: number, w: number, h: number} | null}
+ */
+export function boxOf (obj) {
+  if (obj.type === 'connector') return null
+  const size = DEFAULT_SIZE[obj.type] ?? { w: 1, h: 1 }
+  return {
+    x: finite(obj.x, 0),
+    y: finite(obj.y, 0),
+    w: Math.max(1, finite(obj.w, size.w, LIMITS.size)),
+    h: Math.max(1, finite(obj.h, size.h, LIMITS.size))
+  }
+}
+
+/** @param {{x: number, y: number, w: number, h: number}} outer @param {{x: number, y: number, w: number, h: number}} inner */
+export function contains (outer, inner) {
+  return inner.x >= outer.x && inner.y >= outer.y &&
+    inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h
+}
+
+/** @param {{x: number, y: number, w: number, h: number}} a @param {{x: number, y: number, w: number, h: number}} b */
+export function intersects (a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
+/**
+ * The frame each boxed object lies in (the smallest frame that wholly contains it).
+ * @param {Map<string, Record<string, any>>} objects plain objects by id
+ * @returns {Map<string, string>} object id -> frame id
+ */
+export function framesOf (objects) {
+  const frames = [...objects].filter(([, o]) => o.type === 'frame')
+    .map(([id, o]) => ({ id, box: /** @type {{x: number, y: number, w: number, h: number}} */ (boxOf(o)) }))
+    .sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h)
+  const result = new Map()
+  for (const [id, obj] of objects) {
+    const box = boxOf(obj)
+    if (box === null) continue
+    const frame = frames.find((f) => f.id !== id && contains(f.box, box))
+    if (frame) result.set(id, frame.id)
+  }
+  return result
+}
+
+/**
+ * Reaction counts of a note from its `reactions` field ("<userId> <emoji>" keys).
+ * @param {Record<string, unknown> | undefined} reactions
+ * @returns {Map<string, number>} emoji -> count, in REACTIONS order
+ */
+export function reactionCounts (reactions) {
+  const counts = new Map()
+  for (const key of Object.keys(reactions ?? {})) {
+    const emoji = key.slice(key.indexOf(' ') + 1)
+    if (REACTIONS.includes(emoji)) counts.set(emoji, (counts.get(emoji) ?? 0) + 1)
+  }
+  return new Map(REACTIONS.filter((e) => counts.has(e)).map((e) => [e, counts.get(e)]))
+}
