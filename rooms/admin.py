@@ -10,8 +10,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
-    list_display = ("slug", "title", "kind", "created_by", "created_at")
-    list_filter = ("kind",)
+    list_display = ("slug", "title", "kind", "anonymous", "created_by", "created_at")
+    list_filter = ("kind", "anonymous")
     search_fields = ("slug", "title")
     inlines = [MembershipInline]
 

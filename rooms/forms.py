@@ -32,7 +32,7 @@ class RoomForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields = ("title", "slug", "kind")
+        fields = ("title", "slug", "kind", "anonymous")
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:40]

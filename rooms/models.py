@@ -36,6 +36,10 @@ class Room(models.Model):
     )
     title = models.CharField(max_length=120)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COWORKING)
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="Hide who wrote what on the board: new objects carry no author name.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -53,6 +53,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "slug": found.slug,
         "title": found.title,
         "kind": found.kind,
+        "anonymous": found.anonymous,
         "role": access.role.value,
         "canEdit": access.can_write_board,
         "user": {"id": access.identity.id, "name": access.identity.name},
