@@ -151,7 +151,8 @@ ROOM_STORE = {
     # A stream is compacted into a keyframe once it holds this many entries.
     "COMPACT_AFTER": env_int("COMPACT_AFTER", 500),
 }
-WS_MAX_FRAME_BYTES = env_int("WS_MAX_FRAME_BYTES", 1024 * 1024)
+# Large enough for a client that re-sends a whole big board after a server lost state.
+WS_MAX_FRAME_BYTES = env_int("WS_MAX_FRAME_BYTES", 8 * 1024 * 1024)
 WS_RATE_PER_SECOND = env_int("WS_RATE_PER_SECOND", 100)
 WS_RATE_BURST = env_int("WS_RATE_BURST", 400)
 CHAT_MAX_LENGTH = 2000
