@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+DAPHNE_MESSAGE_LIMIT = 16 * 1024 * 1024  # as scripts/serve: twice WS_MAX_FRAME_BYTES
 
 
 def free_port() -> int:
@@ -139,6 +140,10 @@ class ServerProcess:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
+                "--websocket-max-message-size",
+                str(DAPHNE_MESSAGE_LIMIT),
+                "--websocket-max-frame-size",
+                str(DAPHNE_MESSAGE_LIMIT),
                 "asgi:application",
             ],
             cwd=ROOT,
