@@ -47,6 +47,24 @@ export function plainObjects (doc) {
   return result
 }
 
+const MEDIA_URL = /^\/r\/[a-z0-9-]+\/media\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/
+
+/**
+ * Make a drawing's box the bounds of its points (points then start at 0, 0).
+ * @param {Record<string, any>} drawing
+ */
+function fitDrawingBox (drawing) {
+  const xs = drawing.points.filter((_, i) => i % 2 === 0)
+  const ys = drawing.points.filter((_, i) => i % 2 === 1)
+  const minX = Math.min(...xs)
+  const minY = Math.min(...ys)
+  drawing.x += minX
+  drawing.y += minY
+  drawing.points = drawing.points.map((n, i) => n - (i % 2 === 0 ? minX : minY))
+  drawing.w = Math.max(1, Math.max(...xs) - minX)
+  drawing.h = Math.max(1, Math.max(...ys) - minY)
+}
+
 /** @param {unknown} value @param {number} max */
 const text = (value, max = LIMITS.text) => (typeof value === 'string' ? value.slice(0, max) : '')
 
@@ -86,7 +104,7 @@ export function sanitize (input) {
       break
     case 'text':
       out.color = oneOf(input.color, INK_COLORS, 'black')
-      out.fontSize = finite(input.fontSize, 20, 400)
+      out.fontSize = Math.max(6, finite(input.fontSize, 20, 400))
       out.text = text(input.text)
       break
     case 'shape':
@@ -103,16 +121,17 @@ export function sanitize (input) {
       break
     case 'drawing':
       out.color = oneOf(input.color, INK_COLORS, 'black')
-      out.width = finite(input.width, 3, 100)
+      out.width = Math.max(0.5, finite(input.width, 3, 100))
       out.points = (Array.isArray(input.points) ? input.points : [])
         .slice(0, LIMITS.points * 2).map((n) => finite(n, 0, LIMITS.size))
       if (out.points.length < 4 || out.points.length % 2) return null
+      fitDrawingBox(out)
       break
     case 'frame':
       out.title = text(input.title, 500)
       break
     case 'image':
-      out.src = typeof input.src === 'string' && /^\/r\/[a-z0-9-]+\/media\/[A-Za-z0-9._-]+$/.test(input.src) ? input.src : ''
+      out.src = typeof input.src === 'string' && MEDIA_URL.test(input.src) ? input.src : ''
       out.alt = text(input.alt, 500)
       if (!out.src) return null
       break
@@ -169,6 +188,8 @@ export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, kee
   const clean = list.map((item) => ({ id: text(item?.id, 64), plain: sanitize(item) }))
     .filter((item) => item.plain !== null)
   const ids = new Map(clean.map(({ id }) => [id, keepIds && id && !objects.has(id) ? id : newId()]))
+  // An import into an empty board keeps the stacking numbers as they were.
+  const keepZ = keepIds && objects.size === 0
   let top = 0
   for (const value of objects.values()) if (value instanceof Y.Map) top = Math.max(top, finite(value.get('z'), 0))
   const rank = new Map([...clean].sort((a, b) => a.plain.z - b.plain.z).map((item, i) => [item, i]))
@@ -185,7 +206,7 @@ export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, kee
         plain.x += offset.x
         plain.y += offset.y
       }
-      plain.z = top + 1 + /** @type {number} */ (rank.get(item))
+      if (!keepZ) plain.z = top + 1 + /** @type {number} */ (rank.get(item))
       if (author) {
         Object.assign(plain, { author: author.name, authorId: author.id, createdAt: now })
         if (plain.type === 'note') plain.reactions = {}

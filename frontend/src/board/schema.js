@@ -89,7 +89,10 @@ export function framesOf (objects) {
   for (const [id, obj] of objects) {
     const box = boxOf(obj)
     if (box === null) continue
-    const frame = frames.find((f) => f.id !== id && contains(f.box, box))
+    // A frame sits only in a strictly larger one, so two equal frames never hold each other.
+    const fits = (/** @type {{id: string, box: typeof box}} */ f) => f.id !== id && contains(f.box, box) &&
+      (obj.type !== 'frame' || f.box.w * f.box.h > box.w * box.h)
+    const frame = frames.find(fits)
     if (frame) result.set(id, frame.id)
   }
   return result

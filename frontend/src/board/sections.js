@@ -1,0 +1,177 @@
+/**
+ * The board read as a document: frames become sections (nested when a frame lies in another),
+ * each holding its objects in reading order, top-to-bottom then left-to-right. Shared by the
+ * Markdown and CSV exports and the accessible outline.
+ */
+
+import { boxOf, framesOf, reactionCounts } from './schema.js'
+
+/** Objects whose tops differ by less than this (board units) count as one row. */
+const ROW_TOLERANCE = 40
+
+/** Longest label used when an object is named from its text. */
+const LABEL_LENGTH = 60
+
+/**
+ * @typedef {{id: string, obj: Record<string, any>}} Entry
+ * @typedef {object} Section
+ * @property {string} id the frame's id
+ * @property {string} title the frame's title, or a stand-in when it has none
+ * @property {number} depth 0 for a top-level frame
+ * @property {Entry[]} items boxed objects directly in this frame (not frames), in reading order
+ * @property {Entry[]} connectors connectors whose two ends are directly in this frame
+ * @property {Section[]} frames frames directly in this frame, in reading order
+ * @typedef {object} Sections
+ * @property {Section[]} frames top-level frames in reading order
+ * @property {Entry[]} items boxed objects in no frame, in reading order
+ * @property {Entry[]} connectors the remaining connectors
+ */
+
+/**
+ * Entries sorted in reading order: rows from top to bottom, each row from left to right.
+ * @param {Entry[]} entries boxed objects only
+ * @returns {Entry[]}
+ */
+function readingOrder (entries) {
+  const boxed = entries.map((entry) => ({ entry, box: /** @type {NonNullable<ReturnType<typeof boxOf>>} */ (boxOf(entry.obj)) }))
+    .sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)
+  /** @type {Array<typeof boxed>} */
+  const rows = []
+  for (const item of boxed) {
+    const row = rows[rows.length - 1]
+    if (row && item.box.y - row[0].box.y < ROW_TOLERANCE) row.push(item)
+    else rows.push([item])
+  }
+  return rows.flatMap((row) => row.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y).map((item) => item.entry))
+}
+
+/**
+ * A frame's title on one line, or a stand-in for an untitled frame.
+ * @param {Record<string, any>} frame
+ */
+function frameTitle (frame) {
+  return oneLine(frame.title) || 'Untitled frame'
+}
+
+/**
+ * Text on one line: whitespace runs become single spaces; anything but a string becomes ''.
+ * @param {unknown} value
+ */
+export const oneLine = (value) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '')
+
+/** Names of objects without text; the others are an "empty note", "empty shape"… */
+const UNLABELLED = /** @type {Record<string, string>} */ ({ frame: 'untitled frame', image: 'image', drawing: 'drawing' })
+
+/**
+ * A short name for an object, for describing what a connector joins.
+ * @param {Record<string, any> | undefined} obj
+ */
+export function shortLabel (obj) {
+  if (!obj) return 'a deleted object'
+  let label = ''
+  if (obj.type === 'frame') label = oneLine(obj.title)
+  else if (obj.type === 'image') label = oneLine(obj.alt)
+  else if (typeof obj.text === 'string') label = oneLine(obj.text)
+  if (!label) return UNLABELLED[obj.type] ?? `empty ${obj.type}`
+  const chars = Array.from(label)
+  return chars.length > LABEL_LENGTH ? `${chars.slice(0, LABEL_LENGTH - 1).join('')}…` : label
+}
+
+/**
+ * A note's reactions as `[emoji, count]` pairs in REACTIONS order.
+ * @param {Record<string, any>} obj
+ * @returns {Array<[string, number]>}
+ */
+export function reactionList (obj) {
+  return obj.type === 'note' ? [...reactionCounts(obj.reactions)] : []
+}
+
+/** Words a screen reader can say for each reaction: [one, many]. */
+const REACTION_WORDS = /** @type {Record<string, [string, string]>} */ ({
+  '👍': ['thumbs up', 'thumbs up'],
+  '❤️': ['heart', 'hearts'],
+  '🎉': ['party popper', 'party poppers'],
+  '💡': ['idea', 'ideas'],
+  '❓': ['question', 'questions'],
+  '🔥': ['fire', 'fires']
+})
+
+/**
+ * Reactions in words, e.g. "3 thumbs up, 1 idea".
+ * @param {Array<[string, number]>} reactions
+ */
+export function reactionWords (reactions) {
+  return reactions.map(([emoji, count]) => {
+    const [one, many] = REACTION_WORDS[emoji] ?? [emoji, emoji]
+    return `${count} ${count === 1 ? one : many}`
+  }).join(', ')
+}
+
+/**
+ * The board as sections.
+ * @param {Map<string, Record<string, any>>} objects plain objects by id (see codec.js)
+ * @returns {Sections}
+ */
+export function boardSections (objects) {
+  const parent = framesOf(objects)
+  for (const id of parent.keys()) if (insideItself(parent, id)) parent.delete(id)
+  /** @type {Map<string, Section>} */
+  const sections = new Map()
+  for (const [id, obj] of objects) {
+    if (obj.type === 'frame') sections.set(id, { id, title: frameTitle(obj), depth: 0, items: [], connectors: [], frames: [] })
+  }
+  /** @type {Sections} */
+  const top = { frames: [], items: [], connectors: [] }
+  /** @type {Map<Section | Sections, Entry[]>} */
+  const frameEntries = new Map()
+  for (const [id, obj] of objects) {
+    const home = sections.get(/** @type {string} */ (parent.get(id))) ?? top
+    if (obj.type === 'connector') {
+      const from = parent.get(obj.from)
+      const shared = objects.has(obj.from) && objects.has(obj.to) && from === parent.get(obj.to)
+      const owner = (shared && sections.get(/** @type {string} */ (from))) || top
+      owner.connectors.push({ id, obj })
+    } else if (obj.type === 'frame') {
+      if (!frameEntries.has(home)) frameEntries.set(home, [])
+      frameEntries.get(home)?.push({ id, obj })
+    } else {
+      home.items.push({ id, obj })
+    }
+  }
+  for (const [home, entries] of frameEntries) {
+    home.frames = readingOrder(entries).map(({ id }) => /** @type {Section} */ (sections.get(id)))
+  }
+  for (const section of sections.values()) section.items = readingOrder(section.items)
+  top.items = readingOrder(top.items)
+  /** @param {Section[]} list @param {number} depth */
+  const setDepth = (list, depth) => list.forEach((s) => { s.depth = depth; setDepth(s.frames, depth + 1) })
+  setDepth(top.frames, 0)
+  return top
+}
+
+/**
+ * Whether following the frames an object lies in leads back to it (frames with equal boxes).
+ * @param {Map<string, string>} parent
+ * @param {string} id
+ */
+function insideItself (parent, id) {
+  const seen = new Set()
+  for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+    if (at === id) return true
+    if (seen.has(at)) return false
+    seen.add(at)
+  }
+  return false
+}
+
+/**
+ * Every section depth-first, each before the frames inside it.
+ * @param {Section[]} frames
+ * @returns {Generator<Section>}
+ */
+export function * allSections (frames) {
+  for (const section of frames) {
+    yield section
+    yield * allSections(section.frames)
+  }
+}
