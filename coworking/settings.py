@@ -128,6 +128,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Board images: stored through the default storage, served only to people in the room.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
+MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 40_000_000)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # The channel layer's blocking receive waits 5 s: its socket timeout must be longer, and

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rooms.models import Invite, Membership, Room
+from rooms.models import Invite, MediaFile, Membership, Room
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,3 +28,20 @@ class InviteAdmin(admin.ModelAdmin):
     list_display = ("room", "role", "created_by", "created_at", "uses", "revoked")
     list_filter = ("role", "revoked")
     list_editable = ("revoked",)
+
+
+@admin.register(MediaFile)
+class MediaFileAdmin(admin.ModelAdmin):
+    list_display = ("name", "room", "uploader", "content_type", "size", "width", "height")
+    list_filter = ("content_type",)
+    search_fields = ("room__slug", "name")
+    readonly_fields = (
+        "room",
+        "uploader",
+        "name",
+        "path",
+        "content_type",
+        "size",
+        "width",
+        "height",
+    )

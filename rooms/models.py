@@ -87,3 +87,29 @@ class Invite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} invite to {self.room.slug}"
+
+
+class MediaFile(models.Model):
+    """An image uploaded for a room's board, stored at `rooms/<slug>/<name>` when uploaded.
+
+    It lives in `rooms`, not `boards`: it belongs to the room and is read and written under
+    the room's access rules, while the board document only refers to it by URL.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="media")
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=40, unique=True, help_text="<32 hex digits>.<extension>")
+    path = models.CharField(max_length=200, help_text="where the file is in the default storage")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text="bytes")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.room.slug}/{self.name}"

@@ -10,15 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from rooms.forms import GuestForm, InviteForm, RoomForm, SignupForm
 from rooms.invites import create_invite, load_invite
+from rooms.media import NAME, MediaError, image_response, media_url, store_image
 from rooms.models import Invite, Membership, Role, Room
-from rooms.permissions import room_access
+from rooms.permissions import Denied, resolve_access, room_access
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -115,6 +117,51 @@ def _join(user: User, invite: Invite) -> None:
             room=invite.room, user=user, defaults={"role": invite.role}
         )
         Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
+
+
+def json_error(message: str, status: int) -> JsonResponse:
+    """An error for scripts and the board client: `{"error": message}`."""
+    return JsonResponse({"error": message}, status=status)
+
+
+def json_denied(denied: Denied) -> JsonResponse:
+    """The JSON error for a refused room access."""
+    if denied.reason == "not_found":
+        return json_error("There is no such room.", 404)
+    return json_error("You are not a member of this room.", 403)
+
+
+@require_POST
+def upload_media(request: HttpRequest, slug: str) -> JsonResponse:
+    """Someone who can edit the board uploads an image (multipart field `file`)."""
+    try:
+        access = resolve_access(request.user, slug)
+    except Denied as denied:
+        return json_denied(denied)
+    if not access.can_write_board:
+        return json_error("Only people who can edit the board can upload images.", 403)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return json_error("Choose an image to upload.", 400)
+    try:
+        media = store_image(access.room, signed_in(request), upload)
+    except MediaError as error:
+        return json_error(error.message, error.status)
+    return JsonResponse(
+        {"src": media_url(media), "width": media.width, "height": media.height}, status=201
+    )
+
+
+@require_safe
+def media(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
+    """An image of a room, for anyone in it (a member, or holding an invite `?token=`)."""
+    if not NAME.fullmatch(name):
+        raise Http404("No such image.")
+    try:
+        access = resolve_access(request.user, slug, request.GET.get("token"))
+    except Denied as denied:
+        return json_denied(denied)
+    return image_response(get_object_or_404(access.room.media, name=name))
 
 
 def signup(request: HttpRequest) -> HttpResponse:

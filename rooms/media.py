@@ -1,0 +1,110 @@
+"""Board images: checking an upload's real content, storing it, naming and serving it."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
+from PIL import Image
+
+from rooms.models import MediaFile, Room
+
+#: The decoders Pillow may try; no other format is even parsed.
+DECODERS = ["PNG", "JPEG", "WEBP"]
+#: Decoded format -> (file extension, content type). Nothing else is accepted.
+FORMATS = {
+    "PNG": ("png", "image/png"),
+    "JPEG": ("jpg", "image/jpeg"),
+    "MPO": ("jpg", "image/jpeg"),  # the JPEG decoder's name for a camera's multi-frame JPEG
+    "WEBP": ("webp", "image/webp"),
+}
+NAME = re.compile(r"[0-9a-f]{32}\.(?:png|jpg|webp)")
+NOT_AN_IMAGE = "Upload a PNG, JPEG or WebP image."
+TOO_MANY_PIXELS = "The image has more than {:,} pixels."
+
+
+class MediaError(Exception):
+    """An upload refused, with the HTTP status and a message for the person."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What the decoder found in an upload."""
+
+    format: str
+    width: int
+    height: int
+    size: int
+
+
+def inspect_image(upload: UploadedFile) -> ImageInfo:
+    """The real format and size of an uploaded image, whatever its name or declared type.
+
+    Raises MediaError for files over `MEDIA_MAX_BYTES` (413), other formats, corrupt files
+    and images over `MEDIA_MAX_PIXELS` (400).
+    """
+    if upload.size is None or upload.size > settings.MEDIA_MAX_BYTES:
+        limit = settings.MEDIA_MAX_BYTES / (1024 * 1024)
+        raise MediaError(f"The image is larger than {limit:g} MiB.", 413)
+    try:
+        upload.seek(0)
+        with Image.open(upload, formats=DECODERS) as image:
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload, formats=DECODERS) as image:
+            found, (width, height) = image.format, image.size
+    except Image.DecompressionBombError as error:
+        raise MediaError(TOO_MANY_PIXELS.format(settings.MEDIA_MAX_PIXELS)) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise MediaError(NOT_AN_IMAGE) from error
+    if found not in FORMATS:
+        raise MediaError(NOT_AN_IMAGE)
+    if width * height > settings.MEDIA_MAX_PIXELS:
+        raise MediaError(TOO_MANY_PIXELS.format(settings.MEDIA_MAX_PIXELS))
+    return ImageInfo(found, width, height, upload.size)
+
+
+def store_image(room: Room, uploader: User, upload: UploadedFile) -> MediaFile:
+    """Check `upload`, save it under a random name in the room's folder and record it."""
+    info = inspect_image(upload)
+    extension, content_type = FORMATS[info.format]
+    name = f"{secrets.token_hex(16)}.{extension}"
+    upload.seek(0)
+    path = default_storage.save(f"rooms/{room.slug}/{name}", upload)
+    return MediaFile.objects.create(
+        room=room,
+        uploader=uploader,
+        name=name,
+        path=path,
+        content_type=content_type,
+        size=info.size,
+        width=info.width,
+        height=info.height,
+    )
+
+
+def media_url(media: MediaFile) -> str:
+    """Where the board document points an image object at."""
+    return f"/r/{media.room.slug}/media/{media.name}"
+
+
+def image_response(media: MediaFile) -> FileResponse:
+    """The stored image, with headers that keep a browser from treating it as anything else."""
+    response = FileResponse(default_storage.open(media.path), content_type=media.content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{media.name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    # Names are random and never reused, so the content of a URL never changes.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
