@@ -1,9 +1,4 @@
-/** Colour palettes shared by notes, cursors and the presence list. */
-
-/** Note colours allowed by the board schema, in toolbar order. */
-export const NOTE_COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple']
-
-export const DEFAULT_NOTE_COLOR = 'yellow'
+/** People's colours, shared by cursors, selections and the presence list. */
 
 /** Saturated colours that stay readable as white-on-colour labels. */
 const USER_COLORS = [
@@ -34,10 +29,3 @@ export function safeHexColor (value, fallback = '#475569') {
   return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value) ? value : fallback
 }
 
-/**
- * @param {unknown} value
- * @returns {string} a valid note colour
- */
-export function safeNoteColor (value) {
-  return NOTE_COLORS.includes(/** @type {string} */ (value)) ? /** @type {string} */ (value) : DEFAULT_NOTE_COLOR
-}

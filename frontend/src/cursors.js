@@ -1,10 +1,11 @@
 /** Other people's pointers on the board, drawn from the board awareness states. */
 
 import { safeHexColor } from './colors.js'
+import { finite } from './board/schema.js'
 
 export class RemoteCursors {
   /**
-   * @param {HTMLElement} layer element positioned in board coordinates
+   * @param {HTMLElement} layer element positioned in board (world) coordinates
    * @param {import('y-protocols/awareness').Awareness} awareness
    */
   constructor (layer, awareness) {
@@ -20,13 +21,13 @@ export class RemoteCursors {
     const seen = new Set()
     this.awareness.getStates().forEach((state, clientId) => {
       const cursor = state?.cursor
-      if (
-        clientId === this.awareness.clientID || !cursor ||
-        !Number.isFinite(cursor.x) || !Number.isFinite(cursor.y)
-      ) return
+      if (clientId === this.awareness.clientID || !cursor) return
+      const x = finite(cursor.x, NaN)
+      const y = finite(cursor.y, NaN)
+      if (Number.isNaN(x) || Number.isNaN(y)) return
       seen.add(clientId)
       const { element, label } = this.cursors.get(clientId) ?? this.create(clientId)
-      element.style.transform = `translate(${cursor.x}px, ${cursor.y}px)`
+      element.style.transform = `translate(${x}px, ${y}px)`
       element.style.setProperty('--cursor-color', safeHexColor(state.user?.color))
       label.textContent = typeof state.user?.name === 'string' ? state.user.name : 'Someone'
     })
@@ -43,6 +44,9 @@ export class RemoteCursors {
     element.className = 'remote-cursor'
     element.dataset.testid = 'cursor'
     element.setAttribute('aria-hidden', 'true')
+    // The inner part keeps its screen size whatever the zoom.
+    const inner = document.createElement('div')
+    inner.className = 'remote-cursor-inner'
     const pointer = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
     pointer.setAttribute('viewBox', '0 0 16 16')
     pointer.setAttribute('class', 'remote-cursor-pointer')
@@ -51,7 +55,8 @@ export class RemoteCursors {
     pointer.append(path)
     const label = document.createElement('span')
     label.className = 'remote-cursor-label'
-    element.append(pointer, label)
+    inner.append(pointer, label)
+    element.append(inner)
     this.layer.append(element)
     const cursor = { element, label }
     this.cursors.set(clientId, cursor)

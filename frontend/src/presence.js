@@ -1,13 +1,13 @@
-/** Local awareness state (who I am, my cursor and selection) and the presence list. */
+/** Local awareness state (who I am, my cursor, selection and view) and the presence list. */
 
 import { safeHexColor } from './colors.js'
 
-/** Minimum interval between two published cursor positions (about 20 updates per second). */
-const CURSOR_INTERVAL_MS = 50
+/** Minimum interval between two published cursor positions or views (about 20 per second). */
+const PUBLISH_INTERVAL_MS = 50
 
 /**
- * Publishes the local user's awareness state on the board provider.
- * Cursor updates are throttled; the latest position is always published eventually.
+ * Publishes the local user's awareness state `{user, cursor, selection, view}` on the board
+ * provider. Cursor and view updates are throttled; the latest value is always published.
  */
 export class LocalPresence {
   /**
@@ -16,28 +16,39 @@ export class LocalPresence {
    */
   constructor (awareness, user) {
     this.awareness = awareness
-    awareness.setLocalState({ user, cursor: null, selection: [] })
-    this.lastCursorAt = 0
-    this.pendingCursor = undefined
-    this.cursorTimer = 0
+    awareness.setLocalState({ user, cursor: null, selection: [], view: null })
+    /** @type {Map<string, {value: unknown, timer: number, last: number}>} throttled fields */
+    this.pending = new Map()
+  }
+
+  /**
+   * Sets a field at most every PUBLISH_INTERVAL_MS; the last value wins.
+   * @param {string} field
+   * @param {unknown} value
+   */
+  throttled (field, value) {
+    const entry = this.pending.get(field) ?? { value, timer: 0, last: 0 }
+    this.pending.set(field, entry)
+    entry.value = value
+    if (entry.timer) return
+    const flush = () => {
+      entry.timer = 0
+      entry.last = Date.now()
+      this.awareness.setLocalStateField(field, entry.value)
+    }
+    const wait = entry.last + PUBLISH_INTERVAL_MS - Date.now()
+    if (wait <= 0) flush()
+    else entry.timer = window.setTimeout(flush, wait)
   }
 
   /** @param {{x: number, y: number} | null} cursor board coordinates, or null when off the board */
   setCursor (cursor) {
-    this.pendingCursor = cursor
-    if (this.cursorTimer) return
-    const wait = this.lastCursorAt + CURSOR_INTERVAL_MS - Date.now()
-    if (wait <= 0) {
-      this.flushCursor()
-    } else {
-      this.cursorTimer = window.setTimeout(() => this.flushCursor(), wait)
-    }
+    this.throttled('cursor', cursor && { x: Math.round(cursor.x), y: Math.round(cursor.y) })
   }
 
-  flushCursor () {
-    this.cursorTimer = 0
-    this.lastCursorAt = Date.now()
-    this.awareness.setLocalStateField('cursor', this.pendingCursor)
+  /** @param {{x: number, y: number, zoom: number}} view the world point at the centre of my board, and my zoom */
+  setView (view) {
+    this.throttled('view', { x: Math.round(view.x * 10) / 10, y: Math.round(view.y * 10) / 10, zoom: view.zoom })
   }
 
   /** @param {string[]} ids selected object ids */
@@ -48,6 +59,7 @@ export class LocalPresence {
 
 /**
  * Renders everyone connected to the board, one entry per user id, the local user first.
+ * Everyone else's entry is a button that follows their view.
  */
 export class PresenceList {
   /**
@@ -55,13 +67,27 @@ export class PresenceList {
    * @param {import('y-protocols/awareness').Awareness} awareness
    * @param {string} localUserId
    * @param {HTMLElement | null} countElement shows the number of people
+   * @param {(userId: string) => void} onFollow
    */
-  constructor (list, awareness, localUserId, countElement) {
+  constructor (list, awareness, localUserId, countElement, onFollow) {
     this.list = list
     this.awareness = awareness
     this.localUserId = localUserId
     this.countElement = countElement
+    /** @type {string | null} the user being followed */
+    this.following = null
+    this.shown = ''
+    list.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('[data-follow]') : null
+      if (button instanceof HTMLElement) onFollow(/** @type {string} */ (button.dataset.follow))
+    })
     awareness.on('change', () => this.render())
+    this.render()
+  }
+
+  /** @param {string | null} userId */
+  setFollowing (userId) {
+    this.following = userId
     this.render()
   }
 
@@ -85,7 +111,14 @@ export class PresenceList {
 
   render () {
     const users = this.users()
+    const shown = JSON.stringify([users, this.following])
+    if (shown === this.shown) return
+    this.shown = shown
+    const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement)
+      ? document.activeElement.dataset.follow
+      : undefined
     this.list.replaceChildren(...users.map((user) => this.renderUser(user)))
+    if (focused) /** @type {HTMLElement | null} */ (this.list.querySelector(`[data-follow="${CSS.escape(focused)}"]`))?.focus()
     if (this.countElement) this.countElement.textContent = String(users.length)
   }
 
@@ -95,20 +128,34 @@ export class PresenceList {
     item.className = 'presence-item'
     item.dataset.testid = 'presence-item'
     item.dataset.userId = user.id
-    const dot = document.createElement('span')
-    dot.className = 'presence-dot'
-    dot.style.backgroundColor = user.color
-    dot.setAttribute('aria-hidden', 'true')
+    const avatar = document.createElement('span')
+    avatar.className = 'presence-avatar'
+    avatar.style.backgroundColor = user.color
+    avatar.setAttribute('aria-hidden', 'true')
+    avatar.textContent = Array.from(user.name.trim())[0]?.toUpperCase() ?? '?'
     const name = document.createElement('span')
     name.className = 'presence-name'
     name.textContent = user.name
-    item.append(dot, name)
     if (user.id === this.localUserId) {
       const you = document.createElement('span')
       you.className = 'presence-you'
       you.textContent = '(you)'
-      item.append(' ', you)
+      item.append(avatar, name, ' ', you)
+      return item
     }
+    const following = this.following === user.id
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'presence-follow'
+    button.dataset.follow = user.id
+    button.dataset.testid = `follow-${user.id}`
+    button.setAttribute('aria-pressed', String(following))
+    button.title = following ? `Following ${user.name}` : `Follow ${user.name}'s view`
+    const hint = document.createElement('span')
+    hint.className = 'presence-hint'
+    hint.textContent = following ? 'Following' : 'Follow'
+    button.append(avatar, name, hint)
+    item.append(button)
     return item
   }
 }

@@ -6,10 +6,20 @@ import { Awareness } from 'y-protocols/awareness'
 import { readConfig, websocketUrl } from './config.js'
 import { userColor } from './colors.js'
 import { LocalPresence, PresenceList } from './presence.js'
-import { Board } from './board.js'
 import { RemoteCursors } from './cursors.js'
 import { Chat } from './chat.js'
 import { ConnectionBanner } from './connection.js'
+import { Board } from './board/board.js'
+import { RemotePresence } from './board/presence.js'
+import { Clipboard } from './board/clipboard.js'
+import { Keyboard } from './board/keyboard.js'
+import { Toolbar } from './board/toolbar.js'
+import { Menus } from './board/menus.js'
+import { Minimap } from './board/minimap.js'
+import { Outline } from './board/outline.js'
+
+/** How long a board message stays visible. */
+const MESSAGE_MS = 6000
 
 /** @param {string} testId */
 const byTestId = (testId) => /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="${testId}"]`))
@@ -23,10 +33,27 @@ function reportSync (provider, key) {
   provider.on('sync', (synced) => { document.body.dataset[key] = String(synced) })
 }
 
+/**
+ * Shows short messages (upload and import errors, results) in the board's status line.
+ * @param {HTMLElement | null} element
+ * @returns {(message: string) => void}
+ */
+function messenger (element) {
+  let timer = 0
+  return (message) => {
+    if (!element) return
+    element.textContent = message
+    element.hidden = false
+    window.clearTimeout(timer)
+    timer = window.setTimeout(() => { element.hidden = true }, MESSAGE_MS)
+  }
+}
+
 function start () {
   const config = readConfig()
   const serverUrl = websocketUrl(config)
   const user = { id: config.user.id, name: config.user.name, color: userColor(config.user.id) }
+  const anonymous = Boolean(/** @type {any} */ (config).anonymous)
   // Cross-tab BroadcastChannel sync is off: the server decides what each connection may write.
   const providerOptions = { disableBc: true }
 
@@ -50,28 +77,68 @@ function start () {
   banner.watch(chatProvider)
 
   const presence = new LocalPresence(boardProvider.awareness, user)
-  new PresenceList(
+  const board = new Board({
+    surface: /** @type {HTMLElement} */ (byTestId('board')),
+    doc: boardDoc,
+    presence,
+    user,
+    canEdit: config.canEdit,
+    anonymous,
+    slug: config.slug,
+    notify: messenger(byTestId('board-message'))
+  })
+  const boardPanel = /** @type {HTMLElement} */ (document.querySelector('.board-panel'))
+  const presenceList = new PresenceList(
     /** @type {HTMLElement} */ (byTestId('presence-list')),
     boardProvider.awareness,
     user.id,
-    document.getElementById('presence-count')
+    document.getElementById('presence-count'),
+    (userId) => remote.follow(userId)
   )
-
-  const board = new Board({
-    surface: /** @type {HTMLElement} */ (byTestId('board')),
-    emptyHint: document.getElementById('board-empty'),
-    doc: boardDoc,
+  const remote = new RemotePresence({
     awareness: boardProvider.awareness,
-    presence,
-    user,
-    canEdit: config.canEdit
-  })
-  board.attachToolbar({
-    addButton: byTestId('add-note'),
-    deleteButton: /** @type {HTMLButtonElement | null} */ (byTestId('delete-note')),
-    colorButtons: /** @type {HTMLElement[]} */ ([...document.querySelectorAll('[data-color]')])
+    board,
+    banner: /** @type {HTMLElement} */ (byTestId('follow-banner')),
+    onFollowChange: (userId) => presenceList.setFollowing(userId)
   })
   new RemoteCursors(board.overlay, boardProvider.awareness)
+
+  const clipboard = new Clipboard(board)
+  const toggleGrid = () => {
+    board.snapToGrid = !board.snapToGrid
+    board.surface.classList.toggle('has-grid', board.snapToGrid)
+    toolbar.updateGrid()
+  }
+  const duplicate = () => clipboard.duplicate()
+  const toolbar = new Toolbar(boardPanel, board, { duplicate, toggleGrid })
+  const menus = new Menus(document, board, { title: config.title, anonymous })
+  new Keyboard(board, {
+    help: () => menus.openHelp(),
+    duplicate,
+    toggleGrid,
+    stopFollowing: () => {
+      const was = remote.following !== null
+      remote.stop()
+      return was
+    }
+  })
+  new Minimap(/** @type {HTMLElement} */ (byTestId('minimap')), board)
+  const outline = document.getElementById('outline-panel')
+  if (outline) {
+    new Outline(outline, boardDoc, {
+      anonymous,
+      onActivate: (id) => {
+        board.selection.set([id])
+        board.focusObject(id)
+      }
+    })
+  }
+
+  const emptyHint = document.getElementById('board-empty')
+  const updateEmpty = () => { if (emptyHint) emptyHint.hidden = board.model.plain.size > 0 }
+  board.model.onChange(updateEmpty)
+  updateEmpty()
+  boardProvider.on('sync', (/** @type {boolean} */ synced) => { if (synced) board.synced() })
 
   new Chat({
     list: /** @type {HTMLElement} */ (byTestId('chat-messages')),
@@ -84,7 +151,7 @@ function start () {
     canWrite: config.canEdit
   })
 
-  window.coworking = { boardDoc, chatDoc, boardProvider, chatProvider }
+  window.coworking = { boardDoc, chatDoc, boardProvider, chatProvider, board }
 }
 
 start()

@@ -1,19 +1,21 @@
-/** Two-way binding between a textarea and a Y.Text that keeps the caret in place. */
+/** Binds a textarea or input to a Y.Text: local typing becomes minimal edits, remote edits keep the caret. */
 
 /**
- * The smallest single edit that turns `before` into `after`, never splitting a surrogate pair.
+ * The smallest single replacement that turns `before` into `after`.
+ * Never splits a UTF-16 surrogate pair.
  * @param {string} before
  * @param {string} after
  * @returns {{index: number, remove: number, insert: string}}
  */
 export function diffStrings (before, after) {
-  const max = Math.min(before.length, after.length)
   let prefix = 0
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++
+  const maxPrefix = Math.min(before.length, after.length)
+  while (prefix < maxPrefix && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++
   if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--
   let suffix = 0
+  const maxSuffix = Math.min(before.length, after.length) - prefix
   while (
-    suffix < max - prefix &&
+    suffix < maxSuffix &&
     before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
   ) suffix++
   if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--
@@ -52,45 +54,47 @@ function transformPosition (position, delta) {
 }
 
 /**
- * Keeps `textarea.value` and `ytext` equal. Local typing becomes a minimal Y.Text edit;
- * remote edits update the textarea and shift the caret and selection accordingly.
- * @param {HTMLTextAreaElement} textarea
+ * Keeps `field.value` and `ytext` equal. Local typing becomes a minimal Y.Text edit in a
+ * transaction with `origin` (so the local undo manager tracks it); other changes (remote
+ * edits, undo) update the field and shift the caret and selection accordingly.
+ * @param {HTMLTextAreaElement | HTMLInputElement} field
  * @param {import('yjs').Text} ytext
+ * @param {any} origin
  * @returns {() => void} unbinds
  */
-export function bindTextarea (textarea, ytext) {
-  const origin = Symbol('textarea')
-  textarea.value = ytext.toString()
+export function bindText (field, ytext, origin) {
+  field.value = ytext.toString()
 
   const onInput = () => {
-    const { index, remove, insert } = diffStrings(ytext.toString(), textarea.value)
+    const { index, remove, insert } = diffStrings(ytext.toString(), field.value)
     if (remove === 0 && insert === '') return
-    ytext.doc.transact(() => {
+    /** @type {import('yjs').Doc} */ (ytext.doc).transact(() => {
       if (remove > 0) ytext.delete(index, remove)
       if (insert) ytext.insert(index, insert)
     }, origin)
   }
 
   /** @param {import('yjs').YTextEvent} event */
-  const onChange = (event, transaction) => {
-    if (transaction.origin === origin) return
-    const focused = document.activeElement === textarea
-    const { selectionStart, selectionEnd, selectionDirection } = textarea
-    textarea.value = ytext.toString()
-    if (focused) {
-      const delta = event.delta
-      textarea.setSelectionRange(
+  const onChange = (event) => {
+    const value = ytext.toString()
+    if (field.value === value) return
+    const focused = document.activeElement === field
+    const { selectionStart, selectionEnd, selectionDirection } = field
+    field.value = value
+    if (focused && selectionStart !== null && selectionEnd !== null) {
+      const delta = /** @type {any} */ (event.delta)
+      field.setSelectionRange(
         transformPosition(selectionStart, delta),
         transformPosition(selectionEnd, delta),
-        selectionDirection
+        selectionDirection ?? undefined
       )
     }
   }
 
-  textarea.addEventListener('input', onInput)
+  field.addEventListener('input', onInput)
   ytext.observe(onChange)
   return () => {
-    textarea.removeEventListener('input', onInput)
+    field.removeEventListener('input', onInput)
     ytext.unobserve(onChange)
   }
 }

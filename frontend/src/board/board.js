@@ -1,0 +1,312 @@
+/**
+ * The ideation board: wires the document mirror, the viewport, rendering, selection, tools,
+ * history, clipboard, keyboard and presence together, and exposes the board's API
+ * (`window.coworking.board`).
+ */
+
+import { BoardModel } from './model.js'
+import { Viewport, ZOOM_STEP } from './viewport.js'
+import { Renderer } from './renderer.js'
+import { Selection } from './selection.js'
+import { Commands } from './commands.js'
+import { History } from './history.js'
+import { Tools } from './tools.js'
+import { unionBox } from './geometry.js'
+import { DEFAULT_SIZE, TEXT_FIELDS } from './schema.js'
+import { uploadImage } from './media.js'
+
+/** @typedef {{x: number, y: number, w: number, h: number}} Box */
+/** @typedef {{x: number, y: number, zoom: number}} View */
+
+/** Width an inserted image gets. */
+const IMAGE_WIDTH = 320
+/** Offset between notes added at the same spot. */
+const STACK_STEP = 24
+
+export class Board {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.surface the `board` element
+   * @param {import('yjs').Doc} options.doc
+   * @param {import('../presence.js').LocalPresence} options.presence
+   * @param {{id: string, name: string, color: string}} options.user
+   * @param {boolean} options.canEdit
+   * @param {boolean} options.anonymous
+   * @param {string} options.slug
+   * @param {(message: string) => void} options.notify shows a message to the user
+   */
+  constructor ({ surface, doc, presence, user, canEdit, anonymous, slug, notify }) {
+    this.surface = surface
+    this.doc = doc
+    this.presence = presence
+    this.user = user
+    this.canEdit = canEdit
+    this.slug = slug
+    this.notify = notify
+    /** The origin of every local transaction: the only one undo tracks. */
+    this.origin = { local: user.id }
+    this.noteColor = 'yellow'
+    this.shapeColor = 'blue'
+    this.inkColor = 'black'
+    this.snapToGrid = false
+
+    this.world = document.createElement('div')
+    this.world.className = 'board-world'
+    surface.prepend(this.world)
+
+    this.model = new BoardModel(doc)
+    this.viewport = new Viewport(surface, this.world)
+    this.renderer = new Renderer({
+      surface,
+      world: this.world,
+      model: this.model,
+      viewport: this.viewport,
+      context: { canEdit, anonymous, userId: user.id, origin: this.origin }
+    })
+    /** Layer above every object, in world units (remote cursors). */
+    this.overlay = document.createElement('div')
+    this.overlay.className = 'board-overlay'
+    this.world.append(this.overlay)
+    this.selection = new Selection(this.model)
+    this.commands = new Commands({ doc, model: this.model, origin: this.origin, user })
+    this.history = new History(this.model.objects, this.origin)
+    this.tools = new Tools(this)
+
+    this.selection.onChange((ids) => {
+      this.renderer.setSelection(ids)
+      presence.setSelection([...ids])
+    })
+    this.viewport.onChange(() => presence.setView(this.viewport.get()))
+    presence.setView(this.viewport.get())
+    this.rendered = false
+    this.listen()
+  }
+
+  listen () {
+    this.surface.addEventListener('focusin', (event) => {
+      const element = event.target instanceof Element ? event.target.closest('.board-object') : null
+      const id = element instanceof HTMLElement ? element.dataset.id : undefined
+      if (id && !this.selection.has(id)) this.selection.set([id])
+    })
+    this.surface.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('.reaction') : null
+      const element = button?.closest('.board-object')
+      if (button instanceof HTMLElement && element instanceof HTMLElement && this.canEdit) {
+        this.commands.toggleReaction(/** @type {string} */ (element.dataset.id), /** @type {string} */ (button.dataset.reaction))
+      }
+    })
+    this.surface.addEventListener('keydown', (event) => {
+      const field = event.target
+      if (!(field instanceof HTMLElement) || !field.classList.contains('object-text')) return
+      if (event.key === 'Escape' || (event.key === 'Enter' && field instanceof HTMLInputElement)) {
+        event.preventDefault()
+        event.stopPropagation()
+        const element = /** @type {HTMLElement} */ (field.closest('.board-object'))
+        element.focus({ preventScroll: true })
+      }
+    })
+    this.surface.addEventListener('dragover', (event) => {
+      if (this.canEdit && event.dataTransfer?.types.includes('Files')) event.preventDefault()
+    })
+    this.surface.addEventListener('drop', (event) => {
+      const files = [...(event.dataTransfer?.files ?? [])].filter((file) => file.type.startsWith('image/'))
+      if (!this.canEdit || !files.length) return
+      event.preventDefault()
+      const point = this.viewport.toWorld(event.clientX, event.clientY)
+      files.forEach((file, i) => this.insertImage(file, { x: point.x + i * STACK_STEP, y: point.y + i * STACK_STEP }))
+    })
+  }
+
+  /** Called when the board document has synced: renders, then reports it on the body. */
+  synced () {
+    if (this.rendered) return
+    this.rendered = true
+    const content = unionBox([...this.model.plain.keys()].map((id) => this.model.box(id)).filter((box) => box !== undefined))
+    const visible = this.viewport.visibleBox()
+    if (content && this.model.index.query(visible).size === 0) this.viewport.fit(content, 'program')
+    this.renderer.render()
+    document.body.dataset.boardRendered = 'true'
+  }
+
+  // ---- view ----
+
+  /** @param {Partial<View>} view the world point at the centre of the board, and the zoom */
+  setView (view) {
+    this.viewport.set(view, 'user')
+  }
+
+  /** @returns {View} */
+  getView () {
+    return this.viewport.get()
+  }
+
+  /** @returns {number} objects with a DOM element now */
+  renderedCount () {
+    return this.renderer.renderedCount()
+  }
+
+  /** @returns {Box | null} everything on the board */
+  contentBox () {
+    return unionBox([...this.model.plain.keys()].map((id) => this.model.box(id)).filter((box) => box !== undefined))
+  }
+
+  zoomToFit () {
+    const box = this.contentBox()
+    if (box) this.viewport.fit(box)
+    else this.viewport.set({ zoom: 1 }, 'user')
+  }
+
+  zoomToSelection () {
+    const box = unionBox([...this.selection.ids].map((id) => this.model.box(id)).filter((b) => b !== undefined))
+    if (box) this.viewport.fit(box)
+  }
+
+  /** @param {number} direction +1 in, -1 out, 0 back to 100 % */
+  zoom (direction) {
+    if (direction === 0) this.viewport.set({ zoom: 1 }, 'user')
+    else this.viewport.zoomAt(direction > 0 ? ZOOM_STEP : 1 / ZOOM_STEP)
+  }
+
+  /** @returns {{x: number, y: number}} the world point at the centre of the view */
+  centre () {
+    return { x: this.viewport.x, y: this.viewport.y }
+  }
+
+  // ---- objects ----
+
+  /**
+   * Brings an object into view and gives it the keyboard focus.
+   * @param {string} id
+   * @param {boolean} [reveal] pan to it when needed
+   */
+  focusObject (id, reveal = true) {
+    const box = this.model.box(id)
+    if (!box) return
+    if (reveal) {
+      this.viewport.reveal(box)
+      this.renderer.render()
+    }
+    this.renderer.ensure(id)?.element.focus({ preventScroll: true })
+  }
+
+  /**
+   * Selects an object, brings it into view and starts editing its text.
+   * @param {string} id
+   * @param {{selectAll?: boolean}} [options]
+   */
+  edit (id, { selectAll = false } = {}) {
+    const plain = this.model.get(id)
+    if (!plain) return
+    this.selection.set([id])
+    if (!TEXT_FIELDS[plain.type] || !this.canEdit) {
+      this.focusObject(id)
+      return
+    }
+    const box = /** @type {Box} */ (this.model.box(id))
+    if (this.renderer.ctx.lod === 'far') this.viewport.set({ x: box.x + box.w / 2, y: box.y + box.h / 2, zoom: 1 }, 'user')
+    else this.viewport.reveal(box)
+    this.renderer.render()
+    const field = this.renderer.ensure(id)?.field
+    if (!field) return
+    field.focus({ preventScroll: true })
+    if (selectAll) field.select()
+    else field.setSelectionRange(field.value.length, field.value.length)
+  }
+
+  /**
+   * Adds a note at the centre of the view, stepping aside from notes already there, and
+   * starts editing it.
+   */
+  addNote () {
+    if (!this.canEdit) return
+    this.addAtCentre('note')
+  }
+
+  /** @param {'note' | 'text'} type */
+  addAtCentre (type) {
+    const size = DEFAULT_SIZE[type]
+    const c = this.centre()
+    const x = Math.round(c.x - size.w / 2)
+    const y = Math.round(c.y - size.h / 2)
+    const taken = (/** @type {number} */ px, /** @type {number} */ py) => [...this.model.index.query({ x: px - 12, y: py - 12, w: 24, h: 24 })]
+      .some((id) => { const p = this.model.get(id); return p && Math.abs(p.x - px) < 12 && Math.abs(p.y - py) < 12 })
+    let step = 0
+    while (step < 40 && taken(x + step * STACK_STEP, y + step * STACK_STEP)) step++
+    const id = this.commands.create({
+      type, x: x + step * STACK_STEP, y: y + step * STACK_STEP, ...(type === 'note' ? { color: this.noteColor } : {})
+    })
+    if (id) this.edit(id)
+  }
+
+  /**
+   * Top-left corners of the given objects and of whatever lies in the frames among them
+   * (what moves with them); connectors follow on their own.
+   * @param {Iterable<string>} ids
+   * @returns {Map<string, {x: number, y: number}>}
+   */
+  movingOrigins (ids) {
+    const moving = new Set()
+    for (const id of ids) {
+      moving.add(id)
+      for (const inner of this.model.contentsOf(id)) moving.add(inner)
+    }
+    const origins = new Map()
+    for (const id of moving) {
+      const plain = this.model.get(id)
+      if (plain && plain.type !== 'connector') origins.set(id, { x: plain.x, y: plain.y })
+    }
+    return origins
+  }
+
+  /** @param {number} dx @param {number} dy world units */
+  moveSelectionBy (dx, dy) {
+    const origins = this.movingOrigins(this.selection.ids)
+    this.commands.move(new Map([...origins].map(([id, p]) => [id, { x: p.x + dx, y: p.y + dy }])))
+    const box = unionBox([...this.selection.ids].map((id) => this.model.box(id)).filter((b) => b !== undefined))
+    if (box) this.viewport.reveal(box)
+  }
+
+  deleteSelection () {
+    if (!this.canEdit || !this.selection.size) return
+    this.commands.remove(this.selection.ids)
+    this.selection.clear()
+    this.surface.focus({ preventScroll: true })
+  }
+
+  /** @param {string} color a note colour: the default for new notes, and applied to the selection */
+  setNoteColor (color) {
+    this.noteColor = color
+    if (this.canEdit && this.selection.size) this.commands.setColor(this.selection.ids, color)
+  }
+
+  /** Opens the file picker for an image. */
+  pickImage () {
+    if (!this.canEdit) return
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = 'image/png,image/jpeg,image/gif,image/webp'
+    input.addEventListener('change', () => {
+      const file = input.files?.[0]
+      if (file) this.insertImage(file, this.centre())
+    })
+    input.click()
+  }
+
+  /**
+   * Uploads an image and places it centred on `point`, 320 px wide.
+   * @param {File} file
+   * @param {{x: number, y: number}} point
+   */
+  async insertImage (file, point) {
+    try {
+      const { src, width, height } = await uploadImage(this.slug, file)
+      const h = Math.max(1, Math.round(IMAGE_WIDTH * height / Math.max(1, width)))
+      const id = this.commands.create({
+        type: 'image', src, alt: file.name.replace(/\.[^.]+$/, ''), x: point.x - IMAGE_WIDTH / 2, y: point.y - h / 2, w: IMAGE_WIDTH, h
+      })
+      if (id) this.selection.set([id])
+    } catch (error) {
+      this.notify(error instanceof Error ? error.message : 'The image could not be uploaded.')
+    }
+  }
+}

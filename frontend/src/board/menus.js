@@ -1,0 +1,171 @@
+/** The Templates picker, the Export menu (with Import JSON) and the shortcuts dialog. */
+
+import { TEMPLATES, templateObjects } from './templates.js'
+import { download, exportCsv, exportJson, exportMarkdown, exportPng, exportSvg } from './export.js'
+import { importDocument, insertObjects } from './codec.js'
+import { unionBox } from './geometry.js'
+import { boxOf } from './schema.js'
+
+/**
+ * @param {ParentNode} root
+ * @param {string} testId
+ * @returns {HTMLElement | null}
+ */
+const byTestId = (root, testId) => root.querySelector(`[data-testid="${testId}"]`)
+
+/** @param {string} title @returns {string} a file name stem from the board's title */
+const fileStem = (title) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'board'
+
+export class Menus {
+  /**
+   * @param {ParentNode} root
+   * @param {import('./board.js').Board} board
+   * @param {{title: string, anonymous: boolean}} options
+   */
+  constructor (root, board, { title, anonymous }) {
+    this.root = root
+    this.board = board
+    this.title = title
+    this.anonymous = anonymous
+    this.setUpTemplates()
+    this.setUpExport()
+    this.help = /** @type {HTMLDialogElement | null} */ (root.querySelector('#help-dialog'))
+    byTestId(root, 'help')?.addEventListener('click', () => this.openHelp())
+    for (const dialog of root.querySelectorAll('dialog')) {
+      dialog.querySelector('[data-close]')?.addEventListener('click', () => /** @type {HTMLDialogElement} */ (dialog).close())
+    }
+  }
+
+  openHelp () {
+    if (this.help && !this.help.open) this.help.showModal()
+  }
+
+  setUpTemplates () {
+    const dialog = /** @type {HTMLDialogElement | null} */ (this.root.querySelector('#templates-dialog'))
+    const list = dialog?.querySelector('[data-template-list]')
+    if (!dialog || !list) return
+    for (const template of TEMPLATES) {
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'template-choice'
+      button.dataset.testid = `template-${template.id}`
+      const name = document.createElement('strong')
+      name.textContent = template.name
+      const description = document.createElement('span')
+      description.textContent = template.description
+      button.append(name, description)
+      button.addEventListener('click', () => {
+        dialog.close()
+        this.insertTemplate(template.id)
+      })
+      const item = document.createElement('li')
+      item.append(button)
+      list.append(item)
+    }
+    for (const opener of this.root.querySelectorAll('[data-open-templates]')) {
+      opener.addEventListener('click', () => dialog.showModal())
+    }
+  }
+
+  /**
+   * Inserts a template centred on the view, then shows all of it.
+   * @param {string} id
+   */
+  insertTemplate (id) {
+    const board = this.board
+    const objects = templateObjects(id)
+    const box = unionBox(objects.map((o) => (o.type === 'connector' ? null : boxOf(o))).filter((b) => b !== null))
+    if (!box) return
+    const offset = { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
+    const ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.user })
+    const placed = unionBox(ids.map((oid) => board.model.box(oid)).filter((b) => b !== undefined))
+    if (placed) board.viewport.fit(placed)
+  }
+
+  setUpExport () {
+    const toggle = byTestId(this.root, 'export-menu')
+    const menu = /** @type {HTMLElement | null} */ (this.root.querySelector('#export-panel'))
+    if (!toggle || !menu) return
+    const frameItems = [...menu.querySelectorAll('[data-frame-export]')].map((item) => /** @type {HTMLElement} */ (item))
+    const setOpen = (/** @type {boolean} */ open) => {
+      toggle.setAttribute('aria-expanded', String(open))
+      menu.hidden = !open
+      if (open) {
+        const frame = this.selectedFrame()
+        for (const item of frameItems) item.hidden = !frame
+        const first = /** @type {HTMLElement | null} */ (menu.querySelector('button:not([hidden])'))
+        first?.focus()
+      }
+    }
+    toggle.addEventListener('click', () => setOpen(menu.hidden))
+    menu.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation()
+        setOpen(false)
+        toggle.focus()
+      }
+    })
+    document.addEventListener('pointerdown', (e) => {
+      if (!menu.hidden && e.target instanceof Node && !menu.contains(e.target) && !toggle.contains(e.target)) setOpen(false)
+    })
+    const stem = fileStem(this.title)
+    const { doc } = this.board
+    const options = { anonymous: this.anonymous }
+    /** @type {Record<string, () => Promise<void> | void>} */
+    const actions = {
+      'export-png': async () => download(`${stem}.png`, await exportPng(doc, options), 'image/png'),
+      'export-svg': () => download(`${stem}.svg`, exportSvg(doc, options), 'image/svg+xml'),
+      'export-markdown': () => download(`${stem}.md`, exportMarkdown(doc, { ...options, title: this.title }), 'text/markdown;charset=utf-8'),
+      'export-csv': () => download(`${stem}.csv`, exportCsv(doc, options), 'text/csv;charset=utf-8'),
+      'export-json': () => download(`${stem}.json`, exportJson(doc), 'application/json'),
+      'export-frame-png': async () => {
+        const frameId = this.selectedFrame()
+        if (frameId) download(`${stem}-frame.png`, await exportPng(doc, { ...options, frameId }), 'image/png')
+      },
+      'export-frame-svg': () => {
+        const frameId = this.selectedFrame()
+        if (frameId) download(`${stem}-frame.svg`, exportSvg(doc, { ...options, frameId }), 'image/svg+xml')
+      },
+      'import-json': () => this.importJson()
+    }
+    for (const [testId, run] of Object.entries(actions)) {
+      byTestId(menu, testId)?.addEventListener('click', async () => {
+        setOpen(false)
+        toggle.focus()
+        try {
+          await run()
+        } catch (error) {
+          this.board.notify(error instanceof Error ? error.message : 'The export failed.')
+        }
+      })
+    }
+  }
+
+  /** @returns {string | null} the selected frame, when one frame is selected */
+  selectedFrame () {
+    const id = this.board.selection.single
+    return id && this.board.model.get(id)?.type === 'frame' ? id : null
+  }
+
+  /** Asks for a JSON export and adds its objects to the board. */
+  importJson () {
+    const board = this.board
+    if (!board.canEdit) return
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = 'application/json,.json'
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0]
+      if (!file) return
+      try {
+        const ids = importDocument(board.doc, await file.text(), board.origin)
+        board.notify(`Imported ${ids.length} ${ids.length === 1 ? 'object' : 'objects'}.`)
+        board.selection.set(ids)
+        board.zoomToSelection()
+      } catch (error) {
+        board.notify(error instanceof Error ? error.message : 'The file could not be imported.')
+      }
+    })
+    input.click()
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Other people on the board: what they have selected (outlined in their colour, with their
+ * name) and following someone's view until you pan or zoom yourself, or press Escape.
+ */
+
+import { safeHexColor } from '../colors.js'
+
+/** @typedef {{x: number, y: number, zoom: number}} View */
+
+export class RemotePresence {
+  /**
+   * @param {object} options
+   * @param {import('y-protocols/awareness').Awareness} options.awareness
+   * @param {import('./board.js').Board} options.board
+   * @param {HTMLElement} options.banner the "Following X" bar
+   * @param {(userId: string | null) => void} options.onFollowChange
+   */
+  constructor ({ awareness, board, banner, onFollowChange }) {
+    this.awareness = awareness
+    this.board = board
+    this.banner = banner
+    this.bannerText = /** @type {HTMLElement} */ (banner.querySelector('[data-follow-text]'))
+    this.onFollowChange = onFollowChange
+    /** @type {string | null} */
+    this.following = null
+    this.shownSelections = ''
+    banner.querySelector('[data-follow-stop]')?.addEventListener('click', () => this.stop())
+    awareness.on('change', () => this.update())
+    board.viewport.onChange((source) => { if (source === 'user' && this.following) this.stop() })
+    this.update()
+  }
+
+  /** @returns {Array<{user: {id: string, name: string, color: string}, state: any}>} everyone else */
+  others () {
+    const result = []
+    for (const [clientId, state] of this.awareness.getStates()) {
+      if (clientId === this.awareness.clientID || typeof state?.user?.id !== 'string') continue
+      const name = typeof state.user.name === 'string' && state.user.name ? state.user.name : 'Someone'
+      result.push({ user: { id: state.user.id, name, color: safeHexColor(state.user.color) }, state })
+    }
+    return result
+  }
+
+  update () {
+    /** @type {Map<string, Array<{name: string, color: string}>>} */
+    const selections = new Map()
+    for (const { user, state } of this.others()) {
+      if (!Array.isArray(state.selection)) continue
+      for (const id of state.selection.slice(0, 5000)) {
+        if (typeof id !== 'string') continue
+        const people = selections.get(id) ?? []
+        if (!people.some((person) => person.name === user.name)) people.push({ name: user.name, color: user.color })
+        selections.set(id, people)
+      }
+    }
+    const shown = JSON.stringify([...selections])
+    if (shown !== this.shownSelections) {
+      this.shownSelections = shown
+      this.board.renderer.setRemoteSelections(selections)
+    }
+    if (this.following) {
+      const view = this.viewOf(this.following)
+      if (view === undefined) this.stop()
+      else if (view) this.board.viewport.set(view, 'follow')
+    }
+  }
+
+  /**
+   * The published view of a user: undefined when they left, null when they publish none.
+   * @param {string} userId
+   * @returns {View | null | undefined}
+   */
+  viewOf (userId) {
+    let seen = false
+    for (const { user, state } of this.others()) {
+      if (user.id !== userId) continue
+      seen = true
+      const v = state.view
+      if (v && [v.x, v.y, v.zoom].every((n) => typeof n === 'number' && Number.isFinite(n))) return { x: v.x, y: v.y, zoom: v.zoom }
+    }
+    return seen ? null : undefined
+  }
+
+  /** @param {string} userId */
+  follow (userId) {
+    if (this.following === userId) {
+      this.stop()
+      return
+    }
+    const person = this.others().find(({ user }) => user.id === userId)
+    if (!person) return
+    this.following = userId
+    this.bannerText.textContent = `Following ${person.user.name}`
+    this.banner.style.setProperty('--follow-color', person.user.color)
+    this.banner.hidden = false
+    this.board.surface.classList.add('is-following')
+    this.board.surface.style.setProperty('--follow-color', person.user.color)
+    this.onFollowChange(userId)
+    this.update()
+  }
+
+  stop () {
+    if (!this.following) return
+    this.following = null
+    this.banner.hidden = true
+    this.board.surface.classList.remove('is-following')
+    this.onFollowChange(null)
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * DOM for one board object of each type. Views are built from sanitised plain objects (see
+ * model.js); every document-controlled string goes through textContent or attributes.
+ */
+
+import * as Y from 'yjs'
+import { REACTIONS, TEXT_FIELDS, reactionCounts } from './schema.js'
+import { bindText } from '../text-binding.js'
+import { arrowHead, smoothPath } from './geometry.js'
+
+const SVG = 'http://www.w3.org/2000/svg'
+/** Space around a connector's line inside its element, in world units. */
+const LINE_PAD = 16
+/** Longest text used in an accessible name. */
+const LABEL_TEXT = 160
+
+/**
+ * @typedef {object} RenderContext
+ * @property {import('./model.js').BoardModel} model
+ * @property {boolean} canEdit
+ * @property {boolean} anonymous
+ * @property {string} userId
+ * @property {any} origin the local transaction origin
+ * @property {'near' | 'far'} lod far views show no editors, and text only as plain text
+ */
+
+/**
+ * @typedef {object} ObjectView
+ * @property {string} id
+ * @property {string} type
+ * @property {'near' | 'far'} lod
+ * @property {HTMLElement} element the positioned, focusable element
+ * @property {HTMLTextAreaElement | HTMLInputElement | null} field the text editor (near views)
+ * @property {HTMLElement | null} staticText plain text (far views)
+ * @property {Y.Text | null} ytext
+ * @property {(() => void) | null} unbind
+ * @property {HTMLElement | null} author
+ * @property {HTMLElement | null} reactions
+ * @property {SVGPathElement[]} paths
+ * @property {HTMLImageElement | null} image
+ * @property {HTMLElement | null} remoteLabel
+ */
+
+const ROLE_NAMES = {
+  note: 'sticky note', text: 'text', shape: 'shape', connector: 'connector', drawing: 'drawing', frame: 'frame', image: 'image'
+}
+const SHAPE_NAMES = { rect: 'Rectangle', ellipse: 'Ellipse', diamond: 'Diamond' }
+
+/** @param {string} text */
+const short = (text) => {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > LABEL_TEXT ? line.slice(0, LABEL_TEXT - 1) + '…' : line
+}
+
+/**
+ * What a screen reader announces for an object, e.g. "Note by Ada: Ship it".
+ * @param {Record<string, any>} plain
+ * @param {RenderContext} ctx
+ */
+export function accessibleName (plain, ctx) {
+  const by = !ctx.anonymous && plain.author ? ` by ${plain.author}` : ''
+  switch (plain.type) {
+    case 'note': return `Note${by}: ${short(plain.text) || 'empty'}`
+    case 'text': return `Text: ${short(plain.text) || 'empty'}`
+    case 'shape': return `${SHAPE_NAMES[plain.shape]}: ${short(plain.text) || 'empty'}`
+    case 'frame': return `Frame: ${short(plain.title) || 'untitled'}`
+    case 'image': return `Image: ${short(plain.alt) || 'no description'}`
+    case 'drawing': return `Drawing${by}`
+    case 'connector': {
+      const end = (/** @type {string} */ id) => {
+        const other = ctx.model.get(id)
+        return other ? short(other.text ?? other.title ?? other.alt ?? '').slice(0, 40) || ROLE_NAMES[other.type] : 'missing'
+      }
+      return `Connector from ${end(plain.from)} to ${end(plain.to)}`
+    }
+  }
+  return 'Object'
+}
+
+/**
+ * @param {string} tag
+ * @param {string} className
+ */
+function el (tag, className) {
+  const element = document.createElement(tag)
+  element.className = className
+  return element
+}
+
+/** @param {string} tag @param {Record<string, string>} attributes */
+function svgEl (tag, attributes = {}) {
+  const element = document.createElementNS(SVG, tag)
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value)
+  return element
+}
+
+/**
+ * Builds the view of one object (without placing it; see updateView).
+ * @param {string} id
+ * @param {Record<string, any>} plain
+ * @param {RenderContext} ctx
+ * @returns {ObjectView}
+ */
+export function createView (id, plain, ctx) {
+  const type = plain.type
+  const element = el(type === 'note' ? 'article' : 'div', `board-object type-${type}`)
+  element.dataset.id = id
+  element.dataset.type = type
+  element.dataset.testid = type === 'note' ? 'note' : 'object'
+  element.tabIndex = -1
+  element.setAttribute('role', 'group')
+  element.setAttribute('aria-roledescription', ROLE_NAMES[type])
+  /** @type {ObjectView} */
+  const view = {
+    id, type, lod: ctx.lod, element, field: null, staticText: null, ytext: null, unbind: null,
+    author: null, reactions: null, paths: [], image: null, remoteLabel: null
+  }
+  let body = element
+  if (type === 'note') {
+    // The note keeps its own test id; its body carries the generic one.
+    body = el('div', 'object-body')
+    body.dataset.testid = 'object'
+    body.dataset.id = id
+    body.dataset.type = type
+    element.append(body)
+    if (!ctx.anonymous && ctx.lod === 'near') {
+      view.author = el('span', 'note-author')
+      const header = el('header', 'note-header')
+      header.append(view.author)
+      body.append(header)
+    }
+  }
+  if (type === 'shape') {
+    const svg = svgEl('svg', { class: 'shape-outline', preserveAspectRatio: 'none', viewBox: '0 0 100 100', 'aria-hidden': 'true' })
+    const path = svgEl('path', { 'vector-effect': 'non-scaling-stroke' })
+    svg.append(path)
+    view.paths.push(/** @type {SVGPathElement} */ (path))
+    body.append(svg)
+  }
+  if (type === 'drawing' || type === 'connector') {
+    const svg = svgEl('svg', { class: 'object-svg', 'aria-hidden': 'true' })
+    const count = type === 'connector' ? 3 : 2
+    for (let i = 0; i < count; i++) {
+      const path = svgEl('path', { class: i === 0 ? 'hit' : 'ink' })
+      svg.append(path)
+      view.paths.push(/** @type {SVGPathElement} */ (path))
+    }
+    body.append(svg)
+  }
+  if (type === 'image') {
+    view.image = /** @type {HTMLImageElement} */ (el('img', 'object-image'))
+    view.image.draggable = false
+    view.image.decoding = 'async'
+    view.image.loading = 'lazy'
+    body.append(view.image)
+  }
+  if (type === 'frame') {
+    const title = el('div', 'frame-title')
+    body.append(title)
+    addText(view, title, ctx, 'Frame title')
+  } else if (TEXT_FIELDS[type]) {
+    addText(view, body, ctx, type === 'note' ? 'Note text' : type === 'shape' ? 'Shape text' : 'Text')
+  }
+  if (type === 'note' && ctx.lod === 'near') {
+    view.reactions = el('div', 'note-reactions')
+    view.reactions.setAttribute('role', 'group')
+    view.reactions.setAttribute('aria-label', 'Reactions')
+    for (const emoji of REACTIONS) {
+      const button = /** @type {HTMLButtonElement} */ (el('button', 'reaction'))
+      button.type = 'button'
+      button.tabIndex = -1
+      button.dataset.reaction = emoji
+      button.dataset.testid = `reaction-${emoji}`
+      button.disabled = !ctx.canEdit
+      view.reactions.append(button)
+    }
+    body.append(view.reactions)
+  }
+  return view
+}
+
+/**
+ * Adds the text part of a view: a bound editor near, plain text far.
+ * @param {ObjectView} view
+ * @param {HTMLElement} parent
+ * @param {RenderContext} ctx
+ * @param {string} label
+ */
+function addText (view, parent, ctx, label) {
+  if (ctx.lod === 'far') {
+    view.staticText = el('div', 'object-text is-static')
+    parent.append(view.staticText)
+    return
+  }
+  const field = view.type === 'frame'
+    ? /** @type {HTMLInputElement} */ (el('input', 'object-text frame-title-input'))
+    : /** @type {HTMLTextAreaElement} */ (el('textarea', 'object-text'))
+  if (view.type === 'note') field.dataset.testid = 'note-text'
+  field.tabIndex = -1
+  field.spellcheck = true
+  field.readOnly = !ctx.canEdit
+  field.setAttribute('aria-label', label)
+  if (ctx.canEdit) field.placeholder = view.type === 'frame' ? 'Frame title' : view.type === 'note' ? 'Type an idea…' : 'Type…'
+  view.field = field
+  parent.append(field)
+}
+
+/**
+ * Brings a view up to date with its object.
+ * @param {ObjectView} view
+ * @param {Record<string, any>} plain
+ * @param {RenderContext} ctx
+ */
+export function updateView (view, plain, ctx) {
+  const { element } = view
+  const style = element.style
+  const box = ctx.model.box(view.id)
+  if (!box) return
+  if (plain.type === 'connector') {
+    updateConnector(view, plain, ctx)
+  } else {
+    style.left = `${plain.x}px`
+    style.top = `${plain.y}px`
+    style.width = `${plain.w}px`
+    style.height = `${plain.h}px`
+  }
+  style.zIndex = String(Math.max(0, Math.min(2e9, Math.round(plain.z) + 1e6)))
+  if (plain.color) element.dataset.color = plain.color
+  element.setAttribute('aria-label', accessibleName(plain, ctx))
+
+  const textField = TEXT_FIELDS[plain.type]
+  if (textField) {
+    if (view.staticText) view.staticText.textContent = plain[textField].slice(0, 300)
+    if (view.field) {
+      const ytext = ctx.model.ymap(view.id)?.get(textField)
+      if (ytext !== view.ytext) {
+        view.unbind?.()
+        view.ytext = ytext instanceof Y.Text ? ytext : null
+        view.unbind = view.ytext ? bindText(view.field, view.ytext, ctx.origin) : null
+        if (!view.ytext) view.field.value = ''
+      }
+    }
+  }
+  switch (plain.type) {
+    case 'note':
+      if (view.author) view.author.textContent = plain.author
+      if (view.reactions) updateReactions(view.reactions, plain, ctx)
+      break
+    case 'text':
+      style.fontSize = `${plain.fontSize}px`
+      break
+    case 'shape':
+      element.dataset.shape = plain.shape
+      view.paths[0].setAttribute('d', plain.shape === 'ellipse'
+        ? 'M50 1A49 49 0 1 1 49.99 1Z'
+        : plain.shape === 'diamond' ? 'M50 1L99 50L50 99L1 50Z' : 'M1 1H99V99H1Z')
+      break
+    case 'drawing': {
+      const d = smoothPath(plain.points)
+      for (const path of view.paths) path.setAttribute('d', d)
+      view.paths[1].style.strokeWidth = String(plain.width)
+      view.paths[0].style.strokeWidth = String(plain.width + 12)
+      break
+    }
+    case 'image':
+      if (view.image && view.image.getAttribute('src') !== plain.src) view.image.src = plain.src
+      if (view.image) view.image.alt = plain.alt
+      break
+  }
+}
+
+/**
+ * @param {ObjectView} view
+ * @param {Record<string, any>} plain
+ * @param {RenderContext} ctx
+ */
+function updateConnector (view, plain, ctx) {
+  const line = ctx.model.connectorLine(plain)
+  const box = ctx.model.box(view.id)
+  if (!line || !box) return
+  const ox = box.x - LINE_PAD
+  const oy = box.y - LINE_PAD
+  const style = view.element.style
+  style.left = `${ox}px`
+  style.top = `${oy}px`
+  style.width = `${box.w + LINE_PAD * 2}px`
+  style.height = `${box.h + LINE_PAD * 2}px`
+  const [a, b] = line.map((p) => ({ x: p.x - ox, y: p.y - oy }))
+  const d = `M${a.x} ${a.y}L${b.x} ${b.y}`
+  view.paths[0].setAttribute('d', d)
+  view.paths[1].setAttribute('d', d)
+  const heads = []
+  if (plain.arrow !== 'none') heads.push(arrowHead(a, b))
+  if (plain.arrow === 'both') heads.push(arrowHead(b, a))
+  view.paths[2].setAttribute('d', heads.join(''))
+  view.paths[2].setAttribute('class', 'head')
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {Record<string, any>} plain a note
+ * @param {RenderContext} ctx
+ */
+function updateReactions (container, plain, ctx) {
+  const counts = reactionCounts(plain.reactions)
+  for (const button of /** @type {HTMLCollectionOf<HTMLButtonElement>} */ (container.children)) {
+    const emoji = /** @type {string} */ (button.dataset.reaction)
+    const count = counts.get(emoji) ?? 0
+    const mine = Object.hasOwn(plain.reactions, `${ctx.userId} ${emoji}`)
+    button.textContent = count ? `${emoji} ${count}` : emoji
+    button.setAttribute('aria-pressed', String(mine))
+    button.setAttribute('aria-label', `${emoji} ${count} ${count === 1 ? 'reaction' : 'reactions'}`)
+    button.classList.toggle('is-used', count > 0)
+    button.hidden = !ctx.canEdit && count === 0
+  }
+}
+
+/** @param {ObjectView} view */
+export function destroyView (view) {
+  view.unbind?.()
+  view.element.remove()
+}
