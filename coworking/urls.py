@@ -11,6 +11,7 @@ urlpatterns = [
     path("r/<slug:slug>/", views.room, name="room"),
     path("r/<slug:slug>/invites/", views.create_invite_link, name="create_invite"),
     path("r/<slug:slug>/media/", views.upload_media, name="upload_media"),
+    path("r/<slug:slug>/media/copy/", views.copy_media, name="copy_media"),
     path("r/<slug:slug>/media/<str:name>", views.media, name="media"),
     path("i/<str:token>/", views.accept_invite, name="accept_invite"),
     path("accounts/signup/", views.signup, name="signup"),

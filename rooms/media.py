@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from PIL import Image
 
-from rooms.models import MediaFile, Room
+from rooms.models import SLUG_PATTERN, MediaFile, Room
 
 #: The decoders Pillow may try; no other format is even parsed.
 DECODERS = ["PNG", "JPEG", "WEBP"]
@@ -25,6 +26,7 @@ FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 NAME = re.compile(r"[0-9a-f]{32}\.(?:png|jpg|webp)")
+MEDIA_URL = re.compile(rf"/r/(?P<slug>{SLUG_PATTERN})/media/(?P<name>{NAME.pattern})")
 NOT_AN_IMAGE = "Upload a PNG, JPEG or WebP image."
 TOO_MANY_PIXELS = "The image has more than {:,} pixels."
 
@@ -79,19 +81,46 @@ def store_image(room: Room, uploader: User, upload: UploadedFile) -> MediaFile:
     """Check `upload`, save it under a random name in the room's folder and record it."""
     info = inspect_image(upload)
     extension, content_type = FORMATS[info.format]
-    name = f"{secrets.token_hex(16)}.{extension}"
     upload.seek(0)
-    path = default_storage.save(f"rooms/{room.slug}/{name}", upload)
+    return _save(room, uploader, upload, extension, content_type, info.width, info.height)
+
+
+def copy_image(source: MediaFile, room: Room, uploader: User) -> MediaFile:
+    """A copy of another room's image for `room` (boards pasted or imported across rooms)."""
+    extension = source.name.rsplit(".", 1)[1]
+    with default_storage.open(source.path) as content:
+        return _save(
+            room, uploader, content, extension, source.content_type, source.width, source.height
+        )
+
+
+def _save(
+    room: Room,
+    uploader: User,
+    content: File,
+    extension: str,
+    content_type: str,
+    width: int,
+    height: int,
+) -> MediaFile:
+    name = f"{secrets.token_hex(16)}.{extension}"
+    path = default_storage.save(f"rooms/{room.slug}/{name}", content)
     return MediaFile.objects.create(
         room=room,
         uploader=uploader,
         name=name,
         path=path,
         content_type=content_type,
-        size=info.size,
-        width=info.width,
-        height=info.height,
+        size=default_storage.size(path),
+        width=width,
+        height=height,
     )
+
+
+def parse_media_url(src: str) -> tuple[str, str] | None:
+    """The room slug and file name of a media URL made by `media_url`, or None."""
+    match = MEDIA_URL.fullmatch(src)
+    return (match["slug"], match["name"]) if match else None
 
 
 def media_url(media: MediaFile) -> str:

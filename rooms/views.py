@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.contrib import messages
@@ -18,7 +19,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rooms.forms import GuestForm, InviteForm, RoomForm, SignupForm
 from rooms.invites import create_invite, load_invite
-from rooms.media import NAME, MediaError, image_response, media_url, store_image
+from rooms.media import (
+    NAME,
+    MediaError,
+    copy_image,
+    image_response,
+    media_url,
+    parse_media_url,
+    store_image,
+)
 from rooms.models import Invite, Membership, Role, Room
 from rooms.permissions import Denied, resolve_access, room_access
 
@@ -150,6 +159,36 @@ def upload_media(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(
         {"src": media_url(media), "width": media.width, "height": media.height}, status=201
     )
+
+
+@require_POST
+def copy_media(request: HttpRequest, slug: str) -> JsonResponse:
+    """Copy an image of another room into this one (JSON body `{"src": media URL}`), so that
+    boards pasted or imported across rooms keep their images. Needs access to both rooms."""
+    try:
+        access = resolve_access(request.user, slug)
+        body = json.loads(request.body)
+    except Denied as denied:
+        return json_denied(denied)
+    except ValueError:
+        return json_error('Send JSON: {"src": "/r/<room>/media/<name>"}.', 400)
+    src = body.get("src") if isinstance(body, dict) else None
+    found = parse_media_url(src) if isinstance(src, str) else None
+    if found is None:
+        return json_error("That is not an image of a room here.", 400)
+    if not access.can_write_board:
+        return json_error("Only people who can edit the board can add images.", 403)
+    try:
+        source_room = resolve_access(request.user, found[0]).room
+    except Denied:
+        return json_error("You cannot see the room that image comes from.", 403)
+    source = get_object_or_404(source_room.media, name=found[1])
+    copy = (
+        source
+        if source_room == access.room
+        else copy_image(source, access.room, signed_in(request))
+    )
+    return JsonResponse({"src": media_url(copy), "width": copy.width, "height": copy.height})
 
 
 @require_safe

@@ -213,7 +213,7 @@ describe('exports', () => {
     assert.deepEqual(Object.keys(PALETTE.ink).sort(), [...INK_COLORS].sort())
   })
 
-  test('the JSON export round-trips losslessly through importDocument', () => {
+  test('the JSON export round-trips losslessly through importDocument', async () => {
     const doc = board([
       frame('f', 0, 0, 'Frame'),
       note('n', 20, 20, 'Hello\nworld', { color: 'pink', createdAt: 1700000000000, reactions: { 'u1 ❤️': 1 } }),
@@ -224,7 +224,7 @@ describe('exports', () => {
       { id: 'i', type: 'image', x: 700, y: 0, w: 100, h: 80, src: '/r/lab/media/a.png', alt: 'A' }
     ])
     const copy = new Y.Doc()
-    importDocument(copy, exportJson(doc), origin)
+    await importDocument(copy, exportJson(doc), origin)
     /** @param {Y.Doc} d */
     const sorted = (d) => exportDocument(d).objects.sort((a, b) => a.id.localeCompare(b.id))
     assert.equal(sorted(copy).length, 7)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Locator, Page
+from playwright.async_api import Browser, BrowserContext, Locator, Page, async_playwright
 
 from tests.support.servers import ServerProcess
 
@@ -26,6 +28,34 @@ TIMEOUT_MS = 10_000
 TIMEOUT_S = TIMEOUT_MS / 1000
 
 SYNCED = "['boardSynced', 'chatSynced'].every((key) => document.body.dataset[key] === 'true')"
+
+#: Every object of the board document as plain JSON, by id.
+OBJECTS = "() => window.coworking.boardDoc.getMap('objects').toJSON()"
+
+#: The page point (CSS pixels) showing the board's world point `[x, y]`.
+SCREEN_POINT = """([x, y]) => {
+  const board = window.coworking.board
+  const rect = board.surface.getBoundingClientRect()
+  const offset = board.viewport.offset
+  const zoom = board.viewport.zoom
+  return {
+    x: rect.left + board.surface.clientLeft + offset.x + x * zoom,
+    y: rect.top + board.surface.clientTop + offset.y + y * zoom
+  }
+}"""
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless, closed on the way out."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
+        )
+        try:
+            yield browser
+        finally:
+            await asyncio.wait_for(browser.close(), TIMEOUT_S)
 
 
 @dataclass
@@ -51,6 +81,33 @@ class Person:
         """Load the room page afresh: whatever it shows then comes from the server."""
         await self.page.reload(timeout=TIMEOUT_MS)
         await self.wait_synced()
+
+    async def wait_for(self, script: str, arg: Any = None) -> None:
+        """Wait until the function `script` (called with `arg`) returns something truthy."""
+        await self.page.wait_for_function(script, arg=arg, timeout=TIMEOUT_MS)
+
+    async def objects(self) -> dict[str, dict[str, Any]]:
+        """Every object of this page's board document as plain JSON, by id."""
+        objects: dict[str, dict[str, Any]] = await self.evaluate(OBJECTS)
+        return objects
+
+    async def screen_point(self, x: float, y: float) -> tuple[float, float]:
+        """Where the board's world point (x, y) is on the page now."""
+        point = await asyncio.wait_for(self.page.evaluate(SCREEN_POINT, [x, y]), TIMEOUT_S)
+        return point["x"], point["y"]
+
+    async def drag(self, *points: tuple[float, float], steps: int = 8) -> None:
+        """Press the mouse at the first page point, move through the others, release."""
+        mouse = self.page.mouse
+
+        async def gesture() -> None:
+            await mouse.move(*points[0])
+            await mouse.down()
+            for point in points[1:]:
+                await mouse.move(*point, steps=steps)
+            await mouse.up()
+
+        await asyncio.wait_for(gesture(), TIMEOUT_S)
 
     async def board_keys(self) -> list[str]:
         """Keys of the shared `objects` map in this page's board document."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Dialog, Locator, Position, async_playwright, expect
+from playwright.async_api import Dialog, Locator, Position, expect
 
 from tests.conftest import LiveCluster
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, TIMEOUT_S, Crowd, Person
+from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
 
@@ -29,27 +28,6 @@ FORGE_NOTE = """() => {
   })
   return [...objects.keys()]
 }"""
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless."""
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
-        )
-        try:
-            yield chromium
-        finally:
-            await asyncio.wait_for(chromium.close(), TIMEOUT_S)
-
-
-@pytest.fixture
-async def crowd(browser: Browser) -> AsyncIterator[Crowd]:
-    """Opens a browser context per person; closes them after the test."""
-    people = Crowd(browser)
-    yield people
-    await people.close()
 
 
 async def pair(cluster: LiveCluster, crowd: Crowd, slug: str) -> tuple[Person, Person]:

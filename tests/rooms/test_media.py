@@ -197,3 +197,48 @@ def test_deleting_a_room_deletes_its_image_files(
     with django_capture_on_commit_callbacks(execute=True):
         room.delete()
     assert not stored.exists()
+
+
+def test_an_image_is_copied_into_a_room_its_reader_can_edit(room: Room) -> None:
+    client = member(room, Role.PARTICIPANT)
+    _, uploaded = upload(client, image_bytes("PNG"))
+    other = Room.objects.create(slug="studio", title="Studio")
+    user = User.objects.get(username="ada")
+    Membership.objects.create(room=other, user=user, role=Role.PARTICIPANT)
+    response = client.post(
+        "/r/studio/media/copy/", {"src": uploaded["src"]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    copied = response.json()
+    assert copied["src"].startswith("/r/studio/media/") and copied["src"] != uploaded["src"]
+    assert (copied["width"], copied["height"]) == (30, 20)
+    assert client.get(copied["src"]).status_code == 200
+    same = client.post(
+        "/r/lab/media/copy/", {"src": uploaded["src"]}, content_type="application/json"
+    )
+    assert same.json()["src"] == uploaded["src"]
+
+
+def test_copying_needs_access_to_the_source_and_edit_rights_here(room: Room) -> None:
+    owner = member(room, Role.PARTICIPANT)
+    _, uploaded = upload(owner, image_bytes("PNG"))
+    other = Room.objects.create(slug="studio", title="Studio")
+    stranger = User.objects.create_user("bo")
+    Membership.objects.create(room=other, user=stranger, role=Role.PARTICIPANT)
+    client = Client()
+    client.force_login(stranger)
+    refused = client.post(
+        "/r/studio/media/copy/", {"src": uploaded["src"]}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    Membership.objects.create(room=room, user=stranger, role=Role.OBSERVER)
+    Membership.objects.filter(room=other, user=stranger).update(role=Role.OBSERVER)
+    assert (
+        client.post(
+            "/r/studio/media/copy/", {"src": uploaded["src"]}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    for body in ({"src": "/etc/passwd"}, {"src": 3}, []):
+        bad = owner.post("/r/lab/media/copy/", body, content_type="application/json")
+        assert bad.status_code == 400

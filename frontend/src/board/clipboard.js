@@ -5,6 +5,7 @@
  */
 
 import { exportDocument, insertObjects } from './codec.js'
+import { adoptImages } from './media.js'
 import { boxOf } from './schema.js'
 import { unionBox } from './geometry.js'
 import { isTextEntry } from './tools.js'
@@ -79,8 +80,11 @@ export class Clipboard {
    * centre of the view; selects them.
    * @param {Array<Record<string, any>>} list
    */
-  paste (list) {
+  async paste (list) {
     const board = this.board
+    const { objects, dropped } = await adoptImages(board.slug, list)
+    if (dropped) board.notify(`${dropped} ${dropped === 1 ? 'image' : 'images'} could not be copied from the other room.`)
+    list = objects
     const box = unionBox(list.map((o) => (o?.type === 'connector' ? null : boxOf(o))).filter((b) => b !== null))
     if (!box) return
     const view = board.viewport.visibleBox()

@@ -220,13 +220,16 @@ export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, kee
 }
 
 /**
- * Import a JSON export (text) into a board; throws an Error with a readable message.
+ * Import a JSON export (text) into a board; rejects with an Error with a readable message.
+ * `prepare` may rewrite the objects first, given the export's embedded images (URL -> data
+ * URL): the board points images at copies in its own room.
  * @param {Y.Doc} doc
  * @param {string} json
  * @param {any} origin
- * @returns {string[]} the ids of the imported objects
+ * @param {(list: Array<Record<string, any>>, media: Map<string, string>) => Promise<{objects: Array<Record<string, any>>}>} [prepare]
+ * @returns {Promise<string[]>} the ids of the imported objects
  */
-export function importDocument (doc, json, origin) {
+export async function importDocument (doc, json, origin, prepare) {
   let parsed
   try {
     parsed = JSON.parse(json)
@@ -237,5 +240,8 @@ export function importDocument (doc, json, origin) {
     throw new Error('This file is not a board export.')
   }
   if (parsed.version > VERSION) throw new Error('This export comes from a newer version.')
-  return insertObjects(doc, parsed.objects, { origin, keepIds: true })
+  const media = new Map(Object.entries(parsed.media && typeof parsed.media === 'object' ? parsed.media : {})
+    .filter(([, data]) => typeof data === 'string' && data.startsWith('data:image/')))
+  const objects = prepare ? (await prepare(parsed.objects, media)).objects : parsed.objects
+  return insertObjects(doc, objects, { origin, keepIds: true })
 }

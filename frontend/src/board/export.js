@@ -39,12 +39,32 @@ const TEXT_TYPES = new Set(['note', 'text', 'shape'])
  */
 
 /**
- * The JSON export, for `importDocument`.
+ * The JSON export, for `importDocument`. With `media` (image URL -> data URL, from
+ * `inlineImages`) the file carries its pictures, so it imports into any room on any server.
  * @param {import('yjs').Doc} doc
+ * @param {Map<string, string>} [media]
  * @returns {string}
  */
-export function exportJson (doc) {
-  return JSON.stringify(exportDocument(doc), null, 2)
+export function exportJson (doc, media) {
+  const data = exportDocument(doc)
+  return JSON.stringify(media?.size ? { ...data, media: Object.fromEntries(media) } : data, null, 2)
+}
+
+/**
+ * The same-origin images among `objects` as data URLs, by URL (those that cannot be
+ * fetched are left out).
+ * @param {Iterable<Plain>} objects
+ * @returns {Promise<Map<string, string>>}
+ */
+export async function inlineImages (objects) {
+  const sources = new Set([...objects].filter((o) => o.type === 'image').map((o) => /** @type {string} */ (o.src)))
+  /** @type {Map<string, string>} */
+  const inlined = new Map()
+  await Promise.all([...sources].map(async (src) => {
+    const data = await dataUrl(src)
+    if (data) inlined.set(src, data)
+  }))
+  return inlined
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,13 +200,7 @@ export function exportSvg (doc, { frameId, anonymous = false } = {}) {
  */
 export async function exportPng (doc, { frameId, scale = 2, anonymous = false } = {}) {
   const entries = pictured(plainObjects(doc), frameId)
-  const sources = new Set(entries.filter(([, o]) => o.type === 'image').map(([, o]) => /** @type {string} */ (o.src)))
-  /** @type {Map<string, string>} */
-  const inlined = new Map()
-  await Promise.all([...sources].map(async (src) => {
-    const data = await dataUrl(src)
-    if (data) inlined.set(src, data)
-  }))
+  const inlined = await inlineImages(entries.map(([, o]) => o))
   const { svg, width, height } = renderSvg(entries, { anonymous, imageHref: (src) => inlined.get(src) ?? null })
   const factor = Math.min(scale, MAX_CANVAS_SIDE / width, MAX_CANVAS_SIDE / height, Math.sqrt(MAX_CANVAS_AREA / (width * height)))
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }))

@@ -7,6 +7,29 @@ function csrfToken () {
 }
 
 /**
+ * POSTs to a room's media endpoint; resolves to the JSON answer or rejects with a readable Error.
+ * @param {string} url
+ * @param {BodyInit} body
+ * @param {Record<string, string>} headers
+ * @param {string} failure what could not be done, for messages
+ */
+async function post (url, body, headers, failure) {
+  let response
+  try {
+    response = await fetch(url, {
+      method: 'POST', body, headers: { 'X-CSRFToken': csrfToken(), ...headers }, credentials: 'same-origin'
+    })
+  } catch {
+    throw new Error(`${failure}: the server is unreachable.`)
+  }
+  const data = await response.json().catch(() => null)
+  if (!response.ok) {
+    throw new Error(typeof data?.error === 'string' ? data.error : `${failure} (error ${response.status}).`)
+  }
+  return data
+}
+
+/**
  * Uploads an image file; resolves to its media URL and pixel size.
  * Rejects with an Error whose message can be shown to the user.
  * @param {string} slug the room
@@ -16,25 +39,44 @@ function csrfToken () {
 export async function uploadImage (slug, file) {
   const body = new FormData()
   body.append('file', file)
-  let response
-  try {
-    response = await fetch(`/r/${encodeURIComponent(slug)}/media/`, {
-      method: 'POST',
-      body,
-      headers: { 'X-CSRFToken': csrfToken() },
-      credentials: 'same-origin'
-    })
-  } catch {
-    throw new Error('The image could not be uploaded: the server is unreachable.')
-  }
-  const data = await response.json().catch(() => null)
-  if (!response.ok) {
-    throw new Error(typeof data?.error === 'string' ? data.error : `The image could not be uploaded (error ${response.status}).`)
-  }
+  const data = await post(`/r/${encodeURIComponent(slug)}/media/`, body, {}, 'The image could not be uploaded')
   const width = Number(data?.width)
   const height = Number(data?.height)
   if (typeof data?.src !== 'string' || !Number.isFinite(width) || !Number.isFinite(height)) {
     throw new Error('The server sent an unexpected answer to the upload.')
   }
   return { src: data.src, width, height }
+}
+
+/**
+ * Points the images among `list` (plain objects) at copies in this room, so that objects
+ * pasted or imported from another room keep their pictures: an embedded picture (`media`:
+ * URL -> data URL, from a JSON export) is uploaded; otherwise the server copies the image
+ * from its room when you can see that room. Images that cannot be had are left out.
+ * @param {string} slug this room
+ * @param {Array<Record<string, any>>} list
+ * @param {Map<string, string>} [media]
+ * @returns {Promise<{objects: Array<Record<string, any>>, dropped: number}>}
+ */
+export async function adoptImages (slug, list, media = new Map()) {
+  const own = `/r/${slug}/media/`
+  let dropped = 0
+  const objects = await Promise.all(list.map(async (obj) => {
+    if (obj?.type !== 'image' || typeof obj.src !== 'string' || obj.src.startsWith(own)) return obj
+    try {
+      const embedded = media.get(obj.src)
+      if (embedded) {
+        const blob = await (await fetch(embedded)).blob()
+        const copy = await uploadImage(slug, new File([blob], 'image', { type: blob.type }))
+        return { ...obj, src: copy.src }
+      }
+      const body = JSON.stringify({ src: obj.src })
+      const copy = await post(`${own}copy/`, body, { 'Content-Type': 'application/json' }, 'The image could not be copied')
+      return { ...obj, src: copy.src }
+    } catch {
+      dropped++
+      return null
+    }
+  }))
+  return { objects: objects.filter((obj) => obj !== null), dropped }
 }

@@ -1,8 +1,9 @@
 /** The Templates picker, the Export menu (with Import JSON) and the shortcuts dialog. */
 
 import { TEMPLATES, templateObjects } from './templates.js'
-import { download, exportCsv, exportJson, exportMarkdown, exportPng, exportSvg } from './export.js'
-import { importDocument, insertObjects } from './codec.js'
+import { download, exportCsv, exportJson, exportMarkdown, exportPng, exportSvg, inlineImages } from './export.js'
+import { importDocument, insertObjects, plainObjects } from './codec.js'
+import { adoptImages } from './media.js'
 import { unionBox } from './geometry.js'
 import { boxOf } from './schema.js'
 
@@ -117,7 +118,10 @@ export class Menus {
       'export-svg': () => download(`${stem}.svg`, exportSvg(doc, options), 'image/svg+xml'),
       'export-markdown': () => download(`${stem}.md`, exportMarkdown(doc, { ...options, title: this.title }), 'text/markdown;charset=utf-8'),
       'export-csv': () => download(`${stem}.csv`, exportCsv(doc, options), 'text/csv;charset=utf-8'),
-      'export-json': () => download(`${stem}.json`, exportJson(doc), 'application/json'),
+      'export-json': async () => {
+        const media = await inlineImages(plainObjects(doc).values())
+        download(`${stem}.json`, exportJson(doc, media), 'application/json')
+      },
       'export-frame-png': async () => {
         const frameId = this.selectedFrame()
         if (frameId) download(`${stem}-frame.png`, await exportPng(doc, { ...options, frameId }), 'image/png')
@@ -158,7 +162,9 @@ export class Menus {
       const file = input.files?.[0]
       if (!file) return
       try {
-        const ids = importDocument(board.doc, await file.text(), board.origin)
+        const ids = await importDocument(
+          board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media)
+        )
         board.notify(`Imported ${ids.length} ${ids.length === 1 ? 'object' : 'objects'}.`)
         board.selection.set(ids)
         board.zoomToSelection()

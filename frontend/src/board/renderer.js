@@ -10,6 +10,19 @@ import { unionBox } from './geometry.js'
 import { safeHexColor } from '../colors.js'
 import { CanvasLayer } from './canvas-layer.js'
 
+/** Id of the hidden element that describes a selected object to screen readers. */
+const SELECTED_DESCRIPTION = 'board-selected-description'
+
+/** Adds the hidden "Selected" description once per page. */
+function ensureSelectedDescription () {
+  if (document.getElementById(SELECTED_DESCRIPTION)) return
+  const description = document.createElement('span')
+  description.id = SELECTED_DESCRIPTION
+  description.hidden = true
+  description.textContent = 'Selected'
+  document.body.append(description)
+}
+
 /** Zoom below which objects are painted on a canvas instead of getting views (level of detail). */
 const FAR_ZOOM = 0.4
 /** Extra area rendered around the visible one, as a fraction of its size. */
@@ -28,6 +41,7 @@ export class Renderer {
    * @param {Omit<import('./views.js').RenderContext, 'model' | 'lod'>} options.context
    */
   constructor ({ surface, world, model, viewport, context }) {
+    ensureSelectedDescription()
     this.model = model
     this.viewport = viewport
     /** @type {import('./views.js').RenderContext} */
@@ -189,7 +203,9 @@ export class Renderer {
   decorate (view) {
     const selected = this.selected.has(view.id)
     view.element.classList.toggle('is-selected', selected)
-    view.element.setAttribute('aria-selected', String(selected))
+    // Groups take no aria-selected: a shared hidden description says "Selected" instead.
+    if (selected) view.element.setAttribute('aria-describedby', SELECTED_DESCRIPTION)
+    else view.element.removeAttribute('aria-describedby')
     const people = this.remote.get(view.id)
     view.element.classList.toggle('is-remote-selected', Boolean(people))
     if (people) {

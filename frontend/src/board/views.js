@@ -103,7 +103,7 @@ function svgEl (tag, attributes = {}) {
  */
 export function createView (id, plain, ctx) {
   const type = plain.type
-  const element = el(type === 'note' ? 'article' : 'div', `board-object type-${type}`)
+  const element = el('div', `board-object type-${type}`)
   element.dataset.id = id
   element.dataset.type = type
   element.dataset.testid = type === 'note' ? 'note' : 'object'

@@ -1,0 +1,594 @@
+"""The board UI in real browsers: Ada (server 0) and Ben (server 1) work in one lab."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.async_api import Locator, expect
+
+from tests.conftest import LiveCluster
+from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person
+from tests.support.servers import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.redis]
+
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+RENDERED = "() => document.body.dataset.boardRendered === 'true'"
+XSS = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=1</script>'
+#: The PNG export's fill for yellow notes (export.js PALETTE).
+NOTE_YELLOW = (0xFF, 0xF3, 0xA3)
+
+#: Ids of the board's objects that are not in `before`, once there is one.
+NEW_IDS = """(before) => {
+  const ids = [...window.coworking.boardDoc.getMap('objects').keys()]
+  const added = ids.filter((id) => !before.includes(id))
+  return added.length ? added : null
+}"""
+
+#: Where a rendered connector's line runs, in world units: [[x0, y0], [x1, y1]].
+RENDERED_LINE = """(id) => {
+  const element = document.querySelector(`[data-testid=object][data-id="${id}"]`)
+  if (!element) return null
+  const d = element.querySelector('path.ink').getAttribute('d')
+  const n = d.match(/-?[0-9.]+(?:e-?[0-9]+)?/g).map(Number)
+  const left = parseFloat(element.style.left)
+  const top = parseFloat(element.style.top)
+  return [[left + n[0], top + n[1]], [left + n[2], top + n[3]]]
+}"""
+
+#: Whether the focused element shows a focus indicator (outline or box shadow).
+FOCUS_SHOWN = """() => {
+  const element = document.activeElement
+  if (!element || element === document.body) return false
+  const style = getComputedStyle(element)
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+  return outline || style.boxShadow !== 'none'
+}"""
+
+AXE_RUN = r"""async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']})
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.length,
+    target: v.nodes[0]?.target,
+    summary: v.nodes[0]?.failureSummary.replace(/\s+/g, ' ')
+  }))
+}"""
+
+Point = tuple[float, float]
+
+
+@pytest.fixture
+def png(tmp_path: Path) -> Path:
+    """A small real PNG (64 x 48, a colour gradient), made with Pillow."""
+    image = Image.new("RGB", (64, 48))
+    image.putdata([(x * 4, y * 5, 128) for y in range(48) for x in range(64)])
+    path = tmp_path / "sketch.png"
+    image.save(path, "PNG")
+    return path
+
+
+async def join(crowd: Crowd, cluster: LiveCluster, server: int, token: str, name: str) -> Person:
+    """`name` joins through an invite on server `server`; waits for the first board render."""
+    person = await crowd.join_as_guest(cluster.servers[server], token, name)
+    await person.wait_for(RENDERED)
+    return person
+
+
+async def pair(cluster: LiveCluster, crowd: Crowd, slug: str) -> tuple[Person, Person]:
+    """Ada on server 0 and Ben on server 1, both participants of a new lab `slug`."""
+    cluster.room(slug)
+    token = cluster.token(slug)
+    return await join(crowd, cluster, 0, token, "Ada"), await join(crowd, cluster, 1, token, "Ben")
+
+
+async def eventually(check: Callable[[], Awaitable[None]]) -> None:
+    """Retry the assertions in `check` until they pass, or raise the last failure."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        try:
+            await asyncio.wait_for(check(), TIMEOUT_S)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.1)
+
+
+async def new_object(person: Person, before: list[str]) -> str:
+    """The id of the one object added to `person`'s board since `before`."""
+    handle = await person.page.wait_for_function(NEW_IDS, arg=before, timeout=TIMEOUT_MS)
+    ids = await asyncio.wait_for(handle.json_value(), TIMEOUT_S)
+    assert len(ids) == 1, ids
+    return str(ids[0])
+
+
+async def add_object(person: Person, tool: str, *points: Point, text: str | None = None) -> str:
+    """Use `tool` at the board's world points (one: a click; more: a drag through them), type
+    `text` into the editor the new object opens, and return the new object's id."""
+    before = await person.board_keys()
+    await person.by_test_id(f"tool-{tool}").click(timeout=TIMEOUT_MS)
+    screen = [await person.screen_point(*point) for point in points]
+    if len(screen) == 1:
+        await asyncio.wait_for(person.page.mouse.click(*screen[0]), TIMEOUT_S)
+    else:
+        await person.drag(*screen)
+    object_id = await new_object(person, before)
+    if tool in {"note", "text", "rect", "ellipse", "diamond", "frame"}:
+        editor = person.page.locator(f'[data-id="{object_id}"] .object-text')
+        await expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+        if text is not None:
+            await editor.press_sequentially(text, timeout=TIMEOUT_MS)
+        await editor.press("Escape", timeout=TIMEOUT_MS)
+    return object_id
+
+
+async def add_image(person: Person, path: Path) -> str:
+    """Upload the image at `path` with the image tool's file picker; return the new id."""
+    before = await person.board_keys()
+    async with person.page.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:
+        await person.by_test_id("tool-image").click(timeout=TIMEOUT_MS)
+    await (await chooser.value).set_files(path, timeout=TIMEOUT_MS)
+    return await new_object(person, before)
+
+
+async def draw_one_of_each(person: Person, png: Path) -> dict[str, str]:
+    """Every kind of object, made with the toolbar; returns their ids by a short name."""
+    ids = {
+        "note": await add_object(person, "note", (200, 100), text="First idea"),
+        "note2": await add_object(person, "note", (500, 100), text="Second idea"),
+        "text": await add_object(person, "text", (760, 60), text="A heading"),
+        "rect": await add_object(person, "rect", (100, 220), (200, 300), text="Box"),
+        "ellipse": await add_object(person, "ellipse", (230, 220), (330, 300)),
+        "diamond": await add_object(person, "diamond", (360, 220), (460, 300)),
+        "frame": await add_object(person, "frame", (650, 140), (880, 300), text="Sprint"),
+    }
+    ids["connector"] = await add_object(person, "connector", (200, 100), (500, 100))
+    ids["drawing"] = await add_object(person, "pen", (490, 220), (530, 270), (570, 230), (610, 300))
+    ids["image"] = await add_image(person, png)
+    return ids
+
+
+def note(person: Person, object_id: str) -> Locator:
+    """A note's element on `person`'s page."""
+    return person.page.locator(f'[data-testid=note][data-id="{object_id}"]')
+
+
+def edge_point(box: dict[str, Any], toward: Point) -> Point:
+    """Where the ray from the centre of `box` towards `toward` leaves it (as geometry.js)."""
+    cx, cy = box["x"] + box["w"] / 2, box["y"] + box["h"] / 2
+    dx, dy = toward[0] - cx, toward[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    t = min(
+        box["w"] / 2 / abs(dx) if dx else float("inf"),
+        box["h"] / 2 / abs(dy) if dy else float("inf"),
+    )
+    return (cx, cy) if t >= 1 else (cx + dx * t, cy + dy * t)
+
+
+def connector_line(a: dict[str, Any], b: dict[str, Any]) -> tuple[Point, Point]:
+    """The segment a connector between boxes `a` and `b` should draw, edge to edge."""
+    return (
+        edge_point(a, (b["x"] + b["w"] / 2, b["y"] + b["h"] / 2)),
+        edge_point(b, (a["x"] + a["w"] / 2, a["y"] + a["h"] / 2)),
+    )
+
+
+async def rendered_line(person: Person, connector: str) -> tuple[Point, Point]:
+    """The connector's line as `person`'s page draws it, in world units."""
+    line = await person.evaluate(f"() => ({RENDERED_LINE})({json.dumps(connector)})")
+    assert line is not None, "the connector is not rendered"
+    return (line[0][0], line[0][1]), (line[1][0], line[1][1])
+
+
+def assert_close(actual: tuple[Point, Point], expected: tuple[Point, Point]) -> None:
+    for (ax, ay), (ex, ey) in zip(actual, expected, strict=True):
+        assert abs(ax - ex) < 0.01 and abs(ay - ey) < 0.01, (actual, expected)
+
+
+async def export(person: Person, kind: str, folder: Path) -> Path:
+    """Choose `export-<kind>` in the Export menu and save the download into `folder`."""
+    async with person.page.expect_download(timeout=TIMEOUT_MS) as caught:
+        await person.by_test_id("export-menu").click(timeout=TIMEOUT_MS)
+        await person.by_test_id(f"export-{kind}").click(timeout=TIMEOUT_MS)
+    download = await caught.value
+    path = folder / f"{person.name}-{download.suggested_filename}"
+    await asyncio.wait_for(download.save_as(path), TIMEOUT_S)
+    return path
+
+
+async def import_json(person: Person, path: Path) -> None:
+    """Choose Import JSON in the Export menu and pick the file at `path`."""
+    async with person.page.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:
+        await person.by_test_id("export-menu").click(timeout=TIMEOUT_MS)
+        await person.by_test_id("import-json").click(timeout=TIMEOUT_MS)
+    await (await chooser.value).set_files(path, timeout=TIMEOUT_MS)
+
+
+async def press(person: Person, key: str) -> None:
+    """Press `key` (e.g. "Control+z") in whatever has the focus on `person`'s page."""
+    await asyncio.wait_for(person.page.keyboard.press(key), TIMEOUT_S)
+
+
+async def focus_shown(person: Person) -> bool:
+    shown: bool = await person.evaluate(FOCUS_SHOWN)
+    return shown
+
+
+def assert_no_page_errors(*people: Person) -> None:
+    for person in people:
+        assert person.errors == [], f"{person.name}: {person.errors}"
+
+
+async def test_every_object_type_made_in_the_ui_reaches_the_other_server(
+    cluster: LiveCluster, crowd: Crowd, png: Path
+) -> None:
+    ada, ben = await pair(cluster, crowd, "kinds")
+    ids = await draw_one_of_each(ada, png)
+
+    counts = {
+        "note": 2,
+        "text": 1,
+        "shape": 3,
+        "connector": 1,
+        "drawing": 1,
+        "frame": 1,
+        "image": 1,
+    }
+    for kind, count in counts.items():
+        rendered = ben.page.locator(f"[data-testid=object][data-type={kind}]")
+        await expect(rendered).to_have_count(count, timeout=TIMEOUT_MS)
+    for shape in ("rect", "ellipse", "diamond"):
+        await expect(
+            ben.page.locator(f'[data-testid=object][data-id="{ids[shape]}"]')
+        ).to_have_attribute("data-shape", shape, timeout=TIMEOUT_MS)
+    await expect(note(ben, ids["note"]).get_by_test_id("note-text")).to_have_value(
+        "First idea", timeout=TIMEOUT_MS
+    )
+
+    objects = await ben.objects()
+    assert set(objects) == set(ids.values())
+    assert {objects[i]["type"] for i in ids.values()} == set(counts)
+    assert all(o["author"] == "Ada" for o in objects.values())
+    assert objects[ids["text"]]["text"] == "A heading"
+    assert objects[ids["rect"]]["text"] == "Box"
+    assert objects[ids["frame"]]["title"] == "Sprint"
+    connector = objects[ids["connector"]]
+    assert (connector["from"], connector["to"]) == (ids["note"], ids["note2"])
+    assert len(objects[ids["drawing"]]["points"]) >= 6
+    image = objects[ids["image"]]
+    assert re.fullmatch(r"/r/kinds/media/[0-9a-f]{32}\.png", image["src"]), image
+    assert (image["w"], image["h"], image["alt"]) == (320, 240, "sketch")
+    await ben.wait_for(
+        '(id) => { const img = document.querySelector(`[data-id="${id}"] img`);'
+        " return img && img.complete && img.naturalWidth === 64 }",
+        ids["image"],
+    )
+    assert_no_page_errors(ada, ben)
+
+
+async def test_a_connector_follows_a_moved_note(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "links")
+    first = await add_object(ada, "note", (200, 100), text="Cause")
+    second = await add_object(ada, "note", (500, 100), text="Effect")
+    connector = await add_object(ada, "connector", (200, 100), (500, 100))
+
+    async def drawn_between_the_notes() -> tuple[Point, Point]:
+        objects = await ben.objects()
+        line = await rendered_line(ben, connector)
+        assert_close(line, connector_line(objects[first], objects[second]))
+        return line
+
+    async def ben_sees_the_connector() -> None:
+        await drawn_between_the_notes()
+
+    await eventually(ben_sees_the_connector)
+    before = await drawn_between_the_notes()
+    box_before = await ben.page.locator(f'[data-id="{connector}"]').bounding_box(timeout=TIMEOUT_MS)
+
+    # Drag the second note by its header (its author line) 150 right and 200 down.
+    start = await ada.screen_point(500, 30)
+    await ada.drag(start, (start[0] + 150, start[1] + 200))
+    moved = (await ada.objects())[second]
+    assert (moved["x"], moved["y"]) == (550, 220)
+
+    async def ben_sees_the_move() -> None:
+        assert (await ben.objects())[second]["x"] == 550
+        await drawn_between_the_notes()
+
+    await eventually(ben_sees_the_move)
+    after = await drawn_between_the_notes()
+    assert after[0] != before[0] and after[1] != before[1]
+    assert after[1][1] - before[1][1] > 100, (before, after)
+    box_after = await ben.page.locator(f'[data-id="{connector}"]').bounding_box(timeout=TIMEOUT_MS)
+    assert box_before is not None and box_after is not None
+    assert box_after["height"] > box_before["height"] + 100
+    assert_no_page_errors(ada, ben)
+
+
+async def test_moving_a_frame_moves_what_is_in_it(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "frames")
+    frame = await add_object(ada, "frame", (100, 40), (560, 400), text="Plan")
+    inside = await add_object(ada, "note", (300, 200), text="Inside")
+    outside = await add_object(ada, "note", (780, 200), text="Outside")
+    start = {key: dict(value) for key, value in (await ada.objects()).items()}
+    assert start[inside]["x"] >= start[frame]["x"]
+
+    async def moved_together(delta: Point) -> None:
+        """The frame and the note in it moved by `delta` for both; the other note stayed."""
+        for person in (ada, ben):
+            objects = await person.objects()
+            for moved in (frame, inside):
+                shift = (
+                    objects[moved]["x"] - start[moved]["x"],
+                    objects[moved]["y"] - start[moved]["y"],
+                )
+                assert shift == delta, (person.name, moved, shift, delta)
+            assert (objects[outside]["x"], objects[outside]["y"]) == (
+                start[outside]["x"],
+                start[outside]["y"],
+            )
+
+    # Grab the frame on its empty area just inside its top-left edge...
+    grab = await ada.screen_point(110, 50)
+    await ada.drag(grab, (grab[0] + 100, grab[1] + 50))
+    await eventually(lambda: moved_together((100, 50)))
+
+    # ... then, with nothing selected, by its title bar.
+    await press(ada, "Escape")
+    title = await ada.page.locator(f'[data-id="{frame}"] .frame-title-input').bounding_box(
+        timeout=TIMEOUT_MS
+    )
+    assert title is not None
+    grab = (title["x"] + 20, title["y"] + title["height"] / 2)
+    await ada.drag(grab, (grab[0] - 60, grab[1] + 30))
+    await eventually(lambda: moved_together((40, 80)))
+    assert_no_page_errors(ada, ben)
+
+
+async def test_undo_reverts_only_your_own_change(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "undo")
+    mine = await add_object(ada, "note", (200, 100))
+    theirs = await add_object(ben, "note", (500, 100), text="Ben's idea")
+    for person in (ada, ben):
+        await expect(person.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+
+    async def board_is(present: set[str]) -> None:
+        for person in (ada, ben):
+
+            async def check(person: Person = person) -> None:
+                assert set(await person.board_keys()) == present
+
+            await eventually(check)
+            await expect(person.by_test_id("note")).to_have_count(len(present), timeout=TIMEOUT_MS)
+
+    await press(ada, "Control+z")
+    await board_is({theirs})
+    await expect(note(ben, theirs).get_by_test_id("note-text")).to_have_value(
+        "Ben's idea", timeout=TIMEOUT_MS
+    )
+    await ada.by_test_id("redo").click(timeout=TIMEOUT_MS)
+    await board_is({mine, theirs})
+    await ada.by_test_id("undo").click(timeout=TIMEOUT_MS)
+    await board_is({theirs})
+    await press(ada, "Control+Shift+z")
+    await board_is({mine, theirs})
+    assert_no_page_errors(ada, ben)
+
+
+async def test_a_keyboard_only_session(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "keys")
+    board = ada.by_test_id("board")
+    for _ in range(80):
+        await press(ada, "Tab")
+        if await board.evaluate("(board) => board === document.activeElement", timeout=TIMEOUT_MS):
+            break
+    await expect(board).to_be_focused(timeout=TIMEOUT_MS)
+    assert await focus_shown(ada), "the focused board shows no focus indicator"
+
+    await press(ada, "n")
+    editor = ada.by_test_id("note-text")
+    await expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+    await press(ada, "Escape")
+    card = ada.by_test_id("note")
+    await expect(card).to_be_focused(timeout=TIMEOUT_MS)
+    assert await focus_shown(ada), "the focused note shows no focus indicator"
+    await press(ada, "Enter")
+    await expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+    assert await focus_shown(ada), "the note's focused editor shows no focus indicator"
+    await asyncio.wait_for(ada.page.keyboard.type("Typed without a mouse"), TIMEOUT_S)
+    await press(ada, "Escape")
+    await expect(card).to_be_focused(timeout=TIMEOUT_MS)
+
+    [note_id] = await ada.board_keys()
+    start = (await ada.objects())[note_id]
+    assert start["text"] == "Typed without a mouse"
+    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowDown", "Shift+ArrowDown"):
+        await press(ada, key)
+    for person in (ada, ben):
+
+        async def moved(person: Person = person) -> None:
+            moved = (await person.objects())[note_id]
+            assert (moved["x"], moved["y"]) == (start["x"] + 30, start["y"] + 60)
+            assert moved["text"] == "Typed without a mouse"
+
+        await eventually(moved)
+    await expect(card).to_be_focused(timeout=TIMEOUT_MS)
+
+    await press(ada, "Delete")
+    for person in (ada, ben):
+        await expect(person.by_test_id("note")).to_have_count(0, timeout=TIMEOUT_MS)
+        assert await person.board_keys() == []
+    await expect(board).to_be_focused(timeout=TIMEOUT_MS)
+    assert await focus_shown(ada), "the board shows no focus indicator after a delete"
+    assert_no_page_errors(ada, ben)
+
+
+async def test_png_export_is_a_picture_of_the_board(
+    cluster: LiveCluster, crowd: Crowd, tmp_path: Path
+) -> None:
+    ada, ben = await pair(cluster, crowd, "picture")
+    await add_object(ada, "note", (200, 100), text="On the picture")
+    await add_object(ada, "rect", (400, 60), (560, 160), text="And a box")
+    await expect(ben.by_test_id("object")).to_have_count(2, timeout=TIMEOUT_MS)
+
+    path = await export(ben, "png", tmp_path)
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.width > 100 and image.height > 50, image.size
+        colours = image.convert("RGB").getcolors(maxcolors=image.width * image.height)
+    assert colours is not None and len(colours) > 1
+    assert NOTE_YELLOW in {colour for _, colour in colours}, "no yellow note on the picture"
+    assert_no_page_errors(ada, ben)
+
+
+async def test_json_export_round_trips_through_an_import(
+    cluster: LiveCluster, crowd: Crowd, png: Path, tmp_path: Path
+) -> None:
+    ada, ben = await pair(cluster, crowd, "origin")
+    ids = await draw_one_of_each(ada, png)
+    await expect(ben.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+    await note(ben, ids["note"]).get_by_test_id("reaction-🎉").click(timeout=TIMEOUT_MS)
+    await ada.wait_for(
+        "(id) => window.coworking.boardDoc.getMap('objects').get(id).get('reactions').size === 1",
+        ids["note"],
+    )
+
+    exported = json.loads((await export(ada, "json", tmp_path)).read_text())
+    assert (exported["format"], exported["version"]) == ("coworking-board", 1)
+    assert {o["id"] for o in exported["objects"]} == set(ids.values())
+
+    cluster.room("copy")
+    cara = await join(crowd, cluster, 1, cluster.token("copy"), "Cara")
+    source = tmp_path / "origin-export.json"
+    source.write_text(json.dumps(exported))
+    await import_json(cara, source)
+    await expect(cara.by_test_id("object")).not_to_have_count(0, timeout=TIMEOUT_MS)
+
+    again = json.loads((await export(cara, "json", tmp_path)).read_text())
+
+    def by_id(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Objects by id; an image's URL names its new room, so compare the picture itself."""
+        media = export.get("media", {})
+        return {
+            o["id"]: {**o, "src": media[o["src"]]} if o["type"] == "image" else o
+            for o in export["objects"]
+        }
+
+    assert by_id(again) == by_id(exported)
+    assert len(again["objects"]) == len(exported["objects"])
+    reactions = by_id(again)[ids["note"]]["reactions"]
+    assert len(reactions) == 1 and next(iter(reactions)).endswith(" 🎉")
+    assert_no_page_errors(ada, ben, cara)
+
+
+async def test_an_imported_image_shows_in_the_new_room(
+    cluster: LiveCluster, crowd: Crowd, png: Path, tmp_path: Path
+) -> None:
+    ada, ben = await pair(cluster, crowd, "source")
+    await add_image(ada, png)
+    exported = await export(ada, "json", tmp_path)
+
+    cluster.room("target")
+    cara = await join(crowd, cluster, 1, cluster.token("target"), "Cara")
+    await import_json(cara, exported)
+    await expect(cara.page.locator("[data-testid=object][data-type=image]")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    status = await cara.evaluate(
+        "async () => (await fetch(document.querySelector('.object-image').src)).status"
+    )
+    assert status == 200, f"the imported image answers {status} to the new room's members"
+    await cara.wait_for("() => document.querySelector('.object-image').naturalWidth === 64")
+    assert_no_page_errors(ada, ben, cara)
+
+
+async def test_note_text_with_html_is_shown_as_text(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "markup")
+    note_id = await add_object(ada, "note", (200, 100), text=XSS)
+    ben_note = note(ben, note_id)
+    await expect(ben_note.get_by_test_id("note-text")).to_have_value(XSS, timeout=TIMEOUT_MS)
+    await expect(ben_note).to_have_attribute(
+        "aria-label", re.compile(re.escape(XSS)), timeout=TIMEOUT_MS
+    )
+    await expect(ben.by_test_id("outline")).to_contain_text(XSS, timeout=TIMEOUT_MS)
+
+    await asyncio.sleep(0.5)  # time for an injected image to fail and run its handler
+    for person in (ada, ben):
+        await expect(note(person, note_id).locator("img, script")).to_have_count(
+            0, timeout=TIMEOUT_MS
+        )
+        await expect(person.page.locator(".board img, .side-panel img")).to_have_count(
+            0, timeout=TIMEOUT_MS
+        )
+        assert await person.evaluate("() => window.__pwned") is None
+    assert_no_page_errors(ada, ben)
+
+
+async def test_swot_template_reaches_the_other_server(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "swot")
+    await ada.by_test_id("templates").click(timeout=TIMEOUT_MS)
+    await ada.by_test_id("template-swot").click(timeout=TIMEOUT_MS)
+
+    titles = {"Strengths", "Weaknesses", "Opportunities", "Threats"}
+
+    async def ben_has_the_frames() -> None:
+        objects = (await ben.objects()).values()
+        assert {o["title"] for o in objects if o["type"] == "frame"} == titles
+
+    await eventually(ben_has_the_frames)
+    await ben.evaluate("() => window.coworking.board.zoomToFit()")
+    frames = ben.page.locator("[data-testid=object][data-type=frame] .frame-title-input")
+    await expect(frames).to_have_count(4, timeout=TIMEOUT_MS)
+    assert set(await frames.evaluate_all("(inputs) => inputs.map((input) => input.value)")) == (
+        titles
+    )
+    assert_no_page_errors(ada, ben)
+
+
+async def test_reactions_count_everyone_once(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "cheers")
+    note_id = await add_object(ada, "note", (200, 100), text="Launch on Friday")
+    ada_button = note(ada, note_id).get_by_test_id("reaction-👍")
+    ben_button = note(ben, note_id).get_by_test_id("reaction-👍")
+
+    await ada_button.click(timeout=TIMEOUT_MS)
+    await expect(ben_button).to_have_text("👍 1", timeout=TIMEOUT_MS)
+    await expect(ben_button).to_have_attribute("aria-pressed", "false", timeout=TIMEOUT_MS)
+    await ben_button.click(timeout=TIMEOUT_MS)
+    for button in (ada_button, ben_button):
+        await expect(button).to_have_text("👍 2", timeout=TIMEOUT_MS)
+        await expect(button).to_have_attribute("aria-pressed", "true", timeout=TIMEOUT_MS)
+    reactions = (await ben.objects())[note_id]["reactions"]
+    assert len(reactions) == 2 and all(key.endswith(" 👍") for key in reactions)
+    assert_no_page_errors(ada, ben)
+
+
+async def test_the_room_page_has_no_axe_violations(
+    cluster: LiveCluster, crowd: Crowd, png: Path
+) -> None:
+    ada, ben = await pair(cluster, crowd, "access")
+    await draw_one_of_each(ada, png)
+    await expect(ben.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+
+    report = []
+    for person in (ada, ben):
+        await asyncio.wait_for(person.page.add_script_tag(path=AXE), TIMEOUT_S)
+        violations = await asyncio.wait_for(person.page.evaluate(AXE_RUN), 3 * TIMEOUT_S)
+        report += [
+            f"{person.name}: {v['id']} ({v['impact']}, {v['nodes']} nodes), first at "
+            f"{v['target']}: {v['summary']}"
+            for v in violations
+        ]
+    assert report == [], "axe-core violations:\n" + "\n".join(report)
+    assert_no_page_errors(ada, ben)
