@@ -124,11 +124,14 @@ class Crowd:
         self.browser = browser
         self.contexts: list[BrowserContext] = []
 
-    async def join_as_guest(self, server: ServerProcess, token: str, name: str) -> Person:
-        """Follow an invite link on `server`, join under `name` and wait for the room to sync."""
+    async def join_as_guest(
+        self, server: ServerProcess, token: str, name: str, touch: bool = False
+    ) -> Person:
+        """Follow an invite link on `server`, join under `name` and wait for the room to sync;
+        `touch` gives the person a touch screen."""
         context = await asyncio.wait_for(
             self.browser.new_context(
-                viewport={"width": 1280, "height": 800}, reduced_motion="reduce"
+                viewport={"width": 1280, "height": 800}, reduced_motion="reduce", has_touch=touch
             ),
             TIMEOUT_S,
         )

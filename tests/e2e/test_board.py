@@ -574,6 +574,47 @@ async def test_reactions_count_everyone_once(cluster: LiveCluster, crowd: Crowd)
     assert_no_page_errors(ada, ben)
 
 
+async def test_touch_pans_pinch_zooms_and_adds_a_note(cluster: LiveCluster, crowd: Crowd) -> None:
+    """One finger pans, two fingers pinch-zoom, and tapping a tool then the board adds a note."""
+    cluster.room("touch")
+    tia = await crowd.join_as_guest(cluster.servers[0], cluster.token("touch"), "Tia", touch=True)
+    page = tia.page
+    box = await page.get_by_test_id("board").bounding_box()
+    assert box is not None
+    # Right of centre: the empty board shows its template picker in the middle.
+    cx, cy = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.4
+    screen = await page.context.new_cdp_session(page)
+
+    async def touches(kind: str, *points: Point) -> None:
+        touch_points = [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]
+        await asyncio.wait_for(
+            screen.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points}),
+            TIMEOUT_S,
+        )
+
+    view = "() => window.coworking.board.getView()"
+    start = await page.evaluate(view)
+    await touches("touchStart", (cx, cy))
+    for step in range(1, 11):
+        await touches("touchMove", (cx - 12 * step, cy - 6 * step))
+    await touches("touchEnd")
+    panned = await page.evaluate(view)
+    assert panned["x"] - start["x"] == pytest.approx(120 / start["zoom"], rel=0.1)
+    assert panned["y"] - start["y"] == pytest.approx(60 / start["zoom"], rel=0.1)
+
+    await touches("touchStart", (cx - 60, cy), (cx + 60, cy))
+    for step in range(1, 11):
+        await touches("touchMove", (cx - 60 - 6 * step, cy), (cx + 60 + 6 * step, cy))
+    await touches("touchEnd")
+    pinched = await page.evaluate(view)
+    assert pinched["zoom"] == pytest.approx(panned["zoom"] * 2, rel=0.1)
+
+    await page.get_by_test_id("tool-note").tap(timeout=TIMEOUT_MS)
+    await page.touchscreen.tap(cx + 40, cy + 40)
+    await expect(tia.by_test_id("note")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert_no_page_errors(tia)
+
+
 async def test_the_room_page_has_no_axe_violations(
     cluster: LiveCluster, crowd: Crowd, png: Path
 ) -> None:
