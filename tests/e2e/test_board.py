@@ -535,6 +535,23 @@ async def test_note_text_with_html_is_shown_as_text(cluster: LiveCluster, crowd:
     assert_no_page_errors(ada, ben)
 
 
+async def test_long_note_text_shrinks_to_fit_its_note(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "fit")
+    words = " ".join(["brainstorm"] * 20)
+    note_id = await add_object(ada, "note", (200, 100), text=words)
+    fitted = """(field) => ({size: parseFloat(getComputedStyle(field).fontSize),
+        fits: field.scrollHeight <= field.clientHeight + 1})"""
+    for person in (ada, ben):
+        field = note(person, note_id).get_by_test_id("note-text")
+        await expect(field).to_have_value(words, timeout=TIMEOUT_MS)
+
+        async def shrunk(field: Locator = field) -> None:
+            measured = await field.evaluate(fitted)
+            assert measured["fits"] and measured["size"] < 15, measured
+
+        await eventually(shrunk)
+
+
 async def test_swot_template_reaches_the_other_server(cluster: LiveCluster, crowd: Crowd) -> None:
     ada, ben = await pair(cluster, crowd, "swot")
     await ada.by_test_id("templates").click(timeout=TIMEOUT_MS)

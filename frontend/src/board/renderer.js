@@ -5,7 +5,7 @@
  * container (see viewport.js).
  */
 
-import { createView, destroyView, updateView } from './views.js'
+import { createView, destroyView, fitTexts, updateView } from './views.js'
 import { unionBox } from './geometry.js'
 import { safeHexColor } from '../colors.js'
 import { CanvasLayer } from './canvas-layer.js'
@@ -42,6 +42,9 @@ export class Renderer {
    */
   constructor ({ surface, world, model, viewport, context }) {
     ensureSelectedDescription()
+    /** @type {Set<ObjectView>} views whose text awaits fitting */
+    this.unfitted = new Set()
+    this.fitFrame = 0
     this.model = model
     this.viewport = viewport
     /** @type {import('./views.js').RenderContext} */
@@ -126,6 +129,22 @@ export class Renderer {
     updateView(view, plain, this.ctx)
     this.decorate(view)
     ;(plain.type === 'frame' ? this.frameLayer : this.objectLayer).append(view.element)
+    this.fitSoon(view)
+  }
+
+  /**
+   * Fits the view's text to its box before the next frame, together with the others.
+   * @param {ObjectView} view
+   */
+  fitSoon (view) {
+    this.unfitted.add(view)
+    if (this.fitFrame) return
+    this.fitFrame = requestAnimationFrame(() => {
+      this.fitFrame = 0
+      const views = [...this.unfitted].filter((v) => this.views.get(v.id) === v)
+      this.unfitted.clear()
+      fitTexts(views)
+    })
   }
 
   /** @param {string} id */
@@ -143,7 +162,10 @@ export class Renderer {
       const plain = this.model.get(id)
       if (!view) continue
       if (!plain || !this.model.box(id) || plain.type !== view.type) this.drop(id)
-      else updateView(view, plain, this.ctx)
+      else {
+        updateView(view, plain, this.ctx)
+        this.fitSoon(view)
+      }
     }
     if ([...ids].some((id) => this.selected.has(id))) this.updateSelectionBox()
     this.schedule()

@@ -39,6 +39,7 @@ const LABEL_TEXT = 160
  * @property {SVGPathElement[]} paths
  * @property {HTMLImageElement | null} image
  * @property {HTMLElement | null} remoteLabel
+ * @property {string} [fitted] the text and box the text size was last fitted to
  */
 
 const ROLE_NAMES = {
@@ -319,4 +320,34 @@ function updateReactions (container, plain, ctx) {
 export function destroyView (view) {
   view.unbind?.()
   view.element.remove()
+}
+
+/** Font sizes (px) a note's or shape's text may take, largest first. */
+const FIT_SIZES = [15, 13.5, 12, 10.5, 9, 8]
+
+/**
+ * Shrinks the text of notes and shapes until it fits their box, as sticky notes do. Views
+ * whose text and box did not change since their last fitting are skipped; the others are
+ * measured together, one layout per font size, so a full screen costs a few layouts.
+ * @param {Iterable<ObjectView>} views
+ */
+export function fitTexts (views) {
+  /** @type {Array<{field: HTMLElement, key: string, view: ObjectView}>} */
+  let pending = []
+  for (const view of views) {
+    const field = view.field ?? view.staticText
+    if (!field || (view.type !== 'note' && view.type !== 'shape') || !field.isConnected) continue
+    const text = field instanceof HTMLElement && 'value' in field ? String(field.value) : field.textContent ?? ''
+    const key = `${view.element.style.width}x${view.element.style.height}:${text}`
+    if (view.fitted !== key) pending.push({ field, key, view })
+  }
+  for (const size of FIT_SIZES) {
+    for (const { field } of pending) field.style.fontSize = `${size}px`
+    pending = pending.filter(({ field, key, view }) => {
+      const fits = field.scrollHeight <= field.clientHeight + 1
+      if (fits || size === FIT_SIZES[FIT_SIZES.length - 1]) view.fitted = key
+      return !fits
+    })
+    if (!pending.length) break
+  }
 }
