@@ -186,24 +186,14 @@ export class Tools {
         this.connect(this.pendingFrom, id)
         return
       }
-      const line = document.createElementNS(SVG, 'svg')
-      line.setAttribute('class', 'connector-preview')
-      line.setAttribute('aria-hidden', 'true')
-      const path = document.createElementNS(SVG, 'path')
-      line.append(path)
-      board.world.append(line)
-      this.begin(e, { kind: 'connect', from: id, start, point, element: line, path, moved: false })
+      const { svg, path } = previewPath(board.world, 'connector-preview')
+      this.begin(e, { kind: 'connect', from: id, start, point, element: svg, path, moved: false })
       return
     }
 
     if (this.tool === 'pen') {
       e.preventDefault()
-      const svg = document.createElementNS(SVG, 'svg')
-      svg.setAttribute('class', 'pen-preview')
-      svg.setAttribute('aria-hidden', 'true')
-      const path = document.createElementNS(SVG, 'path')
-      svg.append(path)
-      board.world.append(svg)
+      const { svg, path } = previewPath(board.world, 'pen-preview')
       this.begin(e, { kind: 'draw', points: [point.x, point.y], element: svg, path, start, moved: false })
       return
     }
@@ -542,4 +532,19 @@ function place (element, box) {
   element.style.top = `${box.y}px`
   element.style.width = `${box.w}px`
   element.style.height = `${box.h}px`
+}
+
+/**
+ * An SVG path added to the board's world to preview a connector or a stroke being drawn.
+ * @param {HTMLElement} world
+ * @param {string} className
+ */
+function previewPath (world, className) {
+  const svg = document.createElementNS(SVG, 'svg')
+  svg.setAttribute('class', className)
+  svg.setAttribute('aria-hidden', 'true')
+  const path = document.createElementNS(SVG, 'path')
+  svg.append(path)
+  world.append(svg)
+  return { svg, path }
 }
