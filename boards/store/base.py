@@ -64,10 +64,6 @@ class RoomStore(ABC):
         """The id of the newest entry of a topic, or "0-0" when it has none."""
 
     @abstractmethod
-    async def log_length(self, doc: str) -> int:
-        """How many entries the document's log holds now (trimmed ones not counted)."""
-
-    @abstractmethod
     async def trim(self, doc: str, upto: str) -> None:
         """Drop log entries with ids up to and including `upto` (after they are archived)."""
 

@@ -61,9 +61,6 @@ class MemoryRoomStore(RoomStore):
         entries = self._streams.get(topic)
         return entries[-1].id if entries else START
 
-    async def log_length(self, doc: str) -> int:
-        return len(self._streams.get(Topic(doc, "log"), []))
-
     async def trim(self, doc: str, upto: str) -> None:
         topic = Topic(doc, "log")
         self._streams[topic] = self._after(self._streams[topic], upto)

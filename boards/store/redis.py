@@ -74,9 +74,6 @@ class RedisRoomStore(RoomStore):
         rows = await self._redis.xrevrange(_key(topic), count=1)
         return rows[0][0].decode() if rows else START
 
-    async def log_length(self, doc: str) -> int:
-        return int(await self._redis.xlen(_key(Topic(doc, "log"))))
-
     async def trim(self, doc: str, upto: str) -> None:
         ms, seq = parse_id(upto)
         await self._redis.xtrim(_key(Topic(doc, "log")), minid=f"{ms}-{seq + 1}", approximate=False)

@@ -29,7 +29,7 @@ async def test_compaction_keeps_every_update_with_author_and_time(settings: Any)
         for i in range(5):
             appended.append(await store.append("lab/board", change(f"k{round_}{i}", i), f"u{i}"))
         await compact(store, "lab/board")
-    assert await store.log_length("lab/board") < len(appended), "the store was trimmed"
+    assert len(await store.read("lab/board")) < len(appended), "the store was trimmed"
     history = await document_history(store, "lab/board")
     assert [(e.id, e.author, e.payload) for e in history] == [
         (e.id, e.author, e.payload) for e in appended

@@ -34,12 +34,11 @@ async def test_append_then_read_keeps_order_author_and_time(store: RoomStore) ->
     assert await store.read("other/board") == []
 
 
-async def test_last_id_and_length(store: RoomStore) -> None:
+async def test_last_id(store: RoomStore) -> None:
     log = Topic("r/board", "log")
     assert await store.last_id(log) == START
     entry = await store.append("r/board", b"x", "u1")
     assert await store.last_id(log) == entry.id
-    assert await store.log_length("r/board") == 1
 
 
 async def test_trim_drops_only_up_to_the_given_entry(store: RoomStore) -> None:
