@@ -30,8 +30,6 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("COWORKING_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set")
     # Embedded default: a key kept beside the SQLite file, so sessions survive restarts.
     key_file = BASE_DIR / "var" / "secret_key"
     key_file.parent.mkdir(exist_ok=True)
