@@ -1,5 +1,5 @@
 /**
- * Board templates, exports and the outline's content against real Yjs documents. exportPng,
+ * Board templates, exports, style commands and the outline's content against real Yjs documents. exportPng,
  * download and the Outline's DOM need a browser; the browser tests cover them.
  */
 
@@ -9,6 +9,8 @@ import * as Y from 'yjs'
 import { exportDocument, importDocument, insertObjects, plainObjects, sanitize } from '../src/board/codec.js'
 import { PALETTE, exportCsv, exportJson, exportMarkdown, exportSvg } from '../src/board/export.js'
 import { Outline, outlineNodes } from '../src/board/outline.js'
+import { Commands } from '../src/board/commands.js'
+import { BoardModel } from '../src/board/model.js'
 import { INK_COLORS, NOTE_COLORS, framesOf } from '../src/board/schema.js'
 import { boardSections } from '../src/board/sections.js'
 import { TEMPLATES, templateObjects } from '../src/board/templates.js'
@@ -279,5 +281,44 @@ describe('outline', () => {
 
   test('the Outline class loads without a DOM (the browser tests render it)', () => {
     assert.equal(typeof Outline, 'function')
+  })
+})
+
+describe('style commands', () => {
+  const styled = () => {
+    const doc = board([
+      note('a', 0, 0, 'A'), note('b', 300, 0, 'B'),
+      { id: 't', type: 'text', x: 0, y: 300, text: 'Title' },
+      { id: 'c', type: 'connector', from: 'a', to: 'b' },
+      { id: 'd', type: 'drawing', x: 0, y: 500, points: [0, 0, 10, 10] }
+    ])
+    const commands = new Commands({ doc, model: new BoardModel(doc), origin, user: { id: 'u1', name: 'Ada' } })
+    return { doc, commands, all: ['a', 'b', 't', 'c', 'd'] }
+  }
+
+  test('set a style on the selected objects that have it, in one local transaction', () => {
+    const { doc, commands, all } = styled()
+    const origins = []
+    doc.on('afterTransaction', (transaction) => origins.push(transaction.origin))
+    commands.setStyle(all, 'ink', 'red')
+    commands.setStyle(all, 'arrow', 'both')
+    commands.setStyle(all, 'fontSize', 40)
+    commands.setStyle(all, 'width', 8)
+    assert.deepEqual(origins, [origin, origin, origin, origin])
+    const objects = plainObjects(doc)
+    assert.deepEqual(all.map((id) => objects.get(id)?.color), ['yellow', 'yellow', 'red', 'red', 'red'])
+    assert.equal(objects.get('c')?.arrow, 'both')
+    assert.equal(objects.get('t')?.fontSize, 40)
+    assert.equal(objects.get('d')?.width, 8)
+    assert.equal(objects.get('a')?.fontSize, undefined)
+  })
+
+  test('ignore values the style does not offer', () => {
+    const { doc, commands, all } = styled()
+    const before = JSON.stringify(doc.getMap('objects').toJSON())
+    commands.setStyle(all, 'ink', 'yellow')
+    commands.setStyle(all, 'arrow', 'start')
+    commands.setStyle(all, 'fontSize', 1000)
+    assert.equal(JSON.stringify(doc.getMap('objects').toJSON()), before)
   })
 })

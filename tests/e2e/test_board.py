@@ -356,6 +356,59 @@ async def test_moving_a_frame_moves_what_is_in_it(cluster: LiveCluster, crowd: C
     assert_no_page_errors(ada, ben)
 
 
+#: How a rendered connector and text look: ink, arrowheads drawn, text size.
+RENDERED_STYLE = """([connector, text]) => {
+  const line = document.querySelector(`[data-testid=object][data-id="${connector}"]`)
+  const field = document.querySelector(`[data-testid=object][data-id="${text}"] .object-text`)
+  if (!line || !field) return null
+  return {
+    stroke: getComputedStyle(line.querySelector('path.ink')).stroke,
+    heads: (line.querySelector('path.head').getAttribute('d').match(/M/g) ?? []).length,
+    headFill: getComputedStyle(line.querySelector('path.head')).fill,
+    fontSize: getComputedStyle(field).fontSize
+  }
+}"""
+#: export.js PALETTE.ink.red as a computed colour.
+INK_RED = "rgb(220, 38, 38)"
+
+
+async def test_style_row_sets_arrows_ink_and_text_size(cluster: LiveCluster, crowd: Crowd) -> None:
+    ada, ben = await pair(cluster, crowd, "style")
+    await add_object(ada, "note", (200, 100), text="Cause")
+    await add_object(ada, "note", (500, 100), text="Effect")
+    text = await add_object(ada, "text", (760, 60), text="Headline")
+    connector = await add_object(ada, "connector", (200, 100), (500, 100))
+
+    # The new connector is selected: the row offers ink and arrows, not text sizes.
+    await expect(ada.by_test_id("arrow-end")).to_have_attribute("aria-pressed", "true")
+    await expect(ada.by_test_id("text-size-40")).to_be_hidden()
+    await ada.by_test_id("arrow-both").click(timeout=TIMEOUT_MS)
+    await ada.by_test_id("ink-red").click(timeout=TIMEOUT_MS)
+    for test_id in ("arrow-both", "ink-red"):
+        await expect(ada.by_test_id(test_id)).to_have_attribute("aria-pressed", "true")
+
+    await ada.page.locator(f'[data-id="{text}"]').click(timeout=TIMEOUT_MS)
+    await expect(ada.by_test_id("arrow-both")).to_be_hidden()
+    await expect(ada.by_test_id("text-size-20")).to_have_attribute("aria-pressed", "true")
+    await ada.by_test_id("text-size-40").click(timeout=TIMEOUT_MS)
+
+    async def ben_sees_the_styles() -> None:
+        objects = await ben.objects()
+        assert (objects[connector]["arrow"], objects[connector]["color"]) == ("both", "red")
+        assert (objects[text]["fontSize"], objects[text]["color"]) == (40, "black")
+        rendered = await ben.evaluate(f"() => ({RENDERED_STYLE})({json.dumps([connector, text])})")
+        assert rendered == {
+            "stroke": INK_RED,
+            "heads": 2,
+            "headFill": INK_RED,
+            "fontSize": "40px",
+        }, rendered
+
+    await eventually(ben_sees_the_styles)
+    assert (await ada.objects())[text]["fontSize"] == 40
+    assert_no_page_errors(ada, ben)
+
+
 async def test_undo_reverts_only_your_own_change(cluster: LiveCluster, crowd: Crowd) -> None:
     ada, ben = await pair(cluster, crowd, "undo")
     mine = await add_object(ada, "note", (200, 100))

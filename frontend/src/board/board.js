@@ -12,7 +12,7 @@ import { Commands } from './commands.js'
 import { History } from './history.js'
 import { Tools } from './tools.js'
 import { unionBox } from './geometry.js'
-import { DEFAULT_SIZE, TEXT_FIELDS } from './schema.js'
+import { DEFAULT_SIZE, STYLES, TEXT_FIELDS } from './schema.js'
 import { uploadImage } from './media.js'
 
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
@@ -47,7 +47,8 @@ export class Board {
     this.origin = { local: user.id }
     this.noteColor = 'yellow'
     this.shapeColor = 'blue'
-    this.inkColor = 'black'
+    /** @type {Record<string, string | number>} the styles new objects get, by STYLES name */
+    this.style = Object.fromEntries(Object.entries(STYLES).map(([name, s]) => [name, s.initial]))
     this.snapToGrid = false
 
     this.world = document.createElement('div')
@@ -233,7 +234,7 @@ export class Board {
     let step = 0
     while (step < 40 && taken(x + step * STACK_STEP, y + step * STACK_STEP)) step++
     const id = this.commands.create({
-      type, x: x + step * STACK_STEP, y: y + step * STACK_STEP, ...(type === 'note' ? { color: this.noteColor } : {})
+      type, x: x + step * STACK_STEP, y: y + step * STACK_STEP, ...(type === 'note' ? { color: this.noteColor } : this.styleFields(type))
     })
     if (id) this.edit(id)
   }
@@ -277,6 +278,27 @@ export class Board {
   setNoteColor (color) {
     this.noteColor = color
     if (this.canEdit && this.selection.size) this.commands.setColor(this.selection.ids, color)
+  }
+
+  /**
+   * Sets a style for new objects, and applies it to the selected objects that have it.
+   * @param {keyof typeof STYLES} style
+   * @param {string | number} value one of the style's values
+   */
+  setStyle (style, value) {
+    if (!STYLES[style].values.includes(value)) return
+    this.style[style] = value
+    if (this.canEdit && this.selection.size) this.commands.setStyle(this.selection.ids, style, value)
+  }
+
+  /**
+   * The style fields a new object of `type` gets (its ink, arrow, text size or stroke width).
+   * @param {string} type
+   * @returns {Record<string, string | number>}
+   */
+  styleFields (type) {
+    return Object.fromEntries(Object.entries(STYLES).filter(([, s]) => s.types.includes(type))
+      .map(([name, s]) => [s.field, this.style[name]]))
   }
 
   /** Opens the file picker for an image. */

@@ -67,6 +67,9 @@ export class CanvasLayer {
     }
     list.sort(([, a], [, b]) => Number(b.type === 'frame') - Number(a.type === 'frame') || a.z - b.z)
     const hairline = 1 / zoom
+    // Strokes end and bend round, as on the DOM views and in exports.
+    ctx.lineCap = 'round'
+    ctx.lineJoin = 'round'
     for (const [id, plain] of list) {
       const box = /** @type {Box} */ (this.model.box(id))
       ctx.lineWidth = hairline

@@ -5,7 +5,7 @@
 
 import * as Y from 'yjs'
 import { newId, sanitize, toYMap } from './codec.js'
-import { DEFAULT_SIZE, NOTE_COLORS, REACTIONS } from './schema.js'
+import { DEFAULT_SIZE, NOTE_COLORS, REACTIONS, STYLES } from './schema.js'
 import { snap } from './geometry.js'
 
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
@@ -148,6 +148,22 @@ export class Commands {
     for (const id of ids) {
       const type = this.model.get(id)?.type
       if (type === 'note' || type === 'shape') changes.set(id, { color })
+    }
+    this.updateMany(changes)
+  }
+
+  /**
+   * Sets a style (see STYLES) on the objects among `ids` whose type has it, in one transaction.
+   * @param {Iterable<string>} ids
+   * @param {keyof typeof STYLES} style
+   * @param {string | number} value one of the style's values
+   */
+  setStyle (ids, style, value) {
+    const { field, types, values } = STYLES[style]
+    if (!values.includes(value)) return
+    const changes = new Map()
+    for (const id of ids) {
+      if (types.includes(this.model.get(id)?.type)) changes.set(id, { [field]: value })
     }
     this.updateMany(changes)
   }

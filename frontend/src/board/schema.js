@@ -23,6 +23,18 @@ export const SHAPES = ['rect', 'ellipse', 'diamond']
 export const ARROWS = ['none', 'end', 'both']
 export const REACTIONS = ['👍', '❤️', '🎉', '💡', '❓', '🔥']
 
+/**
+ * The style fields the toolbar sets: per style, the field it writes, the types that have that
+ * field, the values offered and the one new objects get until another is chosen.
+ * @type {Readonly<Record<'ink' | 'arrow' | 'fontSize' | 'width', {field: string, types: readonly string[], values: readonly (string | number)[], initial: string | number}>>}
+ */
+export const STYLES = Object.freeze({
+  ink: { field: 'color', types: ['text', 'connector', 'drawing'], values: INK_COLORS, initial: 'black' },
+  arrow: { field: 'arrow', types: ['connector'], values: ARROWS, initial: 'end' },
+  fontSize: { field: 'fontSize', types: ['text'], values: [14, 20, 28, 40], initial: 20 },
+  width: { field: 'width', types: ['drawing'], values: [2, 4, 8], initial: 4 }
+})
+
 /** Fields held as Y.Text (collaborative text) per type. */
 export const TEXT_FIELDS = { note: 'text', text: 'text', shape: 'text', frame: 'title' }
 

@@ -1,10 +1,14 @@
 /**
  * The board's controls: the tool rail, the action bar (note colours, delete, duplicate,
- * stacking, alignment, undo and redo) and the zoom controls. Toolbars also move the focus
- * between their buttons with the arrow keys.
+ * stacking, alignment, undo and redo, and a style row for the selection and the active tool)
+ * and the zoom controls. Toolbars also move the focus between their buttons with the arrow keys.
  */
 
-import { NOTE_COLORS } from './schema.js'
+import { NOTE_COLORS, STYLES } from './schema.js'
+import { PALETTE } from './export.js'
+
+/** The object type each creating tool with styles makes. */
+const TOOL_TYPES = { text: 'text', connector: 'connector', pen: 'drawing' }
 
 /**
  * @param {ParentNode} root
@@ -27,6 +31,9 @@ export class Toolbar {
     this.toolButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-tool]')])
     this.colorButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-color]')])
     this.selectionButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-needs-selection]')])
+    /** Groups of the style row, each with `data-style` naming one of STYLES. */
+    this.styleGroups = /** @type {HTMLElement[]} */ ([...root.querySelectorAll('[data-style]')])
+    this.styleHint = /** @type {HTMLElement | null} */ (root.querySelector('[data-style-hint]'))
     this.undoButton = byTestId(root, 'undo')
     this.redoButton = byTestId(root, 'redo')
     this.gridButton = byTestId(root, 'grid-toggle')
@@ -39,6 +46,18 @@ export class Toolbar {
         if (NOTE_COLORS.includes(color)) board.setNoteColor(color)
         this.updateColors()
       })
+    }
+    for (const group of this.styleGroups) {
+      const style = /** @type {keyof typeof STYLES} */ (group.dataset.style)
+      for (const button of group.querySelectorAll('button')) {
+        const value = STYLES[style].values.find((v) => String(v) === button.dataset.value)
+        if (value === undefined) continue
+        if (style === 'ink') button.style.background = PALETTE.ink[/** @type {keyof typeof PALETTE.ink} */ (value)]
+        button.addEventListener('click', () => {
+          board.setStyle(style, value)
+          this.updateStyle()
+        })
+      }
     }
     /** @type {Record<string, () => void>} */
     const commands = {
@@ -60,9 +79,16 @@ export class Toolbar {
     for (const [testId, run] of Object.entries(commands)) byTestId(root, testId)?.addEventListener('click', run)
     for (const bar of root.querySelectorAll('[role="toolbar"]')) bar.addEventListener('keydown', (e) => this.arrowKeys(/** @type {KeyboardEvent} */ (e), /** @type {HTMLElement} */ (bar)))
 
-    board.tools.onChange(() => this.updateTools())
+    board.tools.onChange(() => {
+      this.updateTools()
+      this.updateStyle()
+    })
     board.selection.onChange(() => this.updateSelection())
-    board.model.onChange((ids) => { if ([...ids].some((id) => board.selection.has(id))) this.updateColors() })
+    board.model.onChange((ids) => {
+      if (![...ids].some((id) => board.selection.has(id))) return
+      this.updateColors()
+      this.updateStyle()
+    })
     board.history.onChange(() => this.updateHistory())
     board.viewport.onChange(() => {
       if (this.zoomLevel) this.zoomLevel.textContent = `${Math.round(board.viewport.zoom * 100)} %`
@@ -81,6 +107,7 @@ export class Toolbar {
     const empty = this.board.selection.size === 0
     for (const button of this.selectionButtons) button.disabled = empty
     this.updateColors()
+    this.updateStyle()
   }
 
   /** Shows the colour of the selected note or shape, else the colour new notes get. */
@@ -89,6 +116,28 @@ export class Toolbar {
     const plain = id ? this.board.model.get(id) : null
     const active = plain && (plain.type === 'note' || plain.type === 'shape') ? plain.color : this.board.noteColor
     for (const button of this.colorButtons) button.setAttribute('aria-pressed', String(button.dataset.color === active))
+  }
+
+  /**
+   * Shows the style groups that apply to the selected objects or to what the active tool
+   * makes; each marks the value the selection has (none when it is mixed), else the one new
+   * objects get. With no group to show, a hint takes the row.
+   */
+  updateStyle () {
+    const board = this.board
+    const selected = [...board.selection.ids].map((id) => board.model.get(id)).filter((p) => p !== undefined)
+    const made = TOOL_TYPES[/** @type {keyof typeof TOOL_TYPES} */ (board.tools.tool)]
+    let shown = false
+    for (const group of this.styleGroups) {
+      const style = /** @type {keyof typeof STYLES} */ (group.dataset.style)
+      const { field, types } = STYLES[style]
+      const values = new Set(selected.filter((p) => types.includes(p.type)).map((p) => p[field]))
+      group.hidden = values.size === 0 && !types.includes(made)
+      if (!group.hidden) shown = true
+      const active = values.size === 0 ? board.style[style] : values.size === 1 ? [...values][0] : null
+      for (const button of group.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.value === String(active)))
+    }
+    if (this.styleHint) this.styleHint.hidden = shown
   }
 
   updateHistory () {

@@ -11,6 +11,7 @@
 
 import { boxFromPoints, simplify, smoothPath, snap } from './geometry.js'
 import { DEFAULT_SIZE } from './schema.js'
+import { PALETTE } from './export.js'
 
 /** Pointer travel (screen px) below which a press is a click. */
 const CLICK_SLOP = 4
@@ -194,6 +195,8 @@ export class Tools {
     if (this.tool === 'pen') {
       e.preventDefault()
       const { svg, path } = previewPath(board.world, 'pen-preview')
+      path.style.stroke = PALETTE.ink[/** @type {keyof typeof PALETTE.ink} */ (board.style.ink)]
+      path.style.strokeWidth = String(board.style.width)
       this.begin(e, { kind: 'draw', points: [point.x, point.y], element: svg, path, start, moved: false })
       return
     }
@@ -430,7 +433,7 @@ export class Tools {
       fields = { x: this.snap(point.x - size.w / 2), y: this.snap(point.y - size.h / 2) }
     }
     if (type === 'note') Object.assign(fields, { type: 'note', color: board.noteColor })
-    else if (type === 'text') Object.assign(fields, { type: 'text' })
+    else if (type === 'text') Object.assign(fields, { type: 'text', ...board.styleFields('text') })
     else if (type === 'frame') Object.assign(fields, { type: 'frame', title: 'Frame' })
     else Object.assign(fields, { type: 'shape', shape: type, color: board.shapeColor })
     const id = board.commands.create(fields)
@@ -451,14 +454,14 @@ export class Tools {
     const x = Math.floor(x0); const y = Math.floor(y0)
     const relative = simple.map((v, i) => Math.round((v - (i % 2 ? y : x)) * 10) / 10)
     board.commands.create({
-      type: 'drawing', x, y, w: Math.max(1, Math.ceil(x1 - x)), h: Math.max(1, Math.ceil(y1 - y)), points: relative, color: board.inkColor, width: 3
+      type: 'drawing', x, y, w: Math.max(1, Math.ceil(x1 - x)), h: Math.max(1, Math.ceil(y1 - y)), points: relative, ...board.styleFields('drawing')
     })
   }
 
   /** @param {string} from @param {string} to */
   connect (from, to) {
     this.setPending(null)
-    const id = this.board.commands.create({ type: 'connector', from, to, arrow: 'end', color: 'gray' })
+    const id = this.board.commands.create({ type: 'connector', from, to, ...this.board.styleFields('connector') })
     if (id) this.board.selection.set([id])
     this.setTool('select')
   }

@@ -4,9 +4,10 @@
  */
 
 import * as Y from 'yjs'
-import { REACTIONS, TEXT_FIELDS, reactionCounts } from './schema.js'
+import { REACTIONS, STYLES, TEXT_FIELDS, reactionCounts } from './schema.js'
 import { bindText } from '../text-binding.js'
 import { arrowHead, smoothPath } from './geometry.js'
+import { PALETTE } from './export.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 /** Space around a connector's line inside its element, in world units. */
@@ -227,6 +228,7 @@ export function updateView (view, plain, ctx) {
   }
   style.zIndex = String(Math.max(0, Math.min(2e9, Math.round(plain.z) + 1e6)))
   if (plain.color) element.dataset.color = plain.color
+  if (STYLES.ink.types.includes(plain.type)) style.setProperty('--ink', PALETTE.ink[/** @type {keyof typeof PALETTE.ink} */ (plain.color)])
   element.setAttribute('aria-label', accessibleName(plain, ctx))
 
   const textField = TEXT_FIELDS[plain.type]
