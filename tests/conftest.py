@@ -37,8 +37,9 @@ class LiveCluster:
     env: dict[str, str]
     servers: list[ServerProcess]
 
-    def room(self, slug: str, kind: str = "lab") -> None:
-        manage(self.env, "createroom", slug, "--title", slug.title(), "--kind", kind)
+    def room(self, slug: str, kind: str = "lab", anonymous: bool = False) -> None:
+        extra = ["--anonymous"] if anonymous else []
+        manage(self.env, "createroom", slug, "--title", slug.title(), "--kind", kind, *extra)
 
     def token(self, slug: str, role: str = "participant") -> str:
         return manage(self.env, "invite", slug, "--role", role, "--token-only")

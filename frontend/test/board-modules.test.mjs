@@ -292,7 +292,8 @@ describe('style commands', () => {
       { id: 'c', type: 'connector', from: 'a', to: 'b' },
       { id: 'd', type: 'drawing', x: 0, y: 500, points: [0, 0, 10, 10] }
     ])
-    const commands = new Commands({ doc, model: new BoardModel(doc), origin, user: { id: 'u1', name: 'Ada' } })
+    const ada = { id: 'u1', name: 'Ada' }
+    const commands = new Commands({ doc, model: new BoardModel(doc), origin, user: ada, author: ada })
     return { doc, commands, all: ['a', 'b', 't', 'c', 'd'] }
   }
 

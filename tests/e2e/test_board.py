@@ -605,6 +605,23 @@ async def test_long_note_text_shrinks_to_fit_its_note(cluster: LiveCluster, crow
         await eventually(shrunk)
 
 
+async def test_an_anonymous_room_records_and_shows_no_authors(
+    cluster: LiveCluster, crowd: Crowd, tmp_path: Path
+) -> None:
+    cluster.room("secret", anonymous=True)
+    token = cluster.token("secret")
+    ada = await join(crowd, cluster, 0, token, "Ada")
+    ben = await join(crowd, cluster, 1, token, "Ben")
+    note_id = await add_object(ada, "note", (200, 100), text="a bold idea")
+    await expect(note(ben, note_id).get_by_test_id("note-text")).to_have_value(
+        "a bold idea", timeout=TIMEOUT_MS
+    )
+    stored = (await ben.objects())[note_id]
+    assert (stored["author"], stored["authorId"]) == ("", "")
+    await expect(note(ben, note_id).locator(".note-author")).to_have_count(0, timeout=TIMEOUT_MS)
+    assert "Ada" not in (await export(ben, "markdown", tmp_path)).read_text()
+
+
 async def test_swot_template_reaches_the_other_server(cluster: LiveCluster, crowd: Crowd) -> None:
     ada, ben = await pair(cluster, crowd, "swot")
     await ada.by_test_id("templates").click(timeout=TIMEOUT_MS)

@@ -40,6 +40,8 @@ export class Board {
     this.doc = doc
     this.presence = presence
     this.user = user
+    /** Authorship stamped on new objects: nobody's in an anonymous room. */
+    this.author = anonymous ? { id: '', name: '' } : { id: user.id, name: user.name }
     this.canEdit = canEdit
     this.slug = slug
     this.notify = notify
@@ -69,7 +71,7 @@ export class Board {
     this.overlay.className = 'board-overlay'
     this.world.append(this.overlay)
     this.selection = new Selection(this.model)
-    this.commands = new Commands({ doc, model: this.model, origin: this.origin, user })
+    this.commands = new Commands({ doc, model: this.model, origin: this.origin, user, author: this.author })
     this.history = new History(this.model.objects, this.origin)
     this.tools = new Tools(this)
 

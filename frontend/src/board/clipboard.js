@@ -93,7 +93,7 @@ export class Clipboard {
     const offset = inView
       ? { x: DUPLICATE_OFFSET * this.pasteCount, y: DUPLICATE_OFFSET * this.pasteCount }
       : { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
-    const ids = insertObjects(board.doc, list, { origin: board.origin, offset, author: board.user })
+    const ids = insertObjects(board.doc, list, { origin: board.origin, offset, author: board.author })
     board.selection.set(ids)
   }
 
@@ -103,7 +103,7 @@ export class Clipboard {
     if (!board.canEdit || !board.selection.size) return
     const { objects } = exportDocument(board.doc, board.selection.ids)
     const ids = insertObjects(board.doc, objects, {
-      origin: board.origin, offset: { x: DUPLICATE_OFFSET, y: DUPLICATE_OFFSET }, author: board.user
+      origin: board.origin, offset: { x: DUPLICATE_OFFSET, y: DUPLICATE_OFFSET }, author: board.author
     })
     board.selection.set(ids)
   }

@@ -16,13 +16,15 @@ export class Commands {
    * @param {Y.Doc} options.doc
    * @param {import('./model.js').BoardModel} options.model
    * @param {any} options.origin
-   * @param {{id: string, name: string}} options.user
+   * @param {{id: string, name: string}} options.user who reacts
+   * @param {{id: string, name: string}} options.author what new objects say of who made them
    */
-  constructor ({ doc, model, origin, user }) {
+  constructor ({ doc, model, origin, user, author }) {
     this.doc = doc
     this.model = model
     this.origin = origin
     this.user = user
+    this.author = author
   }
 
   /** @param {() => void} fn */
@@ -43,8 +45,8 @@ export class Commands {
       x: Math.round(fields.x ?? 0),
       y: Math.round(fields.y ?? 0),
       z: this.model.zRange().top + 1,
-      author: this.user.name,
-      authorId: this.user.id,
+      author: this.author.name,
+      authorId: this.author.id,
       createdAt: Date.now()
     })
     if (!plain) return null

@@ -78,7 +78,7 @@ export class Menus {
     const box = unionBox(objects.map((o) => (o.type === 'connector' ? null : boxOf(o))).filter((b) => b !== null))
     if (!box) return
     const offset = { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
-    const ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.user })
+    const ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.author })
     const placed = unionBox(ids.map((oid) => board.model.box(oid)).filter((b) => b !== undefined))
     if (placed) board.viewport.fit(placed)
   }

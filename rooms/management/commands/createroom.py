@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--title", required=True)
         parser.add_argument("--kind", choices=Room.Kind.values, default=Room.Kind.COWORKING)
         parser.add_argument("--owner", help="username of the facilitator")
+        parser.add_argument(
+            "--anonymous", action="store_true", help="hide who wrote what on the board"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         owner = None
@@ -26,7 +29,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {options['owner']!r}.")
         if Room.objects.filter(slug=options["slug"]).exists():
             raise CommandError(f"A room {options['slug']!r} exists already.")
-        room = Room(slug=options["slug"], title=options["title"], kind=options["kind"])
+        room = Room(
+            slug=options["slug"],
+            title=options["title"],
+            kind=options["kind"],
+            anonymous=options["anonymous"],
+        )
         room.created_by = owner
         try:
             room.full_clean()
