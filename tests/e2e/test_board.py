@@ -124,7 +124,7 @@ async def add_object(person: Person, tool: str, *points: Point, text: str | None
         await person.drag(*screen)
     object_id = await new_object(person, before)
     if tool in {"note", "text", "rect", "ellipse", "diamond", "frame"}:
-        editor = person.page.locator(f'[data-id="{object_id}"] .object-text')
+        editor = on_board(person, object_id).locator(".object-text")
         await expect(editor).to_be_focused(timeout=TIMEOUT_MS)
         if text is not None:
             await editor.press_sequentially(text, timeout=TIMEOUT_MS)
@@ -156,6 +156,11 @@ async def draw_one_of_each(person: Person, png: Path) -> dict[str, str]:
     ids["drawing"] = await add_object(person, "pen", (490, 220), (530, 270), (570, 230), (610, 300))
     ids["image"] = await add_image(person, png)
     return ids
+
+
+def on_board(person: Person, object_id: str) -> Locator:
+    """The rendered object `object_id` (not its entry in the outline panel)."""
+    return person.page.locator(f'.board-object[data-id="{object_id}"]')
 
 
 def note(person: Person, object_id: str) -> Locator:
@@ -294,7 +299,7 @@ async def test_a_connector_follows_a_moved_note(cluster: LiveCluster, crowd: Cro
 
     await eventually(ben_sees_the_connector)
     before = await drawn_between_the_notes()
-    box_before = await ben.page.locator(f'[data-id="{connector}"]').bounding_box(timeout=TIMEOUT_MS)
+    box_before = await on_board(ben, connector).bounding_box(timeout=TIMEOUT_MS)
 
     # Drag the second note by its header (its author line) 150 right and 200 down.
     start = await ada.screen_point(500, 30)
@@ -310,7 +315,7 @@ async def test_a_connector_follows_a_moved_note(cluster: LiveCluster, crowd: Cro
     after = await drawn_between_the_notes()
     assert after[0] != before[0] and after[1] != before[1]
     assert after[1][1] - before[1][1] > 100, (before, after)
-    box_after = await ben.page.locator(f'[data-id="{connector}"]').bounding_box(timeout=TIMEOUT_MS)
+    box_after = await on_board(ben, connector).bounding_box(timeout=TIMEOUT_MS)
     assert box_before is not None and box_after is not None
     assert box_after["height"] > box_before["height"] + 100
     assert_no_page_errors(ada, ben)
@@ -346,8 +351,8 @@ async def test_moving_a_frame_moves_what_is_in_it(cluster: LiveCluster, crowd: C
 
     # ... then, with nothing selected, by its title bar.
     await press(ada, "Escape")
-    title = await ada.page.locator(f'[data-id="{frame}"] .frame-title-input').bounding_box(
-        timeout=TIMEOUT_MS
+    title = (
+        await on_board(ada, frame).locator(".frame-title-input").bounding_box(timeout=TIMEOUT_MS)
     )
     assert title is not None
     grab = (title["x"] + 20, title["y"] + title["height"] / 2)
@@ -387,7 +392,7 @@ async def test_style_row_sets_arrows_ink_and_text_size(cluster: LiveCluster, cro
     for test_id in ("arrow-both", "ink-red"):
         await expect(ada.by_test_id(test_id)).to_have_attribute("aria-pressed", "true")
 
-    await ada.page.locator(f'[data-id="{text}"]').click(timeout=TIMEOUT_MS)
+    await on_board(ada, text).click(timeout=TIMEOUT_MS)
     await expect(ada.by_test_id("arrow-both")).to_be_hidden()
     await expect(ada.by_test_id("text-size-20")).to_have_attribute("aria-pressed", "true")
     await ada.by_test_id("text-size-40").click(timeout=TIMEOUT_MS)
