@@ -33,6 +33,7 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ("title", "slug", "kind", "anonymous")
+        labels = {"anonymous": "Anonymous board"}
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:40]
