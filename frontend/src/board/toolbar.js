@@ -4,7 +4,7 @@
  * and the zoom controls. Toolbars also move the focus between their buttons with the arrow keys.
  */
 
-import { NOTE_COLORS, STYLES } from './schema.js'
+import { INK_COLORS, NOTE_COLORS, STYLES } from './schema.js'
 import { PALETTE } from './export.js'
 
 /** The object type each creating tool with styles makes. */
@@ -17,6 +17,37 @@ const TOOL_TYPES = { text: 'text', connector: 'connector', pen: 'drawing' }
  */
 const byTestId = (root, testId) => root.querySelector(`[data-testid="${testId}"]`)
 
+/** The colour swatch groups (`data-swatches`): their colours, and the attribute naming each. */
+const SWATCHES = {
+  note: { colors: NOTE_COLORS, attribute: 'color', testId: 'color' },
+  ink: { colors: INK_COLORS, attribute: 'value', testId: 'ink' }
+}
+
+/**
+ * Fills every `[data-swatches]` group with one toggle button per colour of the schema.
+ * @param {ParentNode} root
+ */
+function buildSwatches (root) {
+  for (const group of root.querySelectorAll('[data-swatches]')) {
+    const kind = SWATCHES[/** @type {keyof typeof SWATCHES} */ (/** @type {HTMLElement} */ (group).dataset.swatches)]
+    for (const color of kind.colors) {
+      const name = color[0].toUpperCase() + color.slice(1)
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'swatch'
+      button.dataset[kind.attribute] = color
+      button.dataset.testid = `${kind.testId}-${color}`
+      button.title = name
+      button.setAttribute('aria-pressed', 'false')
+      const label = document.createElement('span')
+      label.className = 'visually-hidden'
+      label.textContent = name
+      button.append(label)
+      group.append(button)
+    }
+  }
+}
+
 export class Toolbar {
   /**
    * @param {ParentNode} root the page part holding the controls
@@ -28,6 +59,7 @@ export class Toolbar {
   constructor (root, board, actions) {
     this.root = root
     this.board = board
+    buildSwatches(root)
     this.toolButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-tool]')])
     this.colorButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-color]')])
     this.selectionButtons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll('[data-needs-selection]')])
