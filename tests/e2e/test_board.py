@@ -137,7 +137,11 @@ async def add_image(person: Person, path: Path) -> str:
     before = await person.board_keys()
     async with person.page.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:
         await person.by_test_id("tool-image").click(timeout=TIMEOUT_MS)
-    await (await chooser.value).set_files(path, timeout=TIMEOUT_MS)
+    picker = await chooser.value
+    # The server keeps PNG, JPEG and WebP only, so the picker offers nothing else.
+    accept = await asyncio.wait_for(picker.element.get_attribute("accept"), TIMEOUT_S)
+    assert accept == "image/png,image/jpeg,image/webp"
+    await picker.set_files(path, timeout=TIMEOUT_MS)
     return await new_object(person, before)
 
 

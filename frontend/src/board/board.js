@@ -308,7 +308,7 @@ export class Board {
     if (!this.canEdit) return
     const input = document.createElement('input')
     input.type = 'file'
-    input.accept = 'image/png,image/jpeg,image/gif,image/webp'
+    input.accept = 'image/png,image/jpeg,image/webp'
     input.addEventListener('change', () => {
       const file = input.files?.[0]
       if (file) this.insertImage(file, this.centre())
