@@ -109,6 +109,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Sign-in throttling, counted in the cache over a fixed window of THROTTLE_WINDOW seconds:
+# failed sign-ins per account; failed sign-ins, sign-ups and guest joins per address each.
+THROTTLE_WINDOW = env_int("THROTTLE_WINDOW", 15 * 60)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+ATTEMPTS_PER_ADDRESS = env_int("ATTEMPTS_PER_ADDRESS", 20)
+# Invite links stop working after this many days unless their creator chose otherwise.
+INVITE_DAYS = env_int("INVITE_DAYS", 7)
 LOGIN_REDIRECT_URL = "lobby"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -144,6 +151,12 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Throttle counts: shared through Redis when there is one, else per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Live documents: limits on what one websocket may send.
 ROOM_STORE = {

@@ -1,7 +1,6 @@
 """HTTP routes."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from rooms import views
@@ -10,12 +9,17 @@ urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("r/<slug:slug>/", views.room, name="room"),
     path("r/<slug:slug>/invites/", views.create_invite_link, name="create_invite"),
+    path(
+        "r/<slug:slug>/invites/<int:invite_id>/revoke/",
+        views.revoke_invite_link,
+        name="revoke_invite",
+    ),
     path("r/<slug:slug>/media/", views.upload_media, name="upload_media"),
     path("r/<slug:slug>/media/copy/", views.copy_media, name="copy_media"),
     path("r/<slug:slug>/media/<str:name>", views.media, name="media"),
     path("i/<str:token>/", views.accept_invite, name="accept_invite"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from rooms.invites import revoke_invite
 from rooms.models import Invite, MediaFile, Membership, Room
 
 
@@ -18,16 +21,31 @@ class RoomAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("room", "user", "role", "joined_at")
+    list_display = ("room", "user", "role", "joined_at", "invite")
     list_filter = ("role",)
     search_fields = ("room__slug", "user__username")
 
 
 @admin.register(Invite)
 class InviteAdmin(admin.ModelAdmin):
-    list_display = ("room", "role", "created_by", "created_at", "uses", "revoked")
+    list_display = (
+        "room",
+        "role",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "uses",
+        "max_uses",
+        "revoked",
+    )
     list_filter = ("role", "revoked")
-    list_editable = ("revoked",)
+    readonly_fields = ("revoked", "uses")
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke (removes the people who joined through them)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Invite]) -> None:
+        removed = sum(revoke_invite(invite) for invite in queryset.select_related("room"))
+        self.message_user(request, f"Revoked {queryset.count()}; {removed} people removed.")
 
 
 @admin.register(MediaFile)

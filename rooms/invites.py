@@ -1,20 +1,34 @@
-"""Signed invite tokens: each names an `Invite` row and the role it grants."""
+"""Invites: signed tokens naming an `Invite` row, and joining or leaving a room through one."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
-from rooms.models import Invite, Role, Room
+from rooms.events import announce_access_changed
+from rooms.models import Invite, Membership, Role, Room
 
 SALT = "rooms.invite"
 
 
 def create_invite(
-    room: Room, role: Role | str, created_by: User | None = None
+    room: Room,
+    role: Role | str,
+    created_by: User | None = None,
+    days: int | None = None,
+    max_uses: int | None = None,
 ) -> tuple[Invite, str]:
-    """Create an invite and return it with its token."""
-    invite = Invite.objects.create(room=room, role=Role(role), created_by=created_by)
+    """Create an invite and return it with its token. It expires after `days` (default
+    `INVITE_DAYS`) and admits at most `max_uses` people (default: any number)."""
+    invite = Invite(room=room, role=Role(role), created_by=created_by, max_uses=max_uses)
+    if days is not None:
+        invite.expires_at = timezone.now() + timedelta(days=days)
+    invite.save()
     return invite, invite_token(invite)
 
 
@@ -23,7 +37,8 @@ def invite_token(invite: Invite) -> str:
 
 
 def load_invite(token: str) -> Invite | None:
-    """The live invite a token names, or None for a forged, revoked or mismatched one."""
+    """The usable invite a token names, or None for a forged, mismatched, revoked, expired or
+    used-up one."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -31,6 +46,43 @@ def load_invite(token: str) -> Invite | None:
     if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
         return None
     invite = Invite.objects.select_related("room").filter(pk=payload["i"]).first()
-    if invite is None or invite.revoked or invite.role != payload.get("r"):
+    if invite is None or not invite.is_usable or invite.role != payload.get("r"):
         return None
     return invite
+
+
+def join_through(invite: Invite, user: User) -> bool:
+    """Make `user` a member with the invite's role, unless they already are one.
+
+    Counts a use only when a membership is made, atomically against `max_uses`; returns
+    False (and changes nothing) when the invite stopped being usable meanwhile. Call it
+    inside a transaction to undo work done before it on refusal.
+    """
+    with transaction.atomic():
+        if Membership.objects.filter(room_id=invite.room_id, user=user).exists():
+            return True
+        claimed = (
+            Invite.objects.filter(pk=invite.pk, revoked=False, expires_at__gt=timezone.now())
+            .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
+            .update(uses=F("uses") + 1)
+        )
+        if not claimed:
+            return False
+        Membership.objects.create(
+            room_id=invite.room_id, user=user, role=invite.role, invite=invite
+        )
+        return True
+
+
+def revoke_invite(invite: Invite) -> int:
+    """Revoke an invite and remove everyone who joined through it and has not become a
+    facilitator since; their open sockets are told at once and closed. Returns how many
+    memberships were removed."""
+    with transaction.atomic():
+        Invite.objects.filter(pk=invite.pk).update(revoked=True)
+        invite.revoked = True
+        removed, _ = (
+            Membership.objects.filter(invite=invite).exclude(role=Role.FACILITATOR).delete()
+        )
+        announce_access_changed(invite.room.slug)
+    return removed

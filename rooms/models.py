@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?"
 
@@ -61,6 +64,14 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(auto_now_add=True)
+    invite = models.ForeignKey(
+        "Invite",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        help_text="the invite this person joined through; revoking it removes them",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_membership")]
@@ -70,8 +81,16 @@ class Membership(models.Model):
         return f"{self.user} in {self.room.slug} as {self.role}"
 
 
+def invite_expiry() -> datetime:
+    """When a new invite stops working unless told otherwise: `INVITE_DAYS` from now."""
+    return timezone.now() + timedelta(days=settings.INVITE_DAYS)
+
+
 class Invite(models.Model):
-    """An invite link: its signed token names this row and the role it grants."""
+    """An invite link: its signed token names this row and the role it grants.
+
+    It works until it is revoked, expires, or has been accepted `max_uses` times.
+    """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="invites")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
@@ -81,12 +100,25 @@ class Invite(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked = models.BooleanField(default=False)
     uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(default=invite_expiry)
+    max_uses = models.PositiveIntegerField(
+        null=True, blank=True, help_text="how many people may join through it; empty for any"
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.role} invite to {self.room.slug}"
+
+    @property
+    def is_usable(self) -> bool:
+        """Neither revoked, nor expired, nor used up."""
+        return (
+            not self.revoked
+            and self.expires_at > timezone.now()
+            and (self.max_uses is None or self.uses < self.max_uses)
+        )
 
 
 class MediaFile(models.Model):

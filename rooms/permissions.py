@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 from rooms.invites import load_invite
 from rooms.models import Membership, Role, Room
 
 WRITER_ROLES = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+NAME_MAX_LENGTH = 60
+#: Usernames of accounts made for guests who joined through an invite; sign-up refuses them.
+GUEST_PREFIX = "guest-"
+GUEST_MARK = "(guest)"
+#: Control and format characters (bidi overrides, zero-width joiners and spaces), surrogates.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -41,14 +48,43 @@ class Access:
         return self.role == Role.FACILITATOR
 
 
+def normalise_name(raw: str) -> str:
+    """A display name as people may see it: NFKC, no control or format characters,
+    whitespace collapsed to single spaces, at most `NAME_MAX_LENGTH` characters.
+    Empty when nothing visible is left."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char) not in HIDDEN_CATEGORIES
+    )
+    return " ".join(text.split())[:NAME_MAX_LENGTH].strip()
+
+
+def is_guest(user: AbstractBaseUser) -> bool:
+    """Whether the account was made for a guest joining through an invite."""
+    return user.get_username().startswith(GUEST_PREFIX) and not user.has_usable_password()
+
+
 def display_name(user: AbstractBaseUser) -> str:
-    """The name other people see for a signed-in user."""
+    """The name other people see for a user: normalised, guests marked as such."""
     full = getattr(user, "get_full_name", lambda: "")()
-    return str(full or user.get_username())
+    name = normalise_name(str(full)) or normalise_name(user.get_username())
+    return f"{name} {GUEST_MARK}" if is_guest(user) else name
 
 
 def user_identity(user: AbstractBaseUser) -> Identity:
     return Identity(id=f"u{user.pk}", name=display_name(user))
+
+
+def room_identity(user: AbstractBaseUser, room: Room) -> Identity:
+    """The user's identity in a room: when another member shows the same name, a short
+    suffix from the user's id tells them apart (in chat, presence and cursors alike)."""
+    identity = user_identity(user)
+    others = User.objects.filter(memberships__room=room).exclude(pk=user.pk)
+    if any(display_name(other).casefold() == identity.name.casefold() for other in others):
+        return Identity(identity.id, f"{identity.name} #{user.pk}")
+    return identity
 
 
 def room_access(
@@ -62,12 +98,12 @@ def room_access(
     if user.is_authenticated:
         membership = Membership.objects.filter(room=room, user_id=user.pk).first()
         if membership is not None:
-            return Access(room, Role(membership.role), user_identity(user))
+            return Access(room, Role(membership.role), room_identity(user, room))
     if token:
         invite = load_invite(token)
         if invite is not None and invite.room_id == room.pk:
             if user.is_authenticated:
-                return Access(room, Role(invite.role), user_identity(user))
+                return Access(room, Role(invite.role), room_identity(user, room))
             return Access(room, Role(invite.role), Identity(f"i{invite.pk}", "Guest"))
     return None
 

@@ -1,4 +1,4 @@
-"""Pages: lobby, room, invites, sign-up."""
+"""Pages: lobby, room, invites, accounts."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from rooms.forms import GuestForm, InviteForm, RoomForm, SignupForm
-from rooms.invites import create_invite, load_invite
+from rooms.forms import GuestForm, InviteForm, LoginForm, RoomForm, SignupForm
+from rooms.invites import create_invite, invite_token, join_through, load_invite, revoke_invite
 from rooms.media import (
     NAME,
     MediaError,
@@ -30,6 +31,41 @@ from rooms.media import (
 )
 from rooms.models import Invite, Membership, Role, Room
 from rooms.permissions import Denied, resolve_access, room_access
+from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
+
+INVALID_INVITE = (
+    "This invite link does not work any more: it was revoked, it expired, or as many people "
+    "as it admits have joined. Ask for a new one."
+)
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` URL of a request when it stays on this site (same host, and HTTPS when the
+    request came by HTTPS); "" otherwise. Every view that follows `next` reads it here."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
+
+
+class SafeNextMixin(auth_views.RedirectURLMixin):
+    """Django's account views, following `next` only through `safe_next`."""
+
+    request: HttpRequest
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        return safe_next(request or self.request)
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
+    """Log in, with failed attempts throttled per account and per address."""
+
+    authentication_form = LoginForm
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    """Log out (POST), then go to `next` or the log-in page."""
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -77,8 +113,23 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "is_facilitator": access.can_invite,
         "config": config,
         "invite_form": InviteForm() if access.can_invite else None,
+        "invites": _open_invites(request, found) if access.can_invite else [],
     }
     return render(request, "room.html", context)
+
+
+def _open_invites(request: HttpRequest, room: Room) -> list[dict[str, object]]:
+    """The room's usable invites with their links, for its facilitators to share or revoke."""
+    return [
+        {
+            "invite": invite,
+            "url": request.build_absolute_uri(
+                reverse("accept_invite", args=[invite_token(invite)])
+            ),
+        }
+        for invite in room.invites.filter(revoked=False)
+        if invite.is_usable
+    ]
 
 
 @login_required
@@ -91,41 +142,66 @@ def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
     if access is None or not access.can_invite:
         return HttpResponseForbidden("Only facilitators can invite.")
     if not form.is_valid():
-        messages.error(request, "Choose a role for the invite.")
+        messages.error(request, "Choose a role, how many days and how many people.")
         return redirect("room", slug)
-    _, token = create_invite(found, form.cleaned_data["role"], signed_in(request))
+    data = form.cleaned_data
+    _, token = create_invite(
+        found, data["role"], signed_in(request), days=data["days"], max_uses=data["max_uses"]
+    )
     url = request.build_absolute_uri(reverse("accept_invite", args=[token]))
-    messages.success(request, f"Invite link ({form.cleaned_data['role']}): {url}")
+    messages.success(request, f"Invite link ({data['role']}): {url}")
     return redirect("room", slug)
+
+
+@login_required
+@require_POST
+def revoke_invite_link(request: HttpRequest, slug: str, invite_id: int) -> HttpResponse:
+    """A facilitator revokes an invite: it stops working, and the people who joined through
+    it (unless facilitators now) leave the room at once."""
+    found = get_object_or_404(Room, slug=slug)
+    access = room_access(request.user, found)
+    if access is None or not access.can_invite:
+        return HttpResponseForbidden("Only facilitators can revoke invites.")
+    invite = get_object_or_404(Invite, pk=invite_id, room=found)
+    removed = revoke_invite(invite)
+    people = f"{removed} {'person' if removed == 1 else 'people'}"
+    messages.success(request, f"Invite revoked; {people} who joined through it left the room.")
+    return redirect("room", slug)
+
+
+def _invalid_invite(request: HttpRequest) -> HttpResponse:
+    return render(request, "invite_invalid.html", {"message": INVALID_INVITE}, status=410)
 
 
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     """Join a room through an invite: signed-in people join at once, guests give a name."""
     invite = load_invite(token)
     if invite is None:
-        messages.error(request, "This invite link is not valid any more.")
-        return redirect("login")
+        return _invalid_invite(request)
     if request.user.is_authenticated:
-        _join(signed_in(request), invite)
+        if not join_through(invite, signed_in(request)):
+            return _invalid_invite(request)
         return redirect("room", invite.room.slug)
     form = GuestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        guest = User.objects.create_user(
-            username=f"guest-{secrets.token_hex(6)}", first_name=form.cleaned_data["display_name"]
-        )
-        _join(guest, invite)
-        login(request, guest, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("room", invite.room.slug)
+    if request.method == "POST":
+        address = client_address(request)
+        wait = GUEST_ADDRESS.wait(address)
+        if wait:
+            form.add_error(None, retry_message(wait, "guest joins from your address"))
+        elif form.is_valid():
+            GUEST_ADDRESS.hit(address)
+            with transaction.atomic():
+                guest = User.objects.create_user(
+                    username=f"guest-{secrets.token_hex(6)}",
+                    first_name=form.cleaned_data["display_name"],
+                )
+                if not join_through(invite, guest):
+                    transaction.set_rollback(True)
+                    return _invalid_invite(request)
+            login(request, guest, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("room", invite.room.slug)
     context = {"room": invite.room, "role": invite.get_role_display(), "form": form}
     return render(request, "invite.html", context)
-
-
-def _join(user: User, invite: Invite) -> None:
-    with transaction.atomic():
-        Membership.objects.get_or_create(
-            room=invite.room, user=user, defaults={"role": invite.role}
-        )
-        Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
 
 
 def json_error(message: str, status: int) -> JsonResponse:
@@ -204,9 +280,17 @@ def media(request: HttpRequest, slug: str, name: str) -> HttpResponseBase:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account and sign in; sign-ups are throttled per address."""
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(request.GET.get("next") or "lobby")
-    return render(request, "signup.html", {"form": form})
+    if request.method == "POST":
+        address = client_address(request)
+        wait = SIGNUP_ADDRESS.wait(address)
+        if wait:
+            form.add_error(None, retry_message(wait, "sign-ups from your address"))
+        else:
+            SIGNUP_ADDRESS.hit(address)
+            if form.is_valid():
+                user = form.save()
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect(safe_next(request) or "lobby")
+    return render(request, "signup.html", {"form": form, "next": safe_next(request)})

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 
 from tests.support.servers import RedisServer, ServerProcess, manage, server_env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploads of the whole run, in this process and in live servers, go to a throwaway
+    folder (live servers inherit `MEDIA_ROOT` through `server_env`)."""
+    folder = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(folder)
+    with override_settings(MEDIA_ROOT=folder):
+        yield folder
+    if previous is None:
+        del os.environ["MEDIA_ROOT"]
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with no throttle counts."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

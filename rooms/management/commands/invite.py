@@ -19,12 +19,20 @@ class Command(BaseCommand):
             "--base-url", default="http://127.0.0.1:8000", help="where the service is reached"
         )
         parser.add_argument("--token-only", action="store_true", help="print only the token")
+        parser.add_argument(
+            "--days", type=int, help="days until it expires (default: INVITE_DAYS, 7)"
+        )
+        parser.add_argument("--max-uses", type=int, help="most people who may join through it")
 
     def handle(self, *args: Any, **options: Any) -> None:
         room = Room.objects.filter(slug=options["slug"]).first()
         if room is None:
             raise CommandError(f"No room {options['slug']!r}.")
-        _, token = create_invite(room, options["role"])
+        if any(options[name] is not None and options[name] < 1 for name in ("days", "max_uses")):
+            raise CommandError("--days and --max-uses must be at least 1.")
+        _, token = create_invite(
+            room, options["role"], days=options["days"], max_uses=options["max_uses"]
+        )
         if options["token_only"]:
             self.stdout.write(token)
             return
