@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BoardsConfig(AppConfig):
     name = "boards"
     verbose_name = "Boards and documents"
+
+    def ready(self) -> None:
+        from boards.archive import forget_room_documents
+        from rooms.signals import room_deleted
+
+        room_deleted.connect(forget_room_documents, dispatch_uid="boards.forget_room_documents")

@@ -1,11 +1,14 @@
-"""Reading and writing the SQL copy of document histories (sync ORM code, run in threads)."""
+"""Reading, writing and deleting the SQL copy of document histories (sync ORM code)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
 from boards.models import DocumentKeyframe, DocumentUpdate
-from boards.store import Entry, Snapshot, parse_id
+from boards.store import Entry, Snapshot, create_store, parse_id
 
 
 def _archive(doc: str, entries: list[Entry]) -> None:
@@ -46,6 +49,28 @@ def _recovery(doc: str) -> tuple[Snapshot | None, list[bytes]]:
 def _history(doc: str) -> list[Entry]:
     rows = DocumentUpdate.objects.filter(doc=doc).order_by("ms", "seq")
     return [Entry(r.entry_id, bytes(r.payload), r.author, r.ms) for r in rows]
+
+
+async def _forget_stored(prefix: str) -> None:
+    store = create_store()
+    try:
+        await store.delete_documents(prefix)
+    finally:
+        await store.close()
+
+
+def forget_room_documents(sender: type, slug: str, **kwargs: Any) -> None:
+    """Delete a deleted room's documents (receives `rooms.signals.room_deleted`).
+
+    The SQL rows go in the deleting transaction; the room store's keys right away, before
+    it commits, so that a store that cannot be reached aborts the deletion instead of leaving
+    a board for the next room of that slug. Sync code: from a thread of an event loop
+    (an ASGI view) the store call runs on that loop, elsewhere on a loop of its own.
+    """
+    prefix = f"{slug}/"
+    DocumentUpdate.objects.filter(doc__startswith=prefix).delete()
+    DocumentKeyframe.objects.filter(doc__startswith=prefix).delete()
+    async_to_sync(_forget_stored)(prefix)
 
 
 archive_entries = database_sync_to_async(_archive)

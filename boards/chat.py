@@ -5,44 +5,62 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pycrdt
 from django.conf import settings
 
 from boards.connection import DocumentConnection, write_as_server
-from boards.protocol import RateLimiter, RunCommand, app_message
+from boards.protocol import RunCommand, app_message
 from rooms.chat import ChatRejected, clean_chat_text
 from rooms.permissions import Access
+
+#: Messages the live chat document keeps; older ones stay in its history (log and archive).
+CHAT_KEEP_MESSAGES = 500
 
 
 def _refusal(error: ChatRejected) -> bytes:
     return app_message({"type": "chat.error", "code": error.code, "message": error.message})
 
 
+def keep_newest(messages: pycrdt.Array, keep: int) -> None:
+    """Delete the oldest messages beyond the newest `keep`."""
+    excess = len(messages) - keep
+    if excess > 0:
+        del messages[0:excess]
+
+
 @dataclass
 class ChatCommands:
-    """Handles one connection's chat commands."""
+    """Handles one connection's chat commands.
+
+    The rate limit (`settings.CHAT_RATE`: messages per seconds) is a quota in the room store,
+    per room and person, so it holds across all of a person's sockets and server processes.
+    """
 
     access: Access
-    limiter: RateLimiter = field(
-        default_factory=lambda: RateLimiter(
-            rate=settings.CHAT_RATE[0] / settings.CHAT_RATE[1], burst=settings.CHAT_RATE[0]
-        )
-    )
 
     async def __call__(self, connection: DocumentConnection, command: RunCommand) -> None:
         try:
             message = self._message(command)
+            await self._spend(connection)
         except ChatRejected as error:
             await connection.send(_refusal(error))
             return
-        identity = self.access.identity
+        keep = int(getattr(settings, "CHAT_KEEP_MESSAGES", CHAT_KEEP_MESSAGES))
 
         def append(doc: pycrdt.Doc) -> None:
-            doc.get("messages", type=pycrdt.Array).append(message)
+            messages = doc.get("messages", type=pycrdt.Array)
+            messages.append(message)
+            keep_newest(messages, keep)
 
-        await write_as_server(connection.hub, connection.doc_name, identity.id, append)
+        await write_as_server(connection.hub, connection.doc_name, self.access.identity.id, append)
+
+    async def _spend(self, connection: DocumentConnection) -> None:
+        count, seconds = settings.CHAT_RATE
+        key = f"{connection.doc_name}/rate/{self.access.identity.id}"
+        if not await connection.hub.store.spend(key, 1, int(count), int(seconds * 1000)):
+            raise ChatRejected("rate_limited", "Slow down a little: too many messages.")
 
     def _message(self, command: RunCommand) -> dict[str, object]:
         if command.name != "chat.send":
@@ -50,8 +68,6 @@ class ChatCommands:
         if not self.access.can_chat:
             raise ChatRejected("forbidden", "Observers can read the chat but not write.")
         text = clean_chat_text(command.data.get("text"), settings.CHAT_MAX_LENGTH)
-        if not self.limiter.allow(time.monotonic()):
-            raise ChatRejected("rate_limited", "Slow down a little: too many messages.")
         return {
             "id": uuid.uuid4().hex,
             "authorId": self.access.identity.id,

@@ -14,8 +14,11 @@ from django.conf import settings
 from boards.archive import archive_entries, last_archived, save_keyframe
 from boards.documents import load_document
 from boards.store import START, RoomStore, Snapshot, parse_id
+from boards.store.base import COMPACT_LEASE_MS
 
 logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 60.0
 
 
 async def compact(store: RoomStore, name: str) -> None:
@@ -40,13 +43,27 @@ async def compact(store: RoomStore, name: str) -> None:
             await store.trim(name, current.upto)
 
 
+async def compact_dirty(store: RoomStore, lease_ms: int = COMPACT_LEASE_MS) -> None:
+    """Compact every document marked dirty, or left unfinished by a process that died."""
+    for name in await store.take_dirty(lease_ms):
+        try:
+            await compact(store, name)
+        except Exception:
+            logger.exception("compaction of %s failed; will retry", name)
+            await store.mark_dirty(name)
+        await store.finish_compaction(name)
+
+
 async def run_compactor(store: RoomStore, interval: float = 2.0) -> None:
-    """Compact dirty documents forever, every `interval` seconds."""
+    """Compact dirty documents forever, every `interval` seconds. After a failed round the
+    pause doubles with each failure in a row, up to `MAX_BACKOFF_SECONDS`."""
+    failures = 0
     while True:
-        await asyncio.sleep(interval)
-        for name in await store.take_dirty():
-            try:
-                await compact(store, name)
-            except Exception:
-                logger.exception("compaction of %s failed; will retry", name)
-                await store.mark_dirty(name)
+        await asyncio.sleep(min(interval * 2**failures, MAX_BACKOFF_SECONDS))
+        try:
+            await compact_dirty(store)
+        except Exception:
+            failures += 1
+            logger.exception("a compaction round failed (%d in a row); backing off", failures)
+        else:
+            failures = 0

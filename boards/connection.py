@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pycrdt
 
-from boards.documents import load_document
+from boards.documents import load_document, server_writers
 from boards.hub import Hub
 from boards.protocol import (
     AnswerStep1,
@@ -144,9 +144,12 @@ class DocumentConnection:
 async def write_as_server(
     hub: Hub, name: str, author: str, change: Callable[[pycrdt.Doc], None]
 ) -> Entry:
-    """Apply `change` to a server-owned document and append the resulting update."""
+    """Apply `change` to a server-owned document and append the resulting update, written
+    with a Yjs client id that never reuses an item id (see `ServerWriters`)."""
     async with hub.writer_lock(name):
-        loaded = await load_document(hub.store, name, client_id=hub.client_id)
+        loaded = await server_writers.load(hub.store, name)
         before = loaded.doc.get_state()
         change(loaded.doc)
-        return await hub.store.append(name, loaded.doc.get_update(before), author)
+        entry = await hub.store.append(name, loaded.doc.get_update(before), author)
+        server_writers.wrote(name, loaded.doc)
+        return entry

@@ -1,4 +1,4 @@
-"""Membership and invite changes reach open sockets at once."""
+"""Membership and invite changes reach open sockets at once; deleted rooms leave nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from rooms.events import announce_access_changed
 from rooms.models import Invite, MediaFile, Membership, Room
@@ -25,3 +25,14 @@ def access_changed(sender: type, instance: Membership | Invite, **kwargs: Any) -
 def media_deleted(sender: type, instance: MediaFile, **kwargs: Any) -> None:
     """A deleted image (or a deleted room's images) leaves no file behind."""
     transaction.on_commit(lambda: default_storage.delete(instance.path))
+
+
+#: Sent with `slug` when a room is deleted, inside the deleting transaction, so that apps
+#: which keep things for a room (boards: its documents) forget them with it.
+room_deleted = Signal()
+
+
+@receiver(post_delete, sender=Room)
+def room_removed(sender: type, instance: Room, **kwargs: Any) -> None:
+    """A deleted room leaves nothing behind that a new room of the same slug would inherit."""
+    room_deleted.send(sender=Room, slug=instance.slug)

@@ -10,14 +10,45 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from boards.store.base import START, Entry, RoomStore, Snapshot, Topic, parse_id
+from boards.store.base import (
+    PRESENCE_MAX_STATES,
+    START,
+    Entry,
+    RoomStore,
+    Snapshot,
+    Topic,
+    parse_id,
+    room_of,
+)
 
-__all__ = ["START", "Entry", "RoomStore", "Snapshot", "Topic", "create_store", "parse_id"]
+__all__ = [
+    "PRESENCE_MAX_STATES",
+    "START",
+    "Entry",
+    "RoomStore",
+    "Snapshot",
+    "Topic",
+    "create_store",
+    "parse_id",
+    "room_of",
+]
+
+_process_stores: dict[tuple[str, str], RoomStore] = {}
 
 
 def create_store() -> RoomStore:
-    """Build the store named by `settings.ROOM_STORE`."""
+    """Build the store named by `settings.ROOM_STORE`.
+
+    A store whose state lives in this process (the embedded one) is built once per process,
+    so that whoever asks (the hub, a room being deleted) sees the same documents.
+    """
     config = settings.ROOM_STORE
-    cls = import_string(str(config["BACKEND"]))
-    store: RoomStore = cls(url=str(config.get("URL", "")))
+    backend, url = str(config["BACKEND"]), str(config.get("URL", ""))
+    shared = _process_stores.get((backend, url))
+    if shared is not None:
+        return shared
+    cls = import_string(backend)
+    store: RoomStore = cls(url=url)
+    if store.process_local:
+        _process_stores[(backend, url)] = store
     return store

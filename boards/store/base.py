@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 START = "0-0"
+#: At most this many awareness states of one document are kept in the presence snapshot;
+#: beyond it the oldest are dropped (a newer state is the likelier to be someone still here).
+PRESENCE_MAX_STATES = 200
+#: Presence entries older than this are stale: awareness clients renew every 15 s.
+PRESENCE_TIMEOUT_MS = 30_000
+#: How long compaction work taken by a process stays its own before others may retake it.
+COMPACT_LEASE_MS = 300_000
 
 
 def parse_id(entry_id: str) -> tuple[int, int]:
@@ -42,11 +49,20 @@ class Snapshot:
     upto: str
 
 
+def room_of(name: str) -> str:
+    """The room slug of a document name ("<room slug>/<doc>") or a quota key."""
+    return name.partition("/")[0]
+
+
 class RoomStore(ABC):
     """Append-only update logs per document, awareness channels, keyframes and locks.
 
-    Document names look like "<room slug>/<doc>". Entry ids grow with time in every backend.
+    Document names look like "<room slug>/<doc>"; quota keys too. Entry ids grow with time
+    in every backend.
     """
+
+    #: The state lives in this process: every `create_store()` of a process shares one object.
+    process_local = False
 
     def __init__(self, url: str = "") -> None:
         self.url = url
@@ -62,6 +78,10 @@ class RoomStore(ABC):
     @abstractmethod
     async def last_id(self, topic: Topic) -> str:
         """The id of the newest entry of a topic, or "0-0" when it has none."""
+
+    @abstractmethod
+    async def load(self, doc: str) -> tuple[Snapshot | None, list[Entry]]:
+        """The newest keyframe and every log entry after it, read in one atomic step."""
 
     @abstractmethod
     async def trim(self, doc: str, upto: str) -> None:
@@ -84,6 +104,18 @@ class RoomStore(ABC):
         """Awareness updates published since `since_ms`, oldest first."""
 
     @abstractmethod
+    async def save_presence(
+        self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
+    ) -> None:
+        """Record awareness states (client id -> its encoded one-entry awareness update),
+        seen at `now_ms`, and forget `removed` clients. Stale states are dropped, and beyond
+        `PRESENCE_MAX_STATES` the oldest."""
+
+    @abstractmethod
+    async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:
+        """The awareness states seen at or after `since_ms` (older ones are dropped)."""
+
+    @abstractmethod
     async def listen(self, cursors: Mapping[Topic, str], block: float) -> list[tuple[Topic, Entry]]:
         """Wait up to `block` seconds for entries after the cursors; return them in order."""
 
@@ -96,8 +128,27 @@ class RoomStore(ABC):
         """Note that a document has entries that compaction has not archived yet."""
 
     @abstractmethod
-    async def take_dirty(self) -> list[str]:
-        """Take (and clear) the documents marked dirty."""
+    async def take_dirty(self, lease_ms: int = COMPACT_LEASE_MS) -> list[str]:
+        """Take the documents marked dirty, and those whose lease ran out unfinished.
+
+        Each taken document is leased for `lease_ms`: `finish_compaction` ends the lease;
+        if the taker dies first, any process takes the document again once it expires.
+        """
+
+    @abstractmethod
+    async def finish_compaction(self, doc: str) -> None:
+        """End the lease `take_dirty` gave on a document."""
+
+    @abstractmethod
+    async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
+        """Add `amount` to the counter `key` ("<room slug>/...") of the current fixed window
+        of `window_ms`, atomically across processes; if that would pass `limit`, spend
+        nothing and return False."""
+
+    @abstractmethod
+    async def delete_documents(self, prefix: str) -> None:
+        """Forget every document of a room, `prefix` being "<room slug>/": logs, keyframes,
+        awareness, presence, compaction work and quotas."""
 
     @abstractmethod
     def lock(self, name: str, ttl: float) -> AbstractAsyncContextManager[bool]:

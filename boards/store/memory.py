@@ -6,33 +6,60 @@ import asyncio
 import time
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 
-from boards.store.base import START, Entry, RoomStore, Snapshot, Topic, parse_id
+from boards.store.base import (
+    COMPACT_LEASE_MS,
+    PRESENCE_MAX_STATES,
+    PRESENCE_TIMEOUT_MS,
+    START,
+    Entry,
+    RoomStore,
+    Snapshot,
+    Topic,
+    parse_id,
+)
 
-AWARENESS_KEEP = 1000
+AWARENESS_KEEP = 256
+#: Awareness and presence of a document nobody touched for this long are forgotten.
+PRESENCE_EXPIRE_MS = 2 * PRESENCE_TIMEOUT_MS
+#: Quota counters kept at most; past windows go first, then the oldest counters.
+QUOTA_MAX_KEYS = 10_000
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 class MemoryRoomStore(RoomStore):
     """Keeps logs in lists; `listen` waits on a condition that every append notifies."""
 
+    process_local = True
+
     def __init__(self, url: str = "") -> None:
         super().__init__(url)
         self._streams: dict[Topic, list[Entry]] = defaultdict(list)
         self._snapshots: dict[str, Snapshot] = {}
+        self._presence: dict[str, dict[int, tuple[int, bytes]]] = {}
         self._dirty: set[str] = set()
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._compacting: dict[str, int] = {}
+        self._quotas: dict[str, tuple[int, int]] = {}
+        self._held: set[str] = set()
+        self._swept_ms = 0
         self._last_id = (0, 0)
         self._changed: asyncio.Condition | None = None
+        self._changed_loop: asyncio.AbstractEventLoop | None = None
 
     def _condition(self) -> asyncio.Condition:
-        if self._changed is None:
-            self._changed = asyncio.Condition()
+        """The condition of the running loop (one process-wide store may outlive a loop)."""
+        loop = asyncio.get_running_loop()
+        if self._changed is None or self._changed_loop is not loop:
+            self._changed, self._changed_loop = asyncio.Condition(), loop
         return self._changed
 
     def _next_id(self) -> str:
-        ms = int(time.time() * 1000)
+        ms = _now_ms()
         last_ms, last_seq = self._last_id
         self._last_id = (ms, 0) if ms > last_ms else (last_ms, last_seq + 1)
         return f"{self._last_id[0]}-{self._last_id[1]}"
@@ -57,6 +84,11 @@ class MemoryRoomStore(RoomStore):
         entries = self._after(self._streams.get(Topic(doc, "log"), []), after)
         return entries if limit is None else entries[:limit]
 
+    async def load(self, doc: str) -> tuple[Snapshot | None, list[Entry]]:
+        snapshot = self._snapshots.get(doc)
+        log = self._streams.get(Topic(doc, "log"), [])
+        return snapshot, self._after(log, snapshot.upto if snapshot else START)
+
     async def last_id(self, topic: Topic) -> str:
         entries = self._streams.get(topic)
         return entries[-1].id if entries else START
@@ -75,10 +107,52 @@ class MemoryRoomStore(RoomStore):
         topic = Topic(doc, "awareness")
         entry = await self._add(topic, payload, author)
         del self._streams[topic][:-AWARENESS_KEEP]
+        self._expire(entry.time_ms)
         return entry
 
     async def recent_awareness(self, doc: str, since_ms: int) -> list[Entry]:
         return [e for e in self._streams.get(Topic(doc, "awareness"), []) if e.time_ms >= since_ms]
+
+    def _expire(self, now_ms: int) -> None:
+        """Forget awareness and presence of documents idle for `PRESENCE_EXPIRE_MS` (looked
+        at once a second at most)."""
+        if now_ms - self._swept_ms < 1000:
+            return
+        self._swept_ms = now_ms
+        cutoff = now_ms - PRESENCE_EXPIRE_MS
+        idle = [
+            topic
+            for topic, entries in self._streams.items()
+            if topic.kind == "awareness" and (not entries or entries[-1].time_ms < cutoff)
+        ]
+        for topic in idle:
+            del self._streams[topic]
+        for doc in [d for d, t in self._presence.items() if max(s for s, _ in t.values()) < cutoff]:
+            del self._presence[doc]
+
+    async def save_presence(
+        self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
+    ) -> None:
+        table = self._presence.setdefault(doc, {})
+        for client_id in removed:
+            table.pop(client_id, None)
+        table.update((client_id, (now_ms, bytes(s))) for client_id, s in states.items())
+        cutoff = now_ms - PRESENCE_TIMEOUT_MS
+        live = sorted(((seen, c) for c, (seen, _) in table.items() if seen >= cutoff), reverse=True)
+        kept = {client_id for _, client_id in live[:PRESENCE_MAX_STATES]}
+        for client_id in [c for c in table if c not in kept]:
+            del table[client_id]
+        if not table:
+            del self._presence[doc]
+        self._expire(now_ms)
+
+    async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:
+        table = self._presence.get(doc, {})
+        for client_id in [c for c, (seen, _) in table.items() if seen < since_ms]:
+            del table[client_id]
+        if not table:
+            self._presence.pop(doc, None)
+        return {client_id: state for client_id, (_, state) in table.items()}
 
     def _pending(self, cursors: Mapping[Topic, str]) -> list[tuple[Topic, Entry]]:
         found = [
@@ -109,15 +183,49 @@ class MemoryRoomStore(RoomStore):
     async def mark_dirty(self, doc: str) -> None:
         self._dirty.add(doc)
 
-    async def take_dirty(self) -> list[str]:
-        dirty, self._dirty = sorted(self._dirty), set()
-        return dirty
+    async def take_dirty(self, lease_ms: int = COMPACT_LEASE_MS) -> list[str]:
+        now_ms = _now_ms()
+        expired = {doc for doc, deadline in self._compacting.items() if deadline <= now_ms}
+        taken, self._dirty = sorted(self._dirty | expired), set()
+        self._compacting.update((doc, now_ms + lease_ms) for doc in taken)
+        return taken
+
+    async def finish_compaction(self, doc: str) -> None:
+        self._compacting.pop(doc, None)
+
+    async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
+        window = _now_ms() // window_ms
+        known_window, used = self._quotas.get(key, (window, 0))
+        used = used if known_window == window else 0
+        if used + amount > limit:
+            return False
+        if key not in self._quotas and len(self._quotas) >= QUOTA_MAX_KEYS:
+            self._forget_quotas(window)
+        self._quotas[key] = (window, used + amount)
+        return True
+
+    def _forget_quotas(self, window: int) -> None:
+        """Make room for one more counter: past windows go first, else the oldest counter."""
+        for key in [k for k, (w, _) in self._quotas.items() if w != window]:
+            del self._quotas[key]
+        if len(self._quotas) >= QUOTA_MAX_KEYS:
+            del self._quotas[next(iter(self._quotas))]
+
+    async def delete_documents(self, prefix: str) -> None:
+        for topic in [t for t in self._streams if t.doc.startswith(prefix)]:
+            del self._streams[topic]
+        for table in (self._snapshots, self._presence, self._compacting, self._quotas):
+            for name in [n for n in table if n.startswith(prefix)]:
+                del table[name]
+        self._dirty = {doc for doc in self._dirty if not doc.startswith(prefix)}
 
     @asynccontextmanager
     async def lock(self, name: str, ttl: float) -> AsyncIterator[bool]:
-        lock = self._locks[name]
-        if lock.locked():
+        if name in self._held:
             yield False
             return
-        async with lock:
+        self._held.add(name)
+        try:
             yield True
+        finally:
+            self._held.discard(name)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
 
-from boards.store import START, RoomStore, Snapshot, Topic, parse_id
+from boards.store import PRESENCE_MAX_STATES, START, RoomStore, Snapshot, Topic, parse_id
 from boards.store.memory import MemoryRoomStore
 from boards.store.redis import RedisRoomStore
 
@@ -82,6 +83,11 @@ async def test_awareness_channel(store: RoomStore) -> None:
     assert await store.read("r/board") == [], "awareness never enters the update log"
 
 
+async def test_awareness_keeps_the_newest_256(store: RoomStore) -> None:
+    published = [await store.publish_awareness("r/board", b"%d" % i, "c1") for i in range(300)]
+    assert await store.recent_awareness("r/board", 0) == published[-256:]
+
+
 async def test_dirty_documents_are_taken_once(store: RoomStore) -> None:
     await store.append("a/board", b"1", "u1")
     await store.append("b/chat", b"2", "u1")
@@ -89,6 +95,89 @@ async def test_dirty_documents_are_taken_once(store: RoomStore) -> None:
     assert await store.take_dirty() == []
     await store.mark_dirty("a/board")
     assert await store.take_dirty() == ["a/board"]
+
+
+async def test_work_a_dead_taker_left_is_taken_again_after_its_lease(store: RoomStore) -> None:
+    await store.append("a/board", b"1", "u1")
+    await store.append("b/board", b"2", "u1")
+    assert await store.take_dirty(lease_ms=100) == ["a/board", "b/board"]
+    await store.finish_compaction("b/board")
+    assert await store.take_dirty(lease_ms=100) == [], "leased work is not taken twice"
+    await asyncio.sleep(0.15)  # the lease runs out: time passing is the event
+    assert await store.take_dirty(lease_ms=100) == ["a/board"], "finished work is not retaken"
+
+
+async def test_load_is_the_keyframe_and_every_entry_after_it(store: RoomStore) -> None:
+    assert await store.load("r/board") == (None, [])
+    entries = [await store.append("r/board", bytes([i]), "u1") for i in range(4)]
+    assert await store.load("r/board") == (None, entries)
+    await store.put_snapshot("r/board", Snapshot(b"state", entries[1].id))
+    assert await store.load("r/board") == (Snapshot(b"state", entries[1].id), entries[2:])
+
+
+async def test_spend_holds_a_limit_per_key_and_window(store: RoomStore) -> None:
+    hour = 3_600_000  # one window for the whole test
+    assert [await store.spend("r/chat/u1", 1, 3, hour) for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert await store.spend("r/chat/u2", 3, 3, hour), "another key has its own counter"
+    assert not await store.spend("r/chat/u2", 1, 3, hour)
+    assert not await store.spend("r/bytes/u1", 5, 4, hour), "a refused spend costs nothing"
+    assert await store.spend("r/bytes/u1", 4, 4, hour)
+
+
+async def test_spend_starts_afresh_in_the_next_window(store: RoomStore) -> None:
+    assert await store.spend("r/chat/u1", 2, 2, 50)
+    await asyncio.sleep(0.06)  # the window ends: time passing is the event
+    assert await store.spend("r/chat/u1", 2, 2, 50)
+
+
+async def test_presence_snapshot(store: RoomStore) -> None:
+    await store.save_presence("r/board", {1: b"one", 2: b"two"}, [], now_ms=10_000)
+    await store.save_presence("r/board", {3: b"three"}, [2], now_ms=20_000)
+    assert await store.load_presence("r/board", since_ms=0) == {1: b"one", 3: b"three"}
+    assert await store.load_presence("r/board", since_ms=15_000) == {3: b"three"}
+    assert await store.load_presence("r/board", since_ms=0) == {3: b"three"}, "stale ones go"
+    assert await store.load_presence("other/board", since_ms=0) == {}
+
+
+async def test_presence_drops_stale_and_keeps_the_newest_states(store: RoomStore) -> None:
+    await store.save_presence("r/board", {0: b"old"}, [], now_ms=1_000)
+    for i in range(1, PRESENCE_MAX_STATES + 6):
+        await store.save_presence("r/board", {i: b"s%d" % i}, [], now_ms=100_000 + i)
+    kept = await store.load_presence("r/board", since_ms=0)
+    assert sorted(kept) == list(range(6, PRESENCE_MAX_STATES + 6))
+
+
+async def test_listen_names_the_topic_of_any_document_name(store: RoomStore) -> None:
+    log = Topic("r-1/private/u:7", "log")
+    awareness = Topic("r-1/private/u:7", "awareness")
+    entry = await store.append(log.doc, b"x", "u1")
+    seen = await store.publish_awareness(awareness.doc, b"y", "conn1")
+    found = await store.listen({log: START, awareness: START}, block=1)
+    assert found == [(log, entry), (awareness, seen)]
+
+
+async def test_delete_documents_forgets_a_room(store: RoomStore) -> None:
+    for name in ["gone/board", "gone/chat", "kept/board"]:
+        await store.append(name, b"x", "u1")
+        await store.put_snapshot(name, Snapshot(b"s", "1-0"))
+        await store.publish_awareness(name, b"a", "conn1")
+        await store.save_presence(name, {1: b"p"}, [], now_ms=int(time.time() * 1000))
+    await store.spend("gone/chat/u1", 1, 1, 60_000)
+    await store.take_dirty()
+    await store.mark_dirty("gone/board")
+    await store.delete_documents("gone/")
+    assert await store.load("gone/board") == (None, [])
+    assert await store.recent_awareness("gone/chat", 0) == []
+    assert await store.load_presence("gone/chat", 0) == {}
+    assert await store.spend("gone/chat/u1", 1, 1, 60_000), "its quotas start afresh"
+    assert await store.take_dirty(lease_ms=0) == [], "no compaction work is left for it"
+    assert (await store.load("kept/board"))[0] == Snapshot(b"s", "1-0")
+    assert await store.load_presence("kept/board", 0) == {1: b"p"}
 
 
 async def test_lock_is_exclusive(store: RoomStore) -> None:
