@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pycrdt
+from django.conf import settings
 
 from boards.documents import load_document, server_writers
 from boards.hub import Hub
@@ -20,13 +21,17 @@ from boards.protocol import (
     Send,
     SendAwarenessStates,
     SyncSession,
+    app_message,
     awareness_message,
+    check_update,
     malformed,
+    refusal_messages,
     sync_step1_message,
     sync_step2_message,
     update_message,
 )
 from boards.store import Entry, parse_id
+from boards.structure import DocumentStructure, Known, ParsedUpdate, Rejected
 
 SendBytes = Callable[[bytes], Awaitable[None]]
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
@@ -34,13 +39,19 @@ CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """What a room document is: `server_owned` ones take commands, never client updates."""
+    """What a room document is: `server_owned` ones take commands, never client updates.
+
+    Client-written kinds name the root map whose keys (objects) are counted and bounded,
+    and the prefix of the type-100 replies their clients read (`<refusals>.error`).
+    """
 
     server_owned: bool
+    counted: str | None = None
+    refusals: str | None = None
 
 
 DOCUMENT_KINDS = {
-    "board": DocumentKind(server_owned=False),
+    "board": DocumentKind(server_owned=False, counted="objects", refusals="board"),
     "chat": DocumentKind(server_owned=True),
 }
 
@@ -56,8 +67,11 @@ class DocumentConnection:
         author: str,
         send: SendBytes,
         on_command: CommandHandler | None = None,
+        kind: DocumentKind = DOCUMENT_KINDS["board"],
     ) -> None:
         self.id = uuid.uuid4().hex
+        self.kind = kind
+        self._known: Known | None = None
         self.hub = hub
         self.doc_name = doc_name
         self.session = session
@@ -73,8 +87,12 @@ class DocumentConnection:
         await self.hub.attach(self)
         loaded = await load_document(self.hub.store, self.doc_name)
         self._join_doc = loaded.doc
+        if not self.kind.server_owned and self.session.writable:
+            self._known = Known.of(loaded.doc.get_state(), loaded.doc.get_update)
         self.cursor = loaded.upto
         pending, self._pending = self._pending, []
+        if self.kind.refusals is not None:
+            await self.send(app_message(self._limits()))
         await self.send(sync_step1_message(loaded.doc.get_state()))
         presence = self.hub.presence(self.doc_name)
         if presence is not None:
@@ -85,10 +103,48 @@ class DocumentConnection:
 
     async def close(self) -> None:
         """Tell the others this connection's cursors are gone, and stop deliveries."""
-        self.hub.detach(self)
-        farewell = self.session.farewell()
-        if farewell is not None:
-            await self.hub.store.publish_awareness(self.doc_name, farewell, self.id)
+        try:
+            await self.hub.depart(self.id, self.doc_name)
+        finally:
+            self.hub.detach(self)
+
+    def _limits(self) -> dict[str, object]:
+        return {
+            "type": f"{self.kind.refusals}.limits",
+            "maxObjects": settings.BOARD_MAX_OBJECTS,
+            "maxValueBytes": self.session.limits.max_value_bytes,
+            "writeBytesPerMinute": settings.WRITE_BYTES_PER_MINUTE,
+        }
+
+    def _structure(self) -> DocumentStructure:
+        return DocumentStructure(self.session.limits, self.kind.counted, settings.BOARD_MAX_OBJECTS)
+
+    async def _append(self, update: bytes, parsed: ParsedUpdate, reply_to_step1: bool) -> None:
+        """Store a client's update if it changes something and every limit admits it."""
+        known, self._known = self._known, None
+        if reply_to_step1 and known is not None and known.covers(parsed):
+            return
+        structure = await self.hub.structure(self.doc_name, self._structure)
+        try:
+            placement = structure.place(parsed)
+            check_update(update)
+            if not await self.hub.store.spend(
+                f"{self.doc_name}:written-by:{self.author}",
+                len(update),
+                settings.WRITE_BYTES_PER_MINUTE,
+                60_000,
+            ):
+                raise Rejected(
+                    "write_quota",
+                    "You have changed a lot in the last minute: wait a moment and try again.",
+                )
+        except Rejected as rejected:
+            await self._carry_out(
+                refusal_messages(self.kind.refusals, rejected.code, rejected.message)
+            )
+            return
+        await self.hub.store.append(self.doc_name, update, self.author)
+        structure.record(parsed, placement)
 
     async def receive_bytes(self, data: bytes) -> None:
         await self._carry_out(self.session.receive_bytes(data, time.monotonic()))
@@ -127,10 +183,10 @@ class DocumentConnection:
                     except ValueError as exc:
                         raise malformed("unusable state vector") from exc
                     await self.send(sync_step2_message(update))
-                case Append(update):
-                    await store.append(self.doc_name, update, self.author)
-                case PublishAwareness(payload):
-                    await store.publish_awareness(self.doc_name, payload, self.id)
+                case Append(update, parsed, reply_to_step1):
+                    await self._append(update, parsed, reply_to_step1)
+                case PublishAwareness(entries):
+                    await self.hub.publish_presence(self.id, self.doc_name, entries)
                 case SendAwarenessStates():
                     presence = self.hub.presence(self.doc_name)
                     if presence is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -12,10 +13,19 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from boards.backpressure import SendBacklog
 from boards.chat import ChatCommands
 from boards.connection import DOCUMENT_KINDS, DocumentConnection, DocumentKind
+from boards.documents import DocumentUnavailable
 from boards.hub import get_hub
-from boards.protocol import CloseCode, ProtocolError, RateLimiter, SyncSession
+from boards.protocol import (
+    CloseCode,
+    ProtocolError,
+    RateLimiter,
+    SyncSession,
+    reraise_control_flow,
+)
+from boards.structure import Limits
 from rooms.events import room_group
 from rooms.permissions import Access, Denied, resolve_access
 
@@ -28,11 +38,25 @@ DENIAL_CODES = {
 }
 
 
+def update_limits() -> Limits:
+    """The limits of one client update, from the settings."""
+    return Limits(
+        max_structs=settings.UPDATE_MAX_STRUCTS,
+        max_value_bytes=settings.VALUE_MAX_BYTES,
+        max_value_depth=settings.VALUE_MAX_DEPTH,
+        max_type_depth=settings.TYPE_MAX_DEPTH,
+    )
+
+
 class DocumentConsumer(AsyncWebsocketConsumer):
     """Serves `/ws/rooms/<slug>/<doc>` with the y-websocket protocol."""
 
     connection: DocumentConnection | None = None
     group: str | None = None
+    slots: list[str] = []
+    backlog: SendBacklog | None = None
+    handshake: asyncio.TimerHandle | None = None
+    _closing: asyncio.Future[None] | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch, minus its per-message thread hop to close stale database
@@ -57,23 +81,51 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         access = await self._resolve()
         if access is None:
             return
+        hub = get_hub()
+        address = (self.scope.get("client") or ("?",))[0]
+        slots = [
+            (f"person:{access.identity.id}", settings.WS_SOCKETS_PER_PERSON),
+            (f"address:{address}", settings.WS_SOCKETS_PER_ADDRESS),
+        ]
+        if not hub.sockets.take(slots):
+            await self.close(code=int(CloseCode.TOO_MANY_CONNECTIONS))
+            return
+        self.slots = [key for key, _ in slots]
         self.commands = ChatCommands(access)
+        frame_limit = settings.WS_MAX_FRAME_BYTES
         self.connection = DocumentConnection(
-            get_hub(),
+            hub,
             f"{self.slug}/{route['doc']}",
             SyncSession(
                 writable=False,
                 identity={"id": access.identity.id, "name": access.identity.name},
-                max_frame_bytes=settings.WS_MAX_FRAME_BYTES,
+                max_frame_bytes=frame_limit,
                 limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
+                byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * frame_limit),
+                awareness_limiter=RateLimiter(
+                    settings.WS_AWARENESS_BYTES_PER_SECOND,
+                    4 * settings.WS_AWARENESS_BYTES_PER_SECOND,
+                ),
+                limits=update_limits(),
                 takes_commands=kind.server_owned,
+                refusals=kind.refusals,
             ),
             author=access.identity.id,
             send=self._send_bytes,
             on_command=self.commands if kind.server_owned else None,
+            kind=kind,
         )
+        self.backlog = SendBacklog.watch(self.base_send, settings.WS_SEND_QUEUE_BYTES)
         self._grant(access)
+        self.handshake = asyncio.get_running_loop().call_later(
+            settings.WS_HANDSHAKE_SECONDS, self._handshake_expired
+        )
         await self._guarded(self._open())
+
+    def _handshake_expired(self) -> None:
+        """Close a socket that never asked for the document (sync step 1) in time."""
+        if self.connection is not None and not self.connection.session.synced:
+            self._closing = asyncio.ensure_future(self._shut(CloseCode.HANDSHAKE_TIMEOUT))
 
     async def _open(self) -> None:
         assert self.connection is not None
@@ -97,7 +149,16 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         self.commands.access = access
 
     async def _send_bytes(self, data: bytes) -> None:
+        """Send, unless this socket's reader has fallen too far behind: then close it with a
+        transient code (its client reconnects and syncs afresh) and send nothing more."""
+        if self.connection is None:
+            return
         await self.send(bytes_data=data)
+        if self.backlog is not None:
+            self.backlog.wrote(len(data))
+            if self.backlog.over and self._closing is None:
+                logger.info("closing %s: the client is not reading", self.scope["path"])
+                self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is None:
@@ -114,7 +175,11 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         except ProtocolError as error:
             logger.info("closing %s: %s", self.scope["path"], error.reason)
             await self._shut(error.code)
-        except Exception:
+        except DocumentUnavailable as error:
+            logger.error("closing %s: %s", self.scope["path"], error)
+            await self._shut(CloseCode.UNAVAILABLE)
+        except BaseException as exc:  # a Rust panic in pycrdt is a BaseException
+            reraise_control_flow(exc)
             logger.exception("closing %s after an internal error", self.scope["path"])
             await self._shut(CloseCode.INTERNAL)
 
@@ -125,6 +190,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     async def _leave(self) -> None:
         group, self.group = self.group, None
         connection, self.connection = self.connection, None
+        slots, self.slots = self.slots, []
+        get_hub().sockets.release(slots)
+        if self.handshake is not None:
+            self.handshake.cancel()
         try:
             if group is not None:
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -9,25 +9,32 @@ entries at or before the loaded position are skipped, so no update falls in the 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import pycrdt
 
 from boards.compaction import run_compactor
-from boards.protocol import AwarenessEntry, decode_awareness, encode_awareness
+from boards.documents import load_document
+from boards.lib0 import Malformed
+from boards.protocol import AwarenessEntry, ProtocolError, decode_awareness, encode_awareness
 from boards.store import Entry, RoomStore, Topic, create_store, parse_id
+from boards.structure import STORED, DocumentStructure, Rejected, parse_update
 
 logger = logging.getLogger(__name__)
 
 AWARENESS_TIMEOUT_MS = 30_000
 LISTEN_BLOCK_SECONDS = 1.0
+PRESENCE_IDS_PER_CONNECTION = 2
+PRESENCE_MAX_STATES = 200
+PRESENCE_MAX_BYTES = 512 * 1024
 
 
 class Subscriber(Protocol):
@@ -42,25 +49,118 @@ class Subscriber(Protocol):
 
 
 @dataclass
+class Seen:
+    """One client id's presence: its newest entry, when it came, and the connection that
+    introduced it (the only one that may change it)."""
+
+    entry: AwarenessEntry
+    at_ms: int
+    owner: str
+    size: int
+
+
+@dataclass
 class Presence:
-    """The awareness states of one document, as the last updates left them."""
+    """The awareness states of one document, owned by the sockets that introduced them.
 
-    states: dict[int, tuple[AwarenessEntry, int]] = field(default_factory=dict)
+    A connection owns at most `PRESENCE_IDS_PER_CONNECTION` client ids; entries it sends for
+    ids it does not own are ignored (the stock client relays other people's states), as are
+    ids that left within the timeout. The table is bounded in states and bytes.
+    """
 
-    def apply(self, entries: list[AwarenessEntry], now_ms: int) -> None:
+    states: dict[int, Seen] = field(default_factory=dict)
+    gone: dict[int, int] = field(default_factory=dict)
+
+    def admit(self, owner: str, entries: list[AwarenessEntry], now_ms: int) -> list[AwarenessEntry]:
+        """The entries `owner` may publish: changes to its own ids, or a new id of its own."""
+        self._expire(now_ms)
+        accepted = []
+        owned = sum(1 for seen in self.states.values() if seen.owner == owner)
         for entry in entries:
             known = self.states.get(entry.client_id)
-            if known is not None and known[0].clock > entry.clock:
+            if known is not None:
+                if known.owner == owner and entry.clock >= known.entry.clock:
+                    accepted.append(entry)
+                continue
+            if entry.state is None or entry.client_id in self.gone:
+                continue
+            if owned >= PRESENCE_IDS_PER_CONNECTION or not self._room_for(_size(entry)):
+                continue
+            owned += 1
+            accepted.append(entry)
+        return accepted
+
+    def apply(self, owner: str, entries: list[AwarenessEntry], now_ms: int) -> None:
+        """Record published entries (from any process) in the table."""
+        for entry in entries:
+            known = self.states.get(entry.client_id)
+            if known is not None and (known.owner != owner or known.entry.clock > entry.clock):
                 continue
             if entry.state is None:
                 self.states.pop(entry.client_id, None)
-            else:
-                self.states[entry.client_id] = (entry, now_ms)
+                self.gone[entry.client_id] = now_ms
+            elif known is not None or self._room_for(_size(entry)):
+                self.states[entry.client_id] = Seen(entry, now_ms, owner, _size(entry))
+
+    def departures(self, owner: str) -> list[AwarenessEntry]:
+        """Entries that remove every id `owner` holds (it is closing)."""
+        return [
+            AwarenessEntry(client_id, seen.entry.clock + 1, None)
+            for client_id, seen in self.states.items()
+            if seen.owner == owner
+        ]
 
     def encoded(self, now_ms: int) -> bytes | None:
         """Every live state as one awareness update, or None when nobody is here."""
-        live = [e for e, seen in self.states.values() if now_ms - seen < AWARENESS_TIMEOUT_MS]
+        self._expire(now_ms)
+        live = [seen.entry for seen in self.states.values()]
         return encode_awareness(live) if live else None
+
+    def _room_for(self, size: int) -> bool:
+        used = sum(seen.size for seen in self.states.values())
+        return len(self.states) < PRESENCE_MAX_STATES and used + size <= PRESENCE_MAX_BYTES
+
+    def _expire(self, now_ms: int) -> None:
+        horizon = now_ms - AWARENESS_TIMEOUT_MS
+        for client_id in [c for c, seen in self.states.items() if seen.at_ms < horizon]:
+            del self.states[client_id]
+        for client_id in [c for c, at in self.gone.items() if at < horizon]:
+            del self.gone[client_id]
+
+
+def _size(entry: AwarenessEntry) -> int:
+    return len(json.dumps(entry.state, separators=(",", ":")))
+
+
+def presence_record(owner: str, entry: AwarenessEntry) -> bytes:
+    """One presence entry as the store keeps it: its owner, a space, the awareness update."""
+    return owner.encode() + b" " + encode_awareness([entry])
+
+
+def read_presence_record(record: bytes) -> tuple[str, list[AwarenessEntry]]:
+    owner, _, payload = record.partition(b" ")
+    return owner.decode(), decode_awareness(payload)
+
+
+class Occupancy:
+    """Open sockets of this process per key (a person, an address), each key capped."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = defaultdict(int)
+
+    def take(self, slots: list[tuple[str, int]]) -> bool:
+        """Count one more socket under every key, unless one of them is at its cap."""
+        if any(self._counts[key] >= cap for key, cap in slots):
+            return False
+        for key, _ in slots:
+            self._counts[key] += 1
+        return True
+
+    def release(self, keys: list[str]) -> None:
+        for key in keys:
+            self._counts[key] -= 1
+            if self._counts[key] <= 0:
+                del self._counts[key]
 
 
 class Hub:
@@ -72,6 +172,8 @@ class Hub:
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
         self._cursors: dict[Topic, str] = {}
         self._presence: dict[str, Presence] = {}
+        self._structures: dict[str, DocumentStructure] = {}
+        self.sockets = Occupancy()
         self._activation = asyncio.Lock()
         self._writers: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: list[asyncio.Task[None]] = []
@@ -99,8 +201,13 @@ class Hub:
         self._cursors[awareness] = await self.store.last_id(awareness)
         now_ms = int(time.time() * 1000)
         presence = Presence()
-        for entry in await self.store.recent_awareness(name, now_ms - AWARENESS_TIMEOUT_MS):
-            presence.apply(decode_awareness(entry.payload), entry.time_ms)
+        for record in (
+            await self.store.load_presence(name, now_ms - AWARENESS_TIMEOUT_MS)
+        ).values():
+            try:
+                presence.apply(*read_presence_record(record), now_ms)
+            except (Malformed, ProtocolError):
+                logger.warning("ignoring an unreadable presence record of %s", name)
         self._presence[name] = presence
         self._subscribers[name] = set()
         await self.store.wake()
@@ -114,8 +221,66 @@ class Hub:
         if not subscribers:
             del self._subscribers[name]
             self._presence.pop(name, None)
+            self._structures.pop(name, None)
             self._cursors.pop(Topic(name, "log"), None)
             self._cursors.pop(Topic(name, "awareness"), None)
+
+    async def publish_presence(self, owner: str, name: str, entries: list[AwarenessEntry]) -> None:
+        """Publish what `owner` says of its presence: only entries of client ids it owns (or
+        introduces now) go out; the rest are ignored."""
+        presence = self._presence.get(name)
+        if presence is None:
+            return
+        now_ms = int(time.time() * 1000)
+        accepted = presence.admit(owner, entries, now_ms)
+        if accepted:
+            await self._publish(presence, owner, name, accepted, now_ms)
+
+    async def depart(self, owner: str, name: str) -> None:
+        """Remove every presence state `owner` holds (its socket is closing)."""
+        presence = self._presence.get(name)
+        if presence is not None:
+            gone = presence.departures(owner)
+            if gone:
+                await self._publish(presence, owner, name, gone, int(time.time() * 1000))
+
+    async def _publish(
+        self,
+        presence: Presence,
+        owner: str,
+        name: str,
+        entries: list[AwarenessEntry],
+        now_ms: int,
+    ) -> None:
+        presence.apply(owner, entries, now_ms)
+        await self.store.publish_awareness(name, encode_awareness(entries), owner)
+        await self.store.save_presence(
+            name,
+            {e.client_id: presence_record(owner, e) for e in entries if e.state is not None},
+            [e.client_id for e in entries if e.state is None],
+            now_ms,
+        )
+
+    async def structure(
+        self, name: str, make: Callable[[], DocumentStructure]
+    ) -> DocumentStructure:
+        """The structure index of a document this process serves, built on first use from
+        the stored document and kept current by the reader while anyone is connected."""
+        known = self._structures.get(name)
+        if known is not None:
+            return known
+        async with self._writers[f"structure:{name}"]:
+            known = self._structures.get(name)
+            if known is not None:
+                return known
+            loaded = await load_document(self.store, name)
+            built = make()
+            built.follow(parse_update(loaded.doc.get_update(), STORED))
+            if name in self._subscribers:
+                self._structures[name] = built
+            for entry in await self.store.read(name, after=loaded.upto):
+                _follow(built, entry)
+            return built
 
     def presence(self, name: str) -> bytes | None:
         """The current awareness states of a document this process serves."""
@@ -150,6 +315,10 @@ class Hub:
     async def _deliver(self, topic: Topic, entries: list[Entry]) -> None:
         subscribers = list(self._subscribers.get(topic.doc, ()))
         if topic.kind == "log":
+            structure = self._structures.get(topic.doc)
+            if structure is not None:
+                for entry in entries:
+                    _follow(structure, entry)
             merged = pycrdt.merge_updates(*[e.payload for e in entries])
             for subscriber in subscribers:
                 await _guard(subscriber.deliver_updates(entries, merged))
@@ -157,9 +326,9 @@ class Hub:
         now_ms = int(time.time() * 1000)
         decoded = [(e.author, decode_awareness(e.payload)) for e in entries]
         presence = self._presence.get(topic.doc)
-        for _, changes in decoded:
+        for author, changes in decoded:
             if presence is not None:
-                presence.apply(changes, now_ms)
+                presence.apply(author, changes, now_ms)
         for subscriber in subscribers:
             changes = [c for author, cs in decoded if author != subscriber.id for c in cs]
             if changes:
@@ -171,6 +340,14 @@ class Hub:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self.store.close()
+
+
+def _follow(structure: DocumentStructure, entry: Entry) -> None:
+    """Record a stored update in a structure index (every process sees every entry)."""
+    try:
+        structure.follow(parse_update(entry.payload, STORED))
+    except (Malformed, Rejected):
+        logger.warning("a stored update of %s is unreadable", entry.id)
 
 
 async def _guard(delivery: Awaitable[None]) -> None:

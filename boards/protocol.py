@@ -18,8 +18,12 @@ from typing import Any
 import pycrdt
 from pycrdt import create_awareness_message, create_update_message, write_message, write_var_uint
 
-MAX_AWARENESS_CLIENTS = 64
-MAX_AWARENESS_STATE_BYTES = 16 * 1024
+from boards.lib0 import Malformed, Reader
+from boards.structure import Limits, ParsedUpdate, Rejected, json_depth, parse_update
+
+MAX_AWARENESS_CLIENTS = 8
+MAX_AWARENESS_STATE_BYTES = 4 * 1024
+MAX_AWARENESS_DEPTH = 16
 EMPTY_UPDATE = b"\x00\x00"
 
 
@@ -48,7 +52,11 @@ class CloseCode(IntEnum):
     NOT_FOUND = 4404
     TOO_LARGE = 4413
     RATE_LIMITED = 4429
+    TOO_MANY_CONNECTIONS = 4430
+    UNAVAILABLE = 4410
     INTERNAL = 4500
+    HANDSHAKE_TIMEOUT = 4508
+    TOO_SLOW = 4509
 
 
 class ProtocolError(Exception):
@@ -64,46 +72,7 @@ def malformed(reason: str) -> ProtocolError:
     return ProtocolError(CloseCode.MALFORMED, reason)
 
 
-class Reader:
-    """A bounds-checked reader of lib0 varuints and length-prefixed byte strings."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def var_uint(self) -> int:
-        value, shift = 0, 0
-        while True:
-            if self.pos >= len(self.data):
-                raise malformed("truncated integer")
-            byte = self.data[self.pos]
-            self.pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                return value
-            shift += 7
-            if shift > 49:  # JavaScript numbers stay exact up to 2**53
-                raise malformed("integer too large")
-
-    def var_bytes(self) -> bytes:
-        length = self.var_uint()
-        if length > len(self.data) - self.pos:
-            raise malformed("length prefix beyond the frame")
-        chunk = self.data[self.pos : self.pos + length]
-        self.pos += length
-        return chunk
-
-    def var_string(self) -> str:
-        try:
-            return self.var_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise malformed("invalid UTF-8") from exc
-
-    def done(self) -> bool:
-        return self.pos == len(self.data)
-
-
-def _reraise_control_flow(exc: BaseException) -> None:
+def reraise_control_flow(exc: BaseException) -> None:
     """Re-raise control-flow exceptions; pycrdt errors (ValueError, RuntimeError, and Rust
     panics, which arrive as PanicException, a BaseException) become protocol errors."""
     if isinstance(exc, KeyboardInterrupt | SystemExit | asyncio.CancelledError | GeneratorExit):
@@ -111,11 +80,12 @@ def _reraise_control_flow(exc: BaseException) -> None:
 
 
 def check_update(update: bytes) -> None:
-    """Raise ProtocolError unless `update` is a well-formed Yjs (v1) update."""
+    """Raise ProtocolError unless pycrdt takes `update` (already read by `parse_update`,
+    so no nesting in it can overflow the engine's stack)."""
     try:
         pycrdt.Doc().apply_update(update)
     except BaseException as exc:
-        _reraise_control_flow(exc)
+        reraise_control_flow(exc)
         raise malformed("invalid Yjs update") from exc
 
 
@@ -153,6 +123,8 @@ def decode_awareness(payload: bytes) -> list[AwarenessEntry]:
         raw = reader.var_string()
         if len(raw) > MAX_AWARENESS_STATE_BYTES:
             raise malformed("awareness state too large")
+        if json_depth(raw) > MAX_AWARENESS_DEPTH:
+            raise malformed("awareness state nested too deep")
         try:
             state = json.loads(raw) if raw else None
         except ValueError as exc:
@@ -202,6 +174,18 @@ def app_message(body: dict[str, Any]) -> bytes:
     return write_var_uint(MessageType.APP) + write_message(json.dumps(body).encode())
 
 
+def refusal_messages(kind: str | None, code: str, message: str) -> list[Effect]:
+    """What a refused update is answered with: y-websocket's permission-denied message,
+    which stock clients log, and, on documents whose clients read them, a type-100 reply
+    `{"type": "<kind>.error", "code", "message"}` the bundled client shows."""
+    replies: list[Effect] = [Send(permission_denied_message(message))]
+    if kind is not None:
+        replies.append(
+            Send(app_message({"type": f"{kind}.error", "code": code, "message": message}))
+        )
+    return replies
+
+
 # Effects: what the connection layer must do for a frame.
 
 
@@ -219,12 +203,19 @@ class AnswerStep1:
 
 @dataclass(frozen=True)
 class Append:
+    """Store a client's update, if the document's structure and the author's quota admit it
+    (the connection checks both: they depend on the document and the store)."""
+
     update: bytes
+    parsed: ParsedUpdate = field(compare=False)
+    reply_to_step1: bool = False
 
 
 @dataclass(frozen=True)
 class PublishAwareness:
-    payload: bytes
+    """Presence from this connection; the hub keeps only entries of client ids it owns."""
+
+    entries: list[AwarenessEntry]
 
 
 @dataclass(frozen=True)
@@ -243,7 +234,7 @@ Effect = Send | AnswerStep1 | Append | PublishAwareness | SendAwarenessStates | 
 
 @dataclass
 class RateLimiter:
-    """A token bucket: `rate` frames a second on average, bursts up to `burst`."""
+    """A token bucket: `rate` units a second on average, bursts up to `burst`."""
 
     rate: float
     burst: float
@@ -266,28 +257,38 @@ class SyncSession:
     """Decides what one connection's frames mean for one document.
 
     `writable` is the connection's right to change the document (from `rooms.permissions`;
-    false for observers and for documents the server writes alone). `identity` is stamped
-    into the connection's awareness states, so nobody can pose as someone else.
+    false for observers and for documents the server writes alone); it is checked before
+    an update's content is read at all. `identity` is stamped into the connection's
+    awareness states, so nobody can pose as someone else. `limiter` counts frames,
+    `byte_limiter` bytes; `refusals` names the type-100 replies its clients read.
     """
 
     writable: bool
     identity: dict[str, str]
     max_frame_bytes: int
     limiter: RateLimiter
+    byte_limiter: RateLimiter | None = None
+    awareness_limiter: RateLimiter | None = None
+    limits: Limits = field(default_factory=Limits)
     takes_commands: bool = False
-    awareness_clocks: dict[int, int] = field(default_factory=dict)
+    refusals: str | None = None
+    synced: bool = False
 
     def _admit(self, size: int, now: float) -> None:
         if size > self.max_frame_bytes:
             raise ProtocolError(CloseCode.TOO_LARGE, f"frame over {self.max_frame_bytes} bytes")
         if not self.limiter.allow(now):
             raise ProtocolError(CloseCode.RATE_LIMITED, "too many frames")
+        if self.byte_limiter is not None and not self.byte_limiter.allow(now, size):
+            raise ProtocolError(CloseCode.RATE_LIMITED, "too many bytes")
 
     def receive_text(self, text: str, now: float) -> list[Effect]:
         """A JSON command frame, such as `{"type": "chat.send", "text": "..."}`."""
         self._admit(len(text.encode()), now)
         if not self.takes_commands:
             raise malformed("this document takes no text frames")
+        if json_depth(text) > self.limits.max_value_depth:
+            raise malformed("command nested too deep")
         try:
             body = json.loads(text)
         except ValueError as exc:
@@ -299,7 +300,12 @@ class SyncSession:
     def receive_bytes(self, data: bytes, now: float) -> list[Effect]:
         """A binary y-websocket frame."""
         self._admit(len(data), now)
-        reader = Reader(data)
+        try:
+            return self._dispatch(Reader(data), now)
+        except Malformed as exc:
+            raise malformed(str(exc)) from exc
+
+    def _dispatch(self, reader: Reader, now: float) -> list[Effect]:
         kind = reader.var_uint()
         if kind == MessageType.SYNC:
             return self._sync(reader)
@@ -307,7 +313,9 @@ class SyncSession:
             payload = reader.var_bytes()
             if not reader.done():
                 raise malformed("trailing bytes after awareness message")
-            return self._awareness(payload)
+            if self.awareness_limiter and not self.awareness_limiter.allow(now, len(payload)):
+                raise ProtocolError(CloseCode.RATE_LIMITED, "too much presence")
+            return [PublishAwareness(self._stamped(decode_awareness(payload)))]
         if kind == MessageType.QUERY_AWARENESS:
             return [SendAwarenessStates()]
         if kind == MessageType.AUTH:
@@ -321,37 +329,33 @@ class SyncSession:
             raise malformed("trailing bytes after sync message")
         if step == SyncStep.STEP1:
             check_state_vector(payload)
+            self.synced = True
             return [AnswerStep1(payload)]
         if step not in (SyncStep.STEP2, SyncStep.UPDATE):
             raise malformed(f"unknown sync step {step}")
         if payload == EMPTY_UPDATE:
             return []
-        check_update(payload)
         if not self.writable:
-            return [Send(permission_denied_message("read-only: this change was not saved"))]
-        return [Append(payload)]
+            return refusal_messages(self.refusals, "read_only", READ_ONLY)
+        try:
+            parsed = parse_update(payload, self.limits)
+        except Rejected as rejected:
+            return refusal_messages(self.refusals, rejected.code, rejected.message)
+        return [Append(payload, parsed, reply_to_step1=step == SyncStep.STEP2)]
 
-    def _awareness(self, payload: bytes) -> list[Effect]:
-        entries = decode_awareness(payload)
+    def _stamped(self, entries: list[AwarenessEntry]) -> list[AwarenessEntry]:
+        """Entries with `user.id` and `user.name` set to this connection's identity."""
         stamped = []
         for entry in entries:
             state = entry.state
-            if state is None:
-                self.awareness_clocks.pop(entry.client_id, None)
-            else:
-                self.awareness_clocks[entry.client_id] = entry.clock
+            if state is not None:
                 user = state.get("user")
                 state = {
                     **state,
                     "user": {**(user if isinstance(user, dict) else {}), **self.identity},
                 }
             stamped.append(AwarenessEntry(entry.client_id, entry.clock, state))
-        return [PublishAwareness(encode_awareness(stamped))]
+        return stamped
 
-    def farewell(self) -> bytes | None:
-        """The awareness update that removes this connection's clients when it closes."""
-        if not self.awareness_clocks:
-            return None
-        gone = [AwarenessEntry(c, clock + 1, None) for c, clock in self.awareness_clocks.items()]
-        self.awareness_clocks.clear()
-        return encode_awareness(gone)
+
+READ_ONLY = "read-only: this change was not saved"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pycrdt
 import pytest
 from pycrdt import write_var_uint
@@ -47,8 +49,32 @@ def session(writable: bool = True, **kwargs: object) -> SyncSession:
 
 def test_update_from_a_writer_is_appended() -> None:
     update = a_real_update()
-    assert session().receive_bytes(update_message(update), now=0) == [Append(update)]
-    assert session().receive_bytes(sync_step2_message(update), now=0) == [Append(update)]
+    [effect] = session().receive_bytes(update_message(update), now=0)
+    assert isinstance(effect, Append)
+    assert (effect.update, effect.reply_to_step1) == (update, False)
+    assert [item.key for item in effect.parsed.items if item.root] == ["n1"]
+    [effect] = session().receive_bytes(sync_step2_message(update), now=0)
+    assert isinstance(effect, Append) and effect.reply_to_step1
+
+
+BOMB = b"\x01\x01\x01\x00\x08\x01\x07objects\x01" + b"\x75\x01" * 100_000 + b"\x7e\x00"
+
+
+def test_a_value_nested_past_the_limit_is_refused_without_being_applied() -> None:
+    writer = session(max_frame_bytes=1 << 20, refusals="board")
+    effects = writer.receive_bytes(update_message(BOMB), now=0)
+    assert json.loads(effects[1].message[2:])["code"] == "too_deep"
+
+
+def test_observer_updates_are_refused_before_their_content_is_read() -> None:
+    observer = session(writable=False, max_frame_bytes=1 << 20, refusals="board")
+    effects = observer.receive_bytes(update_message(BOMB), now=0)
+    assert effects[0] == Send(permission_denied_message("read-only: this change was not saved"))
+    assert json.loads(effects[1].message[2:]) == {  # type 100, then the JSON's length (1 byte)
+        "type": "board.error",
+        "code": "read_only",
+        "message": "read-only: this change was not saved",
+    }
 
 
 def test_observer_update_is_dropped_and_answered_with_permission_denied() -> None:
@@ -115,17 +141,44 @@ def test_rate_limit_closes_a_flooding_connection_and_refills_with_time() -> None
     assert flooded.receive_bytes(frame, now=1.0) == [SendAwarenessStates()]
 
 
-def test_awareness_is_stamped_with_the_real_identity_and_cleared_on_farewell() -> None:
+def test_awareness_is_stamped_with_the_real_identity() -> None:
     forged = encode_awareness([AwarenessEntry(7, 3, {"user": {"name": "Mallory", "id": "u9"}})])
-    s = session()
-    [effect] = s.receive_bytes(bytes([1]) + write_var_uint(len(forged)) + forged, now=0)
+    [effect] = session().receive_bytes(bytes([1]) + write_var_uint(len(forged)) + forged, now=0)
     assert isinstance(effect, PublishAwareness)
-    [entry] = decode_awareness(effect.payload)
+    [entry] = effect.entries
     assert entry.state == {"user": {"name": "Ada", "id": "u1"}}
-    farewell = s.farewell()
-    assert farewell is not None
-    assert decode_awareness(farewell) == [AwarenessEntry(7, 4, None)]
-    assert s.farewell() is None
+
+
+def test_awareness_bytes_are_rate_limited() -> None:
+    state = {"cursor": {"x": 1, "y": 2}, "pad": "x" * 3000}
+    payload = encode_awareness([AwarenessEntry(7, 1, state)])
+    frame = bytes([1]) + write_var_uint(len(payload)) + payload
+    limited = session(max_frame_bytes=1 << 20, awareness_limiter=RateLimiter(8000, 8000))
+    limited.receive_bytes(frame, now=0)
+    limited.receive_bytes(frame, now=0)
+    with pytest.raises(ProtocolError) as raised:
+        limited.receive_bytes(frame, now=0)
+    assert raised.value.code == CloseCode.RATE_LIMITED
+    assert limited.receive_bytes(frame, now=1.0)
+
+
+def test_bytes_are_rate_limited_as_well_as_frames() -> None:
+    limited = session(max_frame_bytes=1 << 20, byte_limiter=RateLimiter(1000, 1000))
+    padded_auth = bytes([2]) + b"\x00" * 600  # an auth message, ignored, but 601 bytes
+    limited.receive_bytes(padded_auth, now=0)
+    with pytest.raises(ProtocolError) as raised:
+        limited.receive_bytes(padded_auth, now=0)
+    assert raised.value.code == CloseCode.RATE_LIMITED
+
+
+def test_deeply_nested_awareness_state_is_malformed() -> None:
+    raw = ("[" * 3000 + "]" * 3000).encode()
+    payload = b"\x01\x07\x01" + write_var_uint(len(raw)) + raw
+    with pytest.raises(ProtocolError) as raised:
+        session(max_frame_bytes=1 << 20).receive_bytes(
+            bytes([1]) + write_var_uint(len(payload)) + payload, now=0
+        )
+    assert raised.value.code == CloseCode.MALFORMED
 
 
 def test_text_commands_only_where_the_document_takes_them() -> None:
