@@ -1,10 +1,12 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Websockets must come from an allowed host's page (origin check) and are authenticated by the
-session cookie or by an invite `?token=`.
+Websockets from browsers (which always send an Origin header) must come from an allowed
+host's page and are authenticated by the session cookie or by an invite `?token=`. Scripts
+send no Origin: their cookies are ignored, so only a token lets them in.
 """
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -17,11 +19,27 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from coworking.routing import websocket_urlpatterns  # noqa: E402
 
+
+class OriginOrNoCookies:
+    """Browser sockets must come from an allowed origin; sockets without an Origin header
+    (scripts, other Yjs clients) are let through without their cookies, so a session can
+    never be ridden cross-site: they need an invite token."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.browsers = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        headers = scope.get("headers", [])
+        if any(name == b"origin" for name, _ in headers):
+            return await self.browsers(scope, receive, send)
+        without_cookies = [(name, value) for name, value in headers if name != b"cookie"]
+        return await self.inner({**scope, "headers": without_cookies}, receive, send)
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": OriginOrNoCookies(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

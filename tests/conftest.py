@@ -15,7 +15,7 @@ from tests.support.servers import RedisServer, ServerProcess, manage, server_env
 
 
 @pytest.fixture(scope="session", autouse=True)
-def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def throwaway_media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Uploads of the whole run, in this process and in live servers, go to a throwaway
     folder (live servers inherit `MEDIA_ROOT` through `server_env`)."""
     folder = tmp_path_factory.mktemp("media")
@@ -69,8 +69,8 @@ class LiveCluster:
         return manage(self.env, "invite", slug, "--role", role, "--token-only")
 
 
-def start_cluster(folder: Path, redis_url: str, count: int) -> LiveCluster:
-    env = server_env(f"sqlite:///{folder / 'db.sqlite3'}", redis_url)
+def start_cluster(folder: Path, redis_url: str, count: int, **settings: str) -> LiveCluster:
+    env = server_env(f"sqlite:///{folder / 'db.sqlite3'}", redis_url, **settings)
     manage(env, "migrate", "-v0")
     servers = [ServerProcess(env, folder / f"server{i}.log").start() for i in range(count)]
     return LiveCluster(env, servers)

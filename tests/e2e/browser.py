@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 TIMEOUT_S = TIMEOUT_MS / 1000
 
-SYNCED = "['boardSynced', 'chatSynced'].every((key) => document.body.dataset[key] === 'true')"
+SYNCED = "() => ['boardSynced', 'chatSynced'].every((key) => document.body.dataset[key] === 'true')"
 
 #: Every object of the board document as plain JSON, by id.
 OBJECTS = "() => window.coworking.boardDoc.getMap('objects').toJSON()"

@@ -43,9 +43,8 @@ def test_next_inside_the_site_is_followed_and_kept_through_the_forms() -> None:
 
 
 def test_https_requests_only_follow_https_next() -> None:
-    User.objects.create_user("ada", password=PASSWORD)
-    form = {"username": "ada", "password": PASSWORD, "next": "http://testserver/r/lab/"}
-    response = Client().post("/accounts/login/", form, secure=True)
+    url = "/accounts/signup/?next=http://testserver/r/lab/"
+    response = Client().post(url, {"username": "mia", **SIGNUP}, secure=True)
     assert response.headers["Location"] == "/"
 
 
@@ -82,6 +81,10 @@ def test_a_successful_sign_in_resets_the_account_count() -> None:
     browser = Client()
     browser.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     assert "_auth_user_id" in browser.session
+    for _ in range(5):
+        Client().post("/accounts/login/", {"username": "ada", "password": "nope"})
+    locked = Client().post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    assert "Too many failed sign-ins" in locked.content.decode()
 
 
 def test_sign_ups_and_guest_joins_are_throttled_per_address(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from pytest_django.fixtures import Settings
 
 from rooms.invites import create_invite
 from rooms.models import MediaFile, Membership, Role, Room
+from tests.support.servers import ROOT, server_env
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +243,7 @@ def test_copying_needs_access_to_the_source_and_edit_rights_here(room: Room) -> 
     for body in ({"src": "/etc/passwd"}, {"src": 3}, []):
         bad = owner.post("/r/lab/media/copy/", body, content_type="application/json")
         assert bad.status_code == 400
+
+
+def test_live_servers_of_the_tests_store_uploads_outside_the_project() -> None:
+    assert not Path(server_env("sqlite://")["MEDIA_ROOT"]).is_relative_to(ROOT)
