@@ -1,9 +1,9 @@
 """How far behind one socket's reader is: a bound on what the server buffers for it.
 
 Daphne writes every outgoing message into the socket's Twisted transport at once, which
-buffers without limit when the peer does not read. Registered as the transport's streaming
-producer, a `SendBacklog` hears when Twisted's buffer is full (pause) and drained (resume),
-and counts the bytes written while paused.
+buffers without limit when the peer does not read. A `SendBacklog` reads how many bytes the
+transport still holds (Twisted's `FileDescriptor` keeps them in `dataBuffer` from `offset`
+on, plus `_tempDataLen` bytes not yet joined to it).
 """
 
 from __future__ import annotations
@@ -12,26 +12,16 @@ from typing import Any
 
 
 class SendBacklog:
-    """Bytes queued for a socket beyond Twisted's own buffer; `over` once past `limit`."""
+    """The bytes a socket's transport holds; `over` once past `limit`."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, transport: Any, limit: int) -> None:
+        self.transport = transport
         self.limit = limit
-        self.paused = False
-        self.queued = 0
 
-    def pauseProducing(self) -> None:
-        self.paused = True
-
-    def resumeProducing(self) -> None:
-        self.paused = False
-        self.queued = 0
-
-    def stopProducing(self) -> None:
-        self.paused = False
-
-    def wrote(self, size: int) -> None:
-        if self.paused:
-            self.queued += size
+    @property
+    def queued(self) -> int:
+        transport = self.transport
+        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
 
     @property
     def over(self) -> bool:
@@ -39,13 +29,13 @@ class SendBacklog:
 
     @classmethod
     def watch(cls, asgi_send: Any, limit: int) -> SendBacklog | None:
-        """Watch the socket behind a Daphne ASGI `send` (a partial over its protocol);
-        None under other servers, such as Channels' in-process test communicator."""
-        protocol: Any = next(iter(getattr(asgi_send, "args", ())), None)
-        register = getattr(protocol, "registerProducer", None)
+        """Watch the socket behind a Daphne ASGI `send` (a partial over its protocol, which
+        Channels' session middleware wraps); None under other servers, such as Channels'
+        in-process test communicator."""
+        for _ in range(4):  # unwrap InstanceSessionWrapper.send -> its real_send
+            asgi_send = getattr(getattr(asgi_send, "__self__", None), "real_send", asgi_send)
+        protocol = next(iter(getattr(asgi_send, "args", ())), None)
         transport = getattr(protocol, "transport", None)
-        if register is None or getattr(transport, "producer", None) is not None:
+        if not all(hasattr(transport, a) for a in ("dataBuffer", "offset", "_tempDataLen")):
             return None
-        backlog = cls(limit)
-        register(backlog, True)
-        return backlog
+        return cls(transport, limit)

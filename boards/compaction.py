@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 
 from boards.archive import archive_entries, last_archived, save_keyframe
-from boards.documents import load_document
+from boards.documents import DocumentUnavailable, load_document
 from boards.store import START, RoomStore, Snapshot, parse_id
 from boards.store.base import COMPACT_LEASE_MS
 
@@ -35,7 +35,10 @@ async def compact(store: RoomStore, name: str) -> None:
             await archive_entries(name, fresh)
         if len(tail) < int(settings.ROOM_STORE["COMPACT_AFTER"]):
             return
-        loaded = await load_document(store, name)
+        try:
+            loaded = await load_document(store, name)
+        except DocumentUnavailable:  # quarantined (and logged): its log stays as it is
+            return
         keyframe = Snapshot(state=loaded.doc.get_update(), upto=loaded.upto)
         await save_keyframe(name, keyframe)
         await store.put_snapshot(name, keyframe)

@@ -6,17 +6,21 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from time import monotonic as now
 
 import pycrdt
 from django.conf import settings
 
 from boards.documents import load_document, server_writers
-from boards.hub import Hub
+from boards.hub import Hub, presence_size
 from boards.protocol import (
     AnswerStep1,
     Append,
+    CloseCode,
     Effect,
+    ProtocolError,
     PublishAwareness,
+    RateLimiter,
     RunCommand,
     Send,
     SendAwarenessStates,
@@ -68,7 +72,9 @@ class DocumentConnection:
         send: SendBytes,
         on_command: CommandHandler | None = None,
         kind: DocumentKind = DOCUMENT_KINDS["board"],
+        presence_limiter: RateLimiter | None = None,
     ) -> None:
+        self.presence_limiter = presence_limiter
         self.id = uuid.uuid4().hex
         self.kind = kind
         self._known: Known | None = None
@@ -186,7 +192,10 @@ class DocumentConnection:
                 case Append(update, parsed, reply_to_step1):
                     await self._append(update, parsed, reply_to_step1)
                 case PublishAwareness(entries):
-                    await self.hub.publish_presence(self.id, self.doc_name, entries)
+                    accepted = await self.hub.publish_presence(self.id, self.doc_name, entries)
+                    size = sum(presence_size(entry) for entry in accepted)
+                    if self.presence_limiter and not self.presence_limiter.allow(now(), size):
+                        raise ProtocolError(CloseCode.RATE_LIMITED, "too much presence")
                 case SendAwarenessStates():
                     presence = self.hub.presence(self.doc_name)
                     if presence is not None:

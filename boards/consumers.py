@@ -102,10 +102,6 @@ class DocumentConsumer(AsyncWebsocketConsumer):
                 max_frame_bytes=frame_limit,
                 limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
                 byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * frame_limit),
-                awareness_limiter=RateLimiter(
-                    settings.WS_AWARENESS_BYTES_PER_SECOND,
-                    4 * settings.WS_AWARENESS_BYTES_PER_SECOND,
-                ),
                 limits=update_limits(),
                 takes_commands=kind.server_owned,
                 refusals=kind.refusals,
@@ -114,6 +110,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             send=self._send_bytes,
             on_command=self.commands if kind.server_owned else None,
             kind=kind,
+            presence_limiter=RateLimiter(
+                settings.WS_AWARENESS_BYTES_PER_SECOND, 4 * settings.WS_AWARENESS_BYTES_PER_SECOND
+            ),
         )
         self.backlog = SendBacklog.watch(self.base_send, settings.WS_SEND_QUEUE_BYTES)
         self._grant(access)
@@ -154,11 +153,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         if self.connection is None:
             return
         await self.send(bytes_data=data)
-        if self.backlog is not None:
-            self.backlog.wrote(len(data))
-            if self.backlog.over and self._closing is None:
-                logger.info("closing %s: the client is not reading", self.scope["path"])
-                self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
+        if self.backlog is not None and self.backlog.over and self._closing is None:
+            logger.warning("closing %s: the client is not reading", self.scope["path"])
+            self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is None:

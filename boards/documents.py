@@ -10,12 +10,17 @@ from dataclasses import dataclass
 import pycrdt
 
 from boards.archive import recovery
+from boards.lib0 import Malformed
+from boards.protocol import reraise_control_flow
 from boards.store import START, RoomStore, parse_id
+from boards.structure import STORED, DocumentStructure, Rejected, parse_update
 
 logger = logging.getLogger(__name__)
 
 #: Documents whose server-written clock a process remembers; a forgotten one gets a fresh id.
 SERVER_WRITERS_KEPT = 1024
+#: Documents whose stored bytes a process remembers having read (see `VerifiedDocuments`).
+VERIFIED_KEPT = 32
 
 
 @dataclass
@@ -39,11 +44,67 @@ async def load_document(store: RoomStore, name: str, client_id: int | None = Non
             entries = [e for e in entries if parse_id(e.id) > known]
     updates = [u for u in [snapshot.state if snapshot else b"", *archived] if u]
     updates += [e.payload for e in entries]
+    upto = entries[-1].id if entries else (snapshot.upto if snapshot else START)
+    verified.check(name, snapshot.upto if snapshot else START, upto, updates)
     doc: pycrdt.Doc = pycrdt.Doc() if client_id is None else pycrdt.Doc(client_id=client_id)
     if updates:
-        doc.apply_update(pycrdt.merge_updates(*updates) if len(updates) > 1 else updates[0])
-    upto = entries[-1].id if entries else (snapshot.upto if snapshot else START)
+        try:
+            doc.apply_update(pycrdt.merge_updates(*updates) if len(updates) > 1 else updates[0])
+        except BaseException as exc:  # a Rust panic in pycrdt is a BaseException
+            reraise_control_flow(exc)
+            raise verified.quarantine(name, upto, f"the engine refused it ({exc!r})") from exc
     return LoadedDoc(doc, upto)
+
+
+class VerifiedDocuments:
+    """Reads every stored byte of a document before pycrdt applies it.
+
+    A document that fails (unreadable, or nested deeper than any update could have made
+    it) is quarantined: logged once, refused with `DocumentUnavailable` (close code 4410 for
+    joiners), never handed to the engine. What was read is remembered per document (as of
+    its keyframe and last entry, for `VERIFIED_KEPT` documents), so a join reads only the
+    entries that are new since the last one.
+    """
+
+    def __init__(self, kept: int = VERIFIED_KEPT) -> None:
+        self._kept = kept
+        self._read: OrderedDict[str, tuple[str, int, DocumentStructure]] = OrderedDict()
+        self._failed: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def check(self, name: str, keyframe: str, upto: str, updates: list[bytes]) -> None:
+        failure = self._failed.get((name, upto))
+        if failure is not None:
+            raise DocumentUnavailable(f"{name} is quarantined: {failure}")
+        known = self._read.get(name)
+        if known is not None and known[0] == keyframe and known[1] <= len(updates):
+            structure, start = known[2], known[1]
+        else:
+            structure, start = DocumentStructure(STORED), 0
+        for update in updates[start:]:
+            try:
+                parsed = parse_update(update, STORED)
+                depths = structure.place_stored(parsed)
+            except (Malformed, Rejected) as exc:
+                raise self.quarantine(name, upto, str(exc)) from exc
+            if any(d is not None and d > STORED.max_type_depth for d in depths):
+                raise self.quarantine(name, upto, "shared types nested too deep")
+        self._read[name] = (keyframe, len(updates), structure)
+        self._read.move_to_end(name)
+        if len(self._read) > self._kept:
+            self._read.popitem(last=False)
+
+    def quarantine(self, name: str, upto: str, reason: str) -> DocumentUnavailable:
+        """Set a document aside as of entry `upto`; what to raise for it."""
+        if (name, upto) not in self._failed:
+            logger.error("quarantined %s at %s: %s", name, upto, reason)
+            self._failed[(name, upto)] = reason
+            if len(self._failed) > self._kept:
+                self._failed.popitem(last=False)
+        self._read.pop(name, None)
+        return DocumentUnavailable(f"{name} is quarantined: {reason}")
+
+
+verified = VerifiedDocuments()
 
 
 def _clock(doc: pycrdt.Doc, client_id: int) -> int:

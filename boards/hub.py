@@ -84,7 +84,7 @@ class Presence:
                 continue
             if entry.state is None or entry.client_id in self.gone:
                 continue
-            if owned >= PRESENCE_IDS_PER_CONNECTION or not self._room_for(_size(entry)):
+            if owned >= PRESENCE_IDS_PER_CONNECTION or not self._room_for(presence_size(entry)):
                 continue
             owned += 1
             accepted.append(entry)
@@ -99,8 +99,8 @@ class Presence:
             if entry.state is None:
                 self.states.pop(entry.client_id, None)
                 self.gone[entry.client_id] = now_ms
-            elif known is not None or self._room_for(_size(entry)):
-                self.states[entry.client_id] = Seen(entry, now_ms, owner, _size(entry))
+            elif known is not None or self._room_for(presence_size(entry)):
+                self.states[entry.client_id] = Seen(entry, now_ms, owner, presence_size(entry))
 
     def departures(self, owner: str) -> list[AwarenessEntry]:
         """Entries that remove every id `owner` holds (it is closing)."""
@@ -128,7 +128,7 @@ class Presence:
             del self.gone[client_id]
 
 
-def _size(entry: AwarenessEntry) -> int:
+def presence_size(entry: AwarenessEntry) -> int:
     return len(json.dumps(entry.state, separators=(",", ":")))
 
 
@@ -225,16 +225,19 @@ class Hub:
             self._cursors.pop(Topic(name, "log"), None)
             self._cursors.pop(Topic(name, "awareness"), None)
 
-    async def publish_presence(self, owner: str, name: str, entries: list[AwarenessEntry]) -> None:
+    async def publish_presence(
+        self, owner: str, name: str, entries: list[AwarenessEntry]
+    ) -> list[AwarenessEntry]:
         """Publish what `owner` says of its presence: only entries of client ids it owns (or
-        introduces now) go out; the rest are ignored."""
+        introduces now) go out, and are returned; the rest are ignored."""
         presence = self._presence.get(name)
         if presence is None:
-            return
+            return []
         now_ms = int(time.time() * 1000)
         accepted = presence.admit(owner, entries, now_ms)
         if accepted:
             await self._publish(presence, owner, name, accepted, now_ms)
+        return accepted
 
     async def depart(self, owner: str, name: str) -> None:
         """Remove every presence state `owner` holds (its socket is closing)."""

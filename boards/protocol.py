@@ -21,7 +21,7 @@ from pycrdt import create_awareness_message, create_update_message, write_messag
 from boards.lib0 import Malformed, Reader
 from boards.structure import Limits, ParsedUpdate, Rejected, json_depth, parse_update
 
-MAX_AWARENESS_CLIENTS = 8
+MAX_AWARENESS_CLIENTS = 256  # stock clients relay everyone's states: a whole room's worth
 MAX_AWARENESS_STATE_BYTES = 4 * 1024
 MAX_AWARENESS_DEPTH = 16
 EMPTY_UPDATE = b"\x00\x00"
@@ -268,7 +268,6 @@ class SyncSession:
     max_frame_bytes: int
     limiter: RateLimiter
     byte_limiter: RateLimiter | None = None
-    awareness_limiter: RateLimiter | None = None
     limits: Limits = field(default_factory=Limits)
     takes_commands: bool = False
     refusals: str | None = None
@@ -301,11 +300,11 @@ class SyncSession:
         """A binary y-websocket frame."""
         self._admit(len(data), now)
         try:
-            return self._dispatch(Reader(data), now)
+            return self._dispatch(Reader(data))
         except Malformed as exc:
             raise malformed(str(exc)) from exc
 
-    def _dispatch(self, reader: Reader, now: float) -> list[Effect]:
+    def _dispatch(self, reader: Reader) -> list[Effect]:
         kind = reader.var_uint()
         if kind == MessageType.SYNC:
             return self._sync(reader)
@@ -313,8 +312,6 @@ class SyncSession:
             payload = reader.var_bytes()
             if not reader.done():
                 raise malformed("trailing bytes after awareness message")
-            if self.awareness_limiter and not self.awareness_limiter.allow(now, len(payload)):
-                raise ProtocolError(CloseCode.RATE_LIMITED, "too much presence")
             return [PublishAwareness(self._stamped(decode_awareness(payload)))]
         if kind == MessageType.QUERY_AWARENESS:
             return [SendAwarenessStates()]

@@ -351,7 +351,9 @@ class DocumentStructure:
     board's objects) to bound them.
     """
 
-    def __init__(self, limits: Limits, counted: str | None = None, max_keys: int = 0) -> None:
+    def __init__(
+        self, limits: Limits = STORED, counted: str | None = None, max_keys: int = 0
+    ) -> None:
         self.limits = limits
         self.counted = counted
         self.max_keys = max_keys
@@ -384,6 +386,12 @@ class DocumentStructure:
     def follow(self, parsed: ParsedUpdate) -> None:
         """Record an update the store already holds, as it is."""
         self.record(parsed, self._placement(parsed))
+
+    def place_stored(self, parsed: ParsedUpdate) -> list[int | None]:
+        """Record a stored update and return the depth of each of its shared types."""
+        placement = self._placement(parsed)
+        self.record(parsed, placement)
+        return [d for item, d in zip(parsed.items, placement.depths, strict=True) if item.is_type]
 
     def _placement(self, parsed: ParsedUpdate) -> Placement:
         depths = resolve_depths(parsed.items, self.depths)
