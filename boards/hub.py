@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 import weakref
 from collections import defaultdict
@@ -168,7 +167,6 @@ class Hub:
 
     def __init__(self, store: RoomStore, compact: bool = True) -> None:
         self.store = store
-        self.client_id = random.getrandbits(32)
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
         self._cursors: dict[Topic, str] = {}
         self._presence: dict[str, Presence] = {}
@@ -222,6 +220,9 @@ class Hub:
             del self._subscribers[name]
             self._presence.pop(name, None)
             self._structures.pop(name, None)
+            for lock in (name, f"structure:{name}"):
+                if lock in self._writers and not self._writers[lock].locked():
+                    del self._writers[lock]
             self._cursors.pop(Topic(name, "log"), None)
             self._cursors.pop(Topic(name, "awareness"), None)
 

@@ -258,3 +258,23 @@ async def test_history_survives_compaction_and_a_store_that_lost_everything(
     install_hub(Hub(MemoryRoomStore(), compact=False))  # the store lost everything
     fresh = await Peer("/ws/rooms/lab/board", cookie).join()
     assert fresh.doc.get("objects", type=pycrdt.Map).to_py() == {f"n{i}": i for i in range(5)}
+
+
+async def test_a_reconnecting_clients_sync_reply_is_not_logged(hub: Hub) -> None:
+    """The log is the recording: a sync reply that adds nothing enters it not at all."""
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    first = await Peer("/ws/rooms/lab/board", ada).join()
+    await first.socket.send_to(bytes_data=update_message(note_update("gone soon")))
+    await first.pump(frames=1)
+    removal = pycrdt.Doc()
+    removal.apply_update(first.doc.get_update())
+    before = removal.get_state()
+    del removal.get("objects", type=pycrdt.Map)["n1"]
+    await first.socket.send_to(bytes_data=update_message(removal.get_update(before)))
+    await first.pump(frames=1)
+    again = await Peer("/ws/rooms/lab/board", ada).join()
+    await again.socket.send_to(bytes_data=sync_step2_message(again.doc.get_update()))
+    await first.socket.send_to(bytes_data=update_message(note_update("new")))
+    await first.pump(frames=1)
+    entries = await hub.store.read("lab/board")
+    assert len(entries) == 3  # the note, its removal and the new note; not the sync reply
