@@ -9,10 +9,19 @@ const PERMANENT_MESSAGES = {
   4401: 'You are signed out. Sign in again, then reload this page.',
   4403: 'You do not have access to this room.',
   4404: 'This room does not exist any more.',
+  4410: 'This board could not be loaded and has been set aside; the facilitators have been told.',
   4413: 'A change was too large for the server to accept. Reload the page to reconnect.',
-  4429: 'Too many changes in a short time. Wait a moment, then reload the page.'
+  4429: 'Too many changes in a short time. Wait a moment, then reload the page.',
+  4430: 'Too many open connections from you: close some tabs or windows.'
 }
 const PERMANENT_FALLBACK = 'The server closed the connection. Reload the page to reconnect.'
+
+/** What to tell people while reconnecting after a transient close (4500-4599) that has a reason. */
+const TRANSIENT_MESSAGES = {
+  4508: 'The connection did not finish joining in time, reconnecting…',
+  4509: 'The connection fell behind, reconnecting…'
+}
+const TRANSIENT_FALLBACK = 'Connection lost, reconnecting…'
 
 /** @param {number} code */
 const isPermanentClose = (code) => code >= 4400 && code < 4500
@@ -32,6 +41,7 @@ export class ConnectionBanner {
     this.states = new Map()
     /** @type {string | null} */
     this.permanentMessage = null
+    this.transientMessage = TRANSIENT_FALLBACK
     this.hideTimer = 0
     this.render(null)
   }
@@ -40,21 +50,31 @@ export class ConnectionBanner {
   watch (provider) {
     this.states.set(provider, 'connected')
     provider.on('connection-close', (event) => {
+      if (!this.states.has(provider)) return
       const code = event?.code ?? 0
       if (isPermanentClose(code)) {
         this.states.set(provider, 'closed')
         this.permanentMessage ??= PERMANENT_MESSAGES[code] ?? PERMANENT_FALLBACK
       } else {
         this.states.set(provider, 'lost')
+        this.transientMessage = TRANSIENT_MESSAGES[code] ?? TRANSIENT_FALLBACK
       }
       this.update()
     })
     provider.on('status', ({ status }) => {
-      if (status !== 'connected' || this.states.get(provider) === 'closed') return
+      if (status !== 'connected' || !this.states.has(provider) || this.states.get(provider) === 'closed') return
       const wasLost = this.states.get(provider) === 'lost'
       this.states.set(provider, 'connected')
       if (wasLost) this.update()
     })
+  }
+
+  /**
+   * Stops watching a provider that is being replaced (its closing is no news).
+   * @param {import('y-websocket').WebsocketProvider} provider
+   */
+  unwatch (provider) {
+    this.states.delete(provider)
   }
 
   update () {
@@ -63,7 +83,7 @@ export class ConnectionBanner {
     if (states.includes('closed')) {
       this.render('error', this.permanentMessage ?? PERMANENT_FALLBACK)
     } else if (states.includes('lost')) {
-      this.render('warning', 'Connection lost, reconnecting…')
+      this.render('warning', this.transientMessage)
     } else {
       this.render('ok', 'Reconnected')
       this.hideTimer = window.setTimeout(() => this.render(null), RECONNECTED_MS)

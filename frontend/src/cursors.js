@@ -13,8 +13,20 @@ export class RemoteCursors {
     this.awareness = awareness
     /** @type {Map<number, {element: HTMLElement, label: HTMLElement}>} keyed by awareness client id */
     this.cursors = new Map()
-    awareness.on('change', () => this.render())
+    this.onAwareness = () => this.render()
+    awareness.on('change', this.onAwareness)
     this.render()
+  }
+
+  /**
+   * Follows another awareness (the board's new connection after a resync).
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  bind (awareness) {
+    this.awareness.off('change', this.onAwareness)
+    this.awareness = awareness
+    awareness.on('change', this.onAwareness)
+    this.onAwareness()
   }
 
   render () {

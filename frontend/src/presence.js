@@ -22,6 +22,15 @@ export class LocalPresence {
   }
 
   /**
+   * Publishes the local state on another awareness (the board's new connection after a resync).
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  bind (awareness) {
+    awareness.setLocalState(this.awareness.getLocalState())
+    this.awareness = awareness
+  }
+
+  /**
    * Sets a field at most every PUBLISH_INTERVAL_MS; the last value wins.
    * @param {string} field
    * @param {unknown} value
@@ -81,8 +90,20 @@ export class PresenceList {
       const button = event.target instanceof Element ? event.target.closest('[data-follow]') : null
       if (button instanceof HTMLElement) onFollow(/** @type {string} */ (button.dataset.follow))
     })
-    awareness.on('change', () => this.render())
+    this.onAwareness = () => this.render()
+    awareness.on('change', this.onAwareness)
     this.render()
+  }
+
+  /**
+   * Follows another awareness (the board's new connection after a resync).
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  bind (awareness) {
+    this.awareness.off('change', this.onAwareness)
+    this.awareness = awareness
+    awareness.on('change', this.onAwareness)
+    this.onAwareness()
   }
 
   /** @param {string | null} userId */

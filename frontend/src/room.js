@@ -9,6 +9,7 @@ import { LocalPresence, PresenceList } from './presence.js'
 import { RemoteCursors } from './cursors.js'
 import { Chat } from './chat.js'
 import { ConnectionBanner } from './connection.js'
+import { BoardConnection } from './board-connection.js'
 import { Board } from './board/board.js'
 import { RemotePresence } from './board/presence.js'
 import { Clipboard } from './board/clipboard.js'
@@ -30,6 +31,7 @@ const byTestId = (testId) => /** @type {HTMLElement | null} */ (document.querySe
  * @param {string} key
  */
 function reportSync (provider, key) {
+  document.body.dataset[key] = String(provider.synced)
   provider.on('sync', (synced) => { document.body.dataset[key] = String(synced) })
 }
 
@@ -57,8 +59,8 @@ function start () {
   // Cross-tab BroadcastChannel sync is off: the server decides what each connection may write.
   const providerOptions = { disableBc: true }
 
-  const boardDoc = new Y.Doc()
-  const boardProvider = new WebsocketProvider(serverUrl, `${config.slug}/board`, boardDoc, providerOptions)
+  const connection = new BoardConnection(serverUrl, `${config.slug}/board`, providerOptions)
+  const boardProvider = connection.provider
 
   // Chat carries no awareness: its local state is null before the socket opens.
   const chatDoc = new Y.Doc()
@@ -69,23 +71,22 @@ function start () {
     awareness: chatAwareness
   })
 
-  reportSync(boardProvider, 'boardSynced')
   reportSync(chatProvider, 'chatSynced')
 
   const banner = new ConnectionBanner(/** @type {HTMLElement} */ (byTestId('connection-banner')))
-  banner.watch(boardProvider)
   banner.watch(chatProvider)
 
   const presence = new LocalPresence(boardProvider.awareness, user)
+  const notify = messenger(byTestId('board-message'))
   const board = new Board({
     surface: /** @type {HTMLElement} */ (byTestId('board')),
-    doc: boardDoc,
+    doc: connection.doc,
     presence,
     user,
     canEdit: config.canEdit,
     anonymous,
     slug: config.slug,
-    notify: messenger(byTestId('board-message'))
+    notify
   })
   const boardPanel = /** @type {HTMLElement} */ (document.querySelector('.board-panel'))
   const presenceList = new PresenceList(
@@ -101,7 +102,7 @@ function start () {
     banner: /** @type {HTMLElement} */ (byTestId('follow-banner')),
     onFollowChange: (userId) => presenceList.setFollowing(userId)
   })
-  new RemoteCursors(board.overlay, boardProvider.awareness)
+  const cursors = new RemoteCursors(board.overlay, boardProvider.awareness)
 
   const clipboard = new Clipboard(board)
   const toggleGrid = () => {
@@ -123,22 +124,44 @@ function start () {
     }
   })
   new Minimap(/** @type {HTMLElement} */ (byTestId('minimap')), board)
-  const outline = document.getElementById('outline-panel')
-  if (outline) {
-    new Outline(outline, boardDoc, {
-      anonymous,
-      onActivate: (id) => {
-        board.selection.set([id])
-        board.focusObject(id)
-      }
-    })
-  }
+  const outlinePanel = document.getElementById('outline-panel')
+  /** @param {Y.Doc} doc */
+  const showOutline = (doc) => outlinePanel && new Outline(outlinePanel, doc, {
+    anonymous,
+    limits: board.limits,
+    onActivate: (id) => {
+      board.selection.set([id])
+      board.focusObject(id)
+    }
+  })
+  let outline = showOutline(connection.doc)
 
   const emptyHint = document.getElementById('board-empty')
   const updateEmpty = () => { if (emptyHint) emptyHint.hidden = board.model.plain.size > 0 }
   board.model.onChange(updateEmpty)
   updateEmpty()
-  boardProvider.on('sync', (/** @type {boolean} */ synced) => { if (synced) board.synced() })
+  /** @param {WebsocketProvider} provider the board's */
+  const follow = (provider) => {
+    reportSync(provider, 'boardSynced')
+    banner.watch(provider)
+    provider.on('sync', (/** @type {boolean} */ synced) => { if (synced) board.synced() })
+  }
+  follow(boardProvider)
+
+  connection.on('limits', (limits) => board.setLimits(limits))
+  connection.on('error', (message) => notify(message))
+  // After a refused change the board starts again from the server's copy.
+  connection.on('bind', (doc, provider, previous) => {
+    banner.unwatch(previous)
+    follow(provider)
+    presence.bind(provider.awareness)
+    presenceList.bind(provider.awareness)
+    remote.bind(provider.awareness)
+    cursors.bind(provider.awareness)
+    board.bind(doc)
+    outline?.destroy()
+    outline = showOutline(doc)
+  })
 
   new Chat({
     list: /** @type {HTMLElement} */ (byTestId('chat-messages')),
@@ -151,7 +174,13 @@ function start () {
     canWrite: config.canEdit
   })
 
-  window.coworking = { boardDoc, chatDoc, boardProvider, chatProvider, board }
+  window.coworking = {
+    get boardDoc () { return connection.doc },
+    get boardProvider () { return connection.provider },
+    chatDoc,
+    chatProvider,
+    board
+  }
 }
 
 start()

@@ -60,12 +60,20 @@ function transformPosition (position, delta) {
  * @param {HTMLTextAreaElement | HTMLInputElement} field
  * @param {import('yjs').Text} ytext
  * @param {any} origin
+ * @param {(value: string) => boolean} [accept] whether the typed value may be sent; a refused
+ *   one is put back as it was
  * @returns {() => void} unbinds
  */
-export function bindText (field, ytext, origin) {
+export function bindText (field, ytext, origin, accept = () => true) {
   field.value = ytext.toString()
 
   const onInput = () => {
+    if (!accept(field.value)) {
+      const caret = Math.max(0, (field.selectionStart ?? 0) - (field.value.length - ytext.length))
+      field.value = ytext.toString()
+      field.setSelectionRange(caret, caret)
+      return
+    }
     const { index, remove, insert } = diffStrings(ytext.toString(), field.value)
     if (remove === 0 && insert === '') return
     /** @type {import('yjs').Doc} */ (ytext.doc).transact(() => {

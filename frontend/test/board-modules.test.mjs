@@ -293,7 +293,7 @@ describe('style commands', () => {
       { id: 'd', type: 'drawing', x: 0, y: 500, points: [0, 0, 10, 10] }
     ])
     const ada = { id: 'u1', name: 'Ada' }
-    const commands = new Commands({ doc, model: new BoardModel(doc), origin, user: ada, author: ada })
+    const commands = new Commands({ model: new BoardModel(doc), origin, user: ada, author: ada })
     return { doc, commands, all: ['a', 'b', 't', 'c', 'd'] }
   }
 

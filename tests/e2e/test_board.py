@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pycrdt
 import pytest
 from PIL import Image
 from playwright.async_api import Locator, expect
@@ -17,6 +18,7 @@ from playwright.async_api import Locator, expect
 from tests.conftest import LiveCluster
 from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person
 from tests.support.servers import ROOT
+from tests.support.yclient import YClient, add_note
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
 
@@ -268,7 +270,7 @@ async def test_every_object_type_made_in_the_ui_reaches_the_other_server(
     objects = await ben.objects()
     assert set(objects) == set(ids.values())
     assert {objects[i]["type"] for i in ids.values()} == set(counts)
-    assert all(o["author"] == "Ada" for o in objects.values())
+    assert all(o["author"] == "Ada (guest)" for o in objects.values())
     assert objects[ids["text"]]["text"] == "A heading"
     assert objects[ids["rect"]]["text"] == "Box"
     assert objects[ids["frame"]]["title"] == "Sprint"
@@ -597,6 +599,80 @@ async def test_note_text_with_html_is_shown_as_text(cluster: LiveCluster, crowd:
     assert_no_page_errors(ada, ben)
 
 
+async def test_frames_nested_thousands_deep_beside_a_good_note_break_nothing(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    """A raw Yjs client fills a board with frames nested inside each other around a good note;
+    a browser that joins still renders the note and lists it in the outline."""
+    slug = "nested-frames"
+    cluster.room(slug)
+    token = cluster.token(slug)
+    server = cluster.servers[0]
+    url = f"{server.ws_url}/{slug}/board?token={token}"
+    writer = await YClient(url, origin=server.http_url).join()
+    try:
+        add_note(writer.doc, "good", "Still here")
+        objects = writer.doc.get("objects", type=pycrdt.Map)
+        with writer.doc.transaction():
+            for i in range(9000):
+                side = 4 * i + 6
+                objects[f"frame-{i}"] = pycrdt.Map(
+                    {"type": "frame", "x": 8.0 - side, "y": 18.0 - side, "w": 204.0 + 2 * side,
+                     "h": 164.0 + 2 * side, "title": pycrdt.Text(f"F{i}"), "z": 0.0}
+                )  # fmt: skip
+        # They are stored once another client receives them.
+        reader = await YClient(url, origin=server.http_url).join()
+        try:
+            stored = reader.doc.get("objects", type=pycrdt.Map)
+            await reader.wait_for(lambda: len(stored) == 9001, TIMEOUT_S)
+        finally:
+            await reader.close()
+    finally:
+        await writer.close()
+
+    ada = await join(crowd, cluster, 1, token, "Ada")
+    await expect(note(ada, "good").get_by_test_id("note-text")).to_have_value(
+        "Still here", timeout=TIMEOUT_MS
+    )
+    await expect(ada.by_test_id("outline")).to_contain_text("Still here", timeout=TIMEOUT_MS)
+    assert_no_page_errors(ada)
+
+
+async def test_a_refused_change_is_explained_and_the_board_resyncs(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    """The server refuses a change nested deeper than it allows: Ada sees why, her board drops
+    the change and starts again from the server's copy, and her next edits reach Ben."""
+    ada, ben = await pair(cluster, crowd, "refusals")
+    first = await add_object(ada, "note", (200, 100), text="Kept")
+    await expect(note(ben, first)).to_be_visible(timeout=TIMEOUT_MS)
+    await ada.evaluate(
+        """() => {
+          window.refusedDoc = window.coworking.boardDoc
+          const deep = JSON.parse('['.repeat(60) + ']'.repeat(60))
+          window.coworking.board.commands.transact(() => {
+            const objects = window.coworking.boardDoc.getMap('objects')
+            objects.get(Object.keys(objects.toJSON())[0]).set('points', deep)
+          })
+        }"""
+    )
+    await expect(ada.by_test_id("board-message")).to_have_text(
+        re.compile("deeper than a board allows"), timeout=TIMEOUT_MS
+    )
+    await ada.wait_for(
+        "() => window.coworking.boardDoc !== window.refusedDoc"
+        " && document.body.dataset.boardSynced === 'true'"
+    )
+    await expect(note(ada, first)).to_be_visible(timeout=TIMEOUT_MS)
+    objects = await ada.objects()
+    assert "points" not in objects[first], "the refused change is gone"
+    second = await add_object(ada, "note", (500, 100), text="After")
+    await expect(note(ben, second).get_by_test_id("note-text")).to_have_value(
+        "After", timeout=TIMEOUT_MS
+    )
+    assert_no_page_errors(ada, ben)
+
+
 async def test_long_note_text_shrinks_to_fit_its_note(cluster: LiveCluster, crowd: Crowd) -> None:
     ada, ben = await pair(cluster, crowd, "fit")
     words = " ".join(["brainstorm"] * 20)
@@ -714,6 +790,7 @@ async def test_touch_pans_pinch_zooms_and_adds_a_note(cluster: LiveCluster, crow
 async def test_the_room_page_has_no_axe_violations(
     cluster: LiveCluster, crowd: Crowd, png: Path
 ) -> None:
+    crowd.bypass_csp = True  # axe is injected as an inline script
     ada, ben = await pair(cluster, crowd, "access")
     await draw_one_of_each(ada, png)
     await expect(ben.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)

@@ -12,7 +12,8 @@ import { Commands } from './commands.js'
 import { History } from './history.js'
 import { Tools } from './tools.js'
 import { unionBox } from './geometry.js'
-import { DEFAULT_SIZE, STYLES, TEXT_FIELDS } from './schema.js'
+import { DEFAULT_BOARD_LIMITS, DEFAULT_SIZE, STYLES, TEXT_FIELDS } from './schema.js'
+import { textTooLong, textTooLongMessage } from './codec.js'
 import { uploadImage } from './media.js'
 
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
@@ -37,7 +38,6 @@ export class Board {
    */
   constructor ({ surface, doc, presence, user, canEdit, anonymous, slug, notify }) {
     this.surface = surface
-    this.doc = doc
     this.presence = presence
     this.user = user
     /** Authorship stamped on new objects: nobody's in an anonymous room. */
@@ -52,28 +52,41 @@ export class Board {
     /** @type {Record<string, string | number>} the styles new objects get, by STYLES name */
     this.style = Object.fromEntries(Object.entries(STYLES).map(([name, s]) => [name, s.initial]))
     this.snapToGrid = false
+    /** What the server takes (board.limits); the board shows at most `maxObjects` objects. */
+    this.limits = { ...DEFAULT_BOARD_LIMITS }
 
     this.world = document.createElement('div')
     this.world.className = 'board-world'
     surface.prepend(this.world)
 
-    this.model = new BoardModel(doc)
+    this.model = new BoardModel(doc, this.limits.maxObjects)
     this.viewport = new Viewport(surface, this.world)
     this.renderer = new Renderer({
       surface,
       world: this.world,
       model: this.model,
       viewport: this.viewport,
-      context: { canEdit, anonymous, userId: user.id, origin: this.origin }
+      context: { canEdit, anonymous, userId: user.id, origin: this.origin, acceptText: (text) => this.acceptText(text) }
     })
     /** Layer above every object, in world units (remote cursors). */
     this.overlay = document.createElement('div')
     this.overlay.className = 'board-overlay'
     this.world.append(this.overlay)
     this.selection = new Selection(this.model)
-    this.commands = new Commands({ doc, model: this.model, origin: this.origin, user, author: this.author })
+    this.commands = new Commands({
+      model: this.model, origin: this.origin, user, author: this.author, limits: this.limits, notify
+    })
     this.history = new History(this.model.objects, this.origin)
     this.tools = new Tools(this)
+    /** Says, while it is so, that the board holds more objects than it shows. */
+    this.notice = document.createElement('p')
+    this.notice.className = 'board-notice'
+    this.notice.dataset.testid = 'board-notice'
+    this.notice.setAttribute('role', 'status')
+    this.notice.hidden = true
+    surface.after(this.notice)
+    this.model.onChange(() => this.updateNotice())
+    this.updateNotice()
 
     this.selection.onChange((ids) => {
       this.renderer.setSelection(ids)
@@ -83,6 +96,49 @@ export class Board {
     presence.setView(this.viewport.get())
     this.rendered = false
     this.listen()
+  }
+
+  /** @returns {import('yjs').Doc} the board's document */
+  get doc () {
+    return this.model.doc
+  }
+
+  /**
+   * Shows another copy of the board (the server's, after it refused a change) in place of the
+   * current one; undo starts afresh.
+   * @param {import('yjs').Doc} doc
+   */
+  bind (doc) {
+    this.model.bind(doc)
+    this.history.bind(this.model.objects)
+  }
+
+  /**
+   * Takes the limits the server announces (board.limits).
+   * @param {Partial<{maxObjects: number, maxValueBytes: number}>} limits
+   */
+  setLimits ({ maxObjects = this.limits.maxObjects, maxValueBytes = this.limits.maxValueBytes }) {
+    Object.assign(this.limits, { maxObjects, maxValueBytes })
+    if (maxObjects !== this.model.limit) this.model.setLimit(maxObjects)
+  }
+
+  updateNotice () {
+    const text = this.model.truncated
+      ? `This board holds more objects than it can show: only the first ${this.model.limit.toLocaleString('en')} are shown.`
+      : ''
+    if (text === this.notice.textContent) return
+    this.notice.textContent = text
+    this.notice.hidden = !text
+  }
+
+  /**
+   * Whether a text typed into an object fits what the server takes; says so when it does not.
+   * @param {string} text
+   */
+  acceptText (text) {
+    if (!textTooLong(text, this.limits)) return true
+    this.notify(textTooLongMessage(this.limits))
+    return false
   }
 
   listen () {

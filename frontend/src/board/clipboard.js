@@ -68,7 +68,7 @@ export class Clipboard {
       files.forEach((file, i) => board.insertImage(file, { x: c.x + i * DUPLICATE_OFFSET, y: c.y + i * DUPLICATE_OFFSET }))
     } else if (text.trim()) {
       const c = board.centre()
-      const id = board.commands.create({ type: 'note', x: c.x - 100, y: c.y - 80, color: board.noteColor, text: text.slice(0, 20000) })
+      const id = board.commands.create({ type: 'note', x: c.x - 100, y: c.y - 80, color: board.noteColor, text })
       if (id) board.selection.set([id])
     } else if (this.memory) {
       this.paste(this.memory)
@@ -93,8 +93,7 @@ export class Clipboard {
     const offset = inView
       ? { x: DUPLICATE_OFFSET * this.pasteCount, y: DUPLICATE_OFFSET * this.pasteCount }
       : { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
-    const ids = insertObjects(board.doc, list, { origin: board.origin, offset, author: board.author })
-    board.selection.set(ids)
+    this.insert(list, offset)
   }
 
   /** Duplicates the selection next to itself. */
@@ -102,9 +101,21 @@ export class Clipboard {
     const board = this.board
     if (!board.canEdit || !board.selection.size) return
     const { objects } = exportDocument(board.doc, board.selection.ids)
-    const ids = insertObjects(board.doc, objects, {
-      origin: board.origin, offset: { x: DUPLICATE_OFFSET, y: DUPLICATE_OFFSET }, author: board.author
-    })
-    board.selection.set(ids)
+    this.insert(objects, { x: DUPLICATE_OFFSET, y: DUPLICATE_OFFSET })
+  }
+
+  /**
+   * Adds copies of objects, moved by `offset`, and selects them; says why when the board
+   * cannot take them.
+   * @param {Array<Record<string, any>>} list
+   * @param {{x: number, y: number}} offset
+   */
+  insert (list, offset) {
+    const board = this.board
+    try {
+      board.selection.set(insertObjects(board.doc, list, { origin: board.origin, offset, author: board.author, limits: board.limits }))
+    } catch (error) {
+      board.notify(error instanceof Error ? error.message : 'The objects could not be added.')
+    }
   }
 }

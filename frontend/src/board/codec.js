@@ -5,7 +5,7 @@
 
 import * as Y from 'yjs'
 import {
-  ARROWS, DEFAULT_SIZE, INK_COLORS, LIMITS, NOTE_COLORS, OBJECT_TYPES, REACTIONS, SHAPES, TEXT_FIELDS,
+  ARROWS, DEFAULT_BOARD_LIMITS, DEFAULT_SIZE, INK_COLORS, LIMITS, NOTE_COLORS, OBJECT_TYPES, REACTIONS, SHAPES, TEXT_FIELDS,
   finite, oneOf
 } from './schema.js'
 
@@ -17,32 +17,84 @@ export function newId () {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+/** Every field an object may have (see schema.js); nothing else is read from the document. */
+const FIELDS = [
+  'type', 'z', 'author', 'authorId', 'createdAt', 'x', 'y', 'w', 'h', 'color', 'text', 'reactions', 'fontSize',
+  'shape', 'from', 'to', 'arrow', 'points', 'width', 'title', 'src', 'alt'
+]
+
+/** Most entries read from one list or map (a drawing's points are the longest list). */
+const MAX_ENTRIES = LIMITS.points * 2
+
 /**
- * One object's fields as plain JSON (Y.Text as strings, reactions as an object).
+ * A value read with bounded depth and size, whatever the document holds: Y.Text as a string,
+ * lists and maps (Yjs or plain) `depth` levels deep with at most MAX_ENTRIES entries each.
+ * Anything nested deeper, or of another kind, is dropped (undefined), never walked.
+ * @param {unknown} value
+ * @param {number} [depth] levels of lists and maps allowed: fields hold one at most
+ * @returns {unknown}
+ */
+export function readValue (value, depth = 1) {
+  if (value === null || typeof value !== 'object') return value
+  if (value instanceof Y.Text) return value.toString()
+  if (depth <= 0) return undefined
+  const inner = (/** @type {unknown} */ v) => readValue(v, depth - 1)
+  if (value instanceof Y.Array || Array.isArray(value)) return value.slice(0, MAX_ENTRIES).map(inner)
+  if (value instanceof Y.Map) {
+    /** @type {Record<string, unknown>} */
+    const plain = {}
+    let count = 0
+    for (const [key, v] of value.entries()) {
+      if (count++ >= MAX_ENTRIES) break
+      plain[key] = inner(v)
+    }
+    return plain
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined
+  return Object.fromEntries(Object.entries(value).slice(0, MAX_ENTRIES).map(([key, v]) => [key, inner(v)]))
+}
+
+/**
+ * One object's fields as plain JSON (Y.Text as strings, reactions as an object), each read
+ * with readValue.
  * @param {Y.Map<any>} ymap
  * @returns {Record<string, any>}
  */
-export function toPlain (ymap) {
+function toPlain (ymap) {
   /** @type {Record<string, any>} */
   const plain = {}
-  for (const [key, value] of ymap.entries()) {
-    plain[key] = value instanceof Y.AbstractType ? value.toJSON() : value
-  }
+  for (const key of FIELDS) if (ymap.has(key)) plain[key] = readValue(ymap.get(key))
   return plain
 }
 
 /**
- * Every object of a board as plain JSON, by id.
+ * One object of the document, sanitised, or null when it is not a valid one. Each object is
+ * read on its own: one that cannot be read is skipped and never stops the others.
+ * @param {unknown} value a value of the `objects` map
+ * @returns {Record<string, any> | null}
+ */
+export function readObject (value) {
+  if (!(value instanceof Y.Map)) return null
+  try {
+    return sanitize(toPlain(value))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The board's valid objects as plain JSON, by id: the first `limit` of them, as the board
+ * shows them.
  * @param {Y.Doc} doc
+ * @param {number} [limit]
  * @returns {Map<string, Record<string, any>>}
  */
-export function plainObjects (doc) {
+export function plainObjects (doc, limit = DEFAULT_BOARD_LIMITS.maxObjects) {
   const result = new Map()
   for (const [id, value] of doc.getMap('objects').entries()) {
-    if (value instanceof Y.Map) {
-      const clean = sanitize(toPlain(value))
-      if (clean) result.set(id, clean)
-    }
+    if (result.size >= limit) break
+    const clean = readObject(value)
+    if (clean) result.set(id, clean)
   }
   return result
 }
@@ -139,6 +191,38 @@ export function sanitize (input) {
   return out
 }
 
+/** @param {number} n */
+const count = (n) => n.toLocaleString('en')
+
+/**
+ * Whether a text is longer than the server takes (`maxValueBytes`, in UTF-8 bytes).
+ * @param {string} value
+ * @param {{maxValueBytes: number}} limits
+ */
+export function textTooLong (value, limits) {
+  return value.length > limits.maxValueBytes / 3 && new TextEncoder().encode(value).length > limits.maxValueBytes
+}
+
+/** @param {{maxValueBytes: number}} limits */
+export const textTooLongMessage = (limits) =>
+  `That text is too long for the board: a text holds at most ${count(limits.maxValueBytes)} bytes.`
+
+/**
+ * Why the server would refuse adding these sanitised objects to a board, or null when it
+ * would take them: a board holds at most `maxObjects` objects, a text `maxValueBytes` bytes.
+ * @param {Y.Map<any>} objects the board's `objects` map
+ * @param {Array<Record<string, any>>} plains
+ * @param {{maxObjects: number, maxValueBytes: number}} limits
+ * @returns {string | null}
+ */
+export function refusal (objects, plains, limits) {
+  if (objects.size + plains.length > limits.maxObjects) {
+    return `This board holds at most ${count(limits.maxObjects)} objects: delete some to make room.`
+  }
+  const long = plains.some((plain) => TEXT_FIELDS[plain.type] && textTooLong(plain[TEXT_FIELDS[plain.type]], limits))
+  return long ? textTooLongMessage(limits) : null
+}
+
 /**
  * A `Y.Map` holding a sanitised plain object, ready to be put in `objects`.
  * @param {Record<string, any>} plain
@@ -170,7 +254,8 @@ export function exportDocument (doc, ids) {
 }
 
 /**
- * Add objects to a board in one transaction; returns the ids they got.
+ * Add objects to a board in one transaction; returns the ids they got. Throws an Error with a
+ * readable message, adding nothing, when the server would refuse them (see `refusal`).
  *
  * Ids are kept when `keepIds` is set and free, otherwise new; connectors follow the mapping
  * and are dropped when an end is missing. Stacking order is kept, above everything present.
@@ -181,12 +266,17 @@ export function exportDocument (doc, ids) {
  * @param {{x: number, y: number}} [options.offset] added to every position
  * @param {boolean} [options.keepIds]
  * @param {{id: string, name: string} | null} [options.author] restamp authorship (paste, templates)
+ * @param {{maxObjects: number, maxValueBytes: number}} [options.limits] what the server takes
  * @returns {string[]}
  */
-export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, keepIds = false, author = null }) {
+export function insertObjects (doc, list, {
+  origin, offset = { x: 0, y: 0 }, keepIds = false, author = null, limits = DEFAULT_BOARD_LIMITS
+}) {
   const objects = doc.getMap('objects')
   const clean = list.map((item) => ({ id: text(item?.id, 64), plain: sanitize(item) }))
     .filter((item) => item.plain !== null)
+  const refused = refusal(objects, clean.map((item) => /** @type {Record<string, any>} */ (item.plain)), limits)
+  if (refused) throw new Error(refused)
   const ids = new Map(clean.map(({ id }) => [id, keepIds && id && !objects.has(id) ? id : newId()]))
   // An import into an empty board keeps the stacking numbers as they were.
   const keepZ = keepIds && objects.size === 0
@@ -227,9 +317,10 @@ export function insertObjects (doc, list, { origin, offset = { x: 0, y: 0 }, kee
  * @param {string} json
  * @param {any} origin
  * @param {(list: Array<Record<string, any>>, media: Map<string, string>) => Promise<{objects: Array<Record<string, any>>}>} [prepare]
+ * @param {{maxObjects: number, maxValueBytes: number}} [limits] what the server takes
  * @returns {Promise<string[]>} the ids of the imported objects
  */
-export async function importDocument (doc, json, origin, prepare) {
+export async function importDocument (doc, json, origin, prepare, limits = DEFAULT_BOARD_LIMITS) {
   let parsed
   try {
     parsed = JSON.parse(json)
@@ -243,5 +334,5 @@ export async function importDocument (doc, json, origin, prepare) {
   const media = new Map(Object.entries(parsed.media && typeof parsed.media === 'object' ? parsed.media : {})
     .filter(([, data]) => typeof data === 'string' && data.startsWith('data:image/')))
   const objects = prepare ? (await prepare(parsed.objects, media)).objects : parsed.objects
-  return insertObjects(doc, objects, { origin, keepIds: true })
+  return insertObjects(doc, objects, { origin, keepIds: true, limits })
 }

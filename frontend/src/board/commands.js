@@ -4,8 +4,8 @@
  */
 
 import * as Y from 'yjs'
-import { newId, sanitize, toYMap } from './codec.js'
-import { DEFAULT_SIZE, NOTE_COLORS, REACTIONS, STYLES } from './schema.js'
+import { newId, refusal, sanitize, toYMap } from './codec.js'
+import { DEFAULT_BOARD_LIMITS, DEFAULT_SIZE, NOTE_COLORS, REACTIONS, STYLES } from './schema.js'
 import { snap } from './geometry.js'
 
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
@@ -13,27 +13,30 @@ import { snap } from './geometry.js'
 export class Commands {
   /**
    * @param {object} options
-   * @param {Y.Doc} options.doc
-   * @param {import('./model.js').BoardModel} options.model
+   * @param {import('./model.js').BoardModel} options.model its document is the one changed
    * @param {any} options.origin
    * @param {{id: string, name: string}} options.user who reacts
    * @param {{id: string, name: string}} options.author what new objects say of who made them
+   * @param {{maxObjects: number, maxValueBytes: number}} [options.limits] what the server takes
+   * @param {(message: string) => void} [options.notify] says why an object was not added
    */
-  constructor ({ doc, model, origin, user, author }) {
-    this.doc = doc
+  constructor ({ model, origin, user, author, limits = DEFAULT_BOARD_LIMITS, notify = () => {} }) {
     this.model = model
     this.origin = origin
     this.user = user
     this.author = author
+    this.limits = limits
+    this.notify = notify
   }
 
   /** @param {() => void} fn */
   transact (fn) {
-    this.doc.transact(fn, this.origin)
+    this.model.doc.transact(fn, this.origin)
   }
 
   /**
-   * Adds an object on top of everything; returns its id, or null if the fields are invalid.
+   * Adds an object on top of everything; returns its id, or null if the fields are invalid or
+   * the server would refuse it (then `notify` says why).
    * @param {Record<string, any>} fields type and whatever differs from the defaults
    * @returns {string | null}
    */
@@ -50,6 +53,11 @@ export class Commands {
       createdAt: Date.now()
     })
     if (!plain) return null
+    const refused = refusal(this.model.objects, [plain], this.limits)
+    if (refused) {
+      this.notify(refused)
+      return null
+    }
     const id = newId()
     this.transact(() => this.model.objects.set(id, toYMap(plain)))
     return id

@@ -8,12 +8,29 @@ export class History {
    * @param {any} origin the local transaction origin
    */
   constructor (objects, origin) {
-    this.manager = new Y.UndoManager(objects, { trackedOrigins: new Set([origin]), captureTimeout: 400 })
+    this.origin = origin
     /** @type {Set<() => void>} */
     this.listeners = new Set()
+    this.manager = this.track(objects)
+  }
+
+  /** @param {Y.Map<any>} objects @returns {Y.UndoManager} */
+  track (objects) {
+    const manager = new Y.UndoManager(objects, { trackedOrigins: new Set([this.origin]), captureTimeout: 400 })
     for (const name of ['stack-item-added', 'stack-item-popped', 'stack-cleared']) {
-      this.manager.on(/** @type {any} */ (name), () => { for (const listener of this.listeners) listener() })
+      manager.on(/** @type {any} */ (name), () => { for (const listener of this.listeners) listener() })
     }
+    return manager
+  }
+
+  /**
+   * Starts afresh on another document's objects (the board's fresh copy after a resync).
+   * @param {Y.Map<any>} objects
+   */
+  bind (objects) {
+    this.manager.destroy()
+    this.manager = this.track(objects)
+    for (const listener of this.listeners) listener()
   }
 
   /** @param {() => void} listener called when what can be undone or redone changes */

@@ -78,7 +78,13 @@ export class Menus {
     const box = unionBox(objects.map((o) => (o.type === 'connector' ? null : boxOf(o))).filter((b) => b !== null))
     if (!box) return
     const offset = { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
-    const ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.author })
+    let ids
+    try {
+      ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.author, limits: board.limits })
+    } catch (error) {
+      board.notify(error instanceof Error ? error.message : 'The template could not be added.')
+      return
+    }
     const placed = unionBox(ids.map((oid) => board.model.box(oid)).filter((b) => b !== undefined))
     if (placed) board.viewport.fit(placed)
   }
@@ -110,25 +116,25 @@ export class Menus {
       if (!menu.hidden && e.target instanceof Node && !menu.contains(e.target) && !toggle.contains(e.target)) setOpen(false)
     })
     const stem = fileStem(this.title)
-    const { doc } = this.board
+    const board = this.board
     const options = { anonymous: this.anonymous }
     /** @type {Record<string, () => Promise<void> | void>} */
     const actions = {
-      'export-png': async () => download(`${stem}.png`, await exportPng(doc, options), 'image/png'),
-      'export-svg': () => download(`${stem}.svg`, exportSvg(doc, options), 'image/svg+xml'),
-      'export-markdown': () => download(`${stem}.md`, exportMarkdown(doc, { ...options, title: this.title }), 'text/markdown;charset=utf-8'),
-      'export-csv': () => download(`${stem}.csv`, exportCsv(doc, options), 'text/csv;charset=utf-8'),
+      'export-png': async () => download(`${stem}.png`, await exportPng(board.doc, options), 'image/png'),
+      'export-svg': () => download(`${stem}.svg`, exportSvg(board.doc, options), 'image/svg+xml'),
+      'export-markdown': () => download(`${stem}.md`, exportMarkdown(board.doc, { ...options, title: this.title }), 'text/markdown;charset=utf-8'),
+      'export-csv': () => download(`${stem}.csv`, exportCsv(board.doc, options), 'text/csv;charset=utf-8'),
       'export-json': async () => {
-        const media = await inlineImages(plainObjects(doc).values())
-        download(`${stem}.json`, exportJson(doc, media), 'application/json')
+        const media = await inlineImages(plainObjects(board.doc).values())
+        download(`${stem}.json`, exportJson(board.doc, media), 'application/json')
       },
       'export-frame-png': async () => {
         const frameId = this.selectedFrame()
-        if (frameId) download(`${stem}-frame.png`, await exportPng(doc, { ...options, frameId }), 'image/png')
+        if (frameId) download(`${stem}-frame.png`, await exportPng(board.doc, { ...options, frameId }), 'image/png')
       },
       'export-frame-svg': () => {
         const frameId = this.selectedFrame()
-        if (frameId) download(`${stem}-frame.svg`, exportSvg(doc, { ...options, frameId }), 'image/svg+xml')
+        if (frameId) download(`${stem}-frame.svg`, exportSvg(board.doc, { ...options, frameId }), 'image/svg+xml')
       },
       'import-json': () => this.importJson()
     }
@@ -139,7 +145,7 @@ export class Menus {
         try {
           await run()
         } catch (error) {
-          this.board.notify(error instanceof Error ? error.message : 'The export failed.')
+          board.notify(error instanceof Error ? error.message : 'The export failed.')
         }
       })
     }
@@ -163,7 +169,7 @@ export class Menus {
       if (!file) return
       try {
         const ids = await importDocument(
-          board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media)
+          board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media), board.limits
         )
         board.notify(`Imported ${ids.length} ${ids.length === 1 ? 'object' : 'objects'}.`)
         board.selection.set(ids)

@@ -1,12 +1,13 @@
 /**
  * A sanitised, indexed mirror of the board's `objects` map. Every value read from the shared
- * document passes through the codec's `sanitize` once, here; the rest of the board reads
- * these plain objects and the spatial index.
+ * document passes through the codec's `readObject` once, here; the rest of the board reads
+ * these plain objects and the spatial index. It holds at most `limit` objects (the server's
+ * limit): a board that holds more shows the first ones and says so.
  */
 
 import * as Y from 'yjs'
-import { sanitize, toPlain } from './codec.js'
-import { boxOf, contains } from './schema.js'
+import { readObject } from './codec.js'
+import { DEFAULT_BOARD_LIMITS, boxOf, contains } from './schema.js'
 import { SpatialIndex } from './spatial.js'
 import { connectorLine, boxFromPoints } from './geometry.js'
 
@@ -14,13 +15,16 @@ import { connectorLine, boxFromPoints } from './geometry.js'
 /** @typedef {Record<string, any>} Plain */
 
 export class BoardModel {
-  /** @param {Y.Doc} doc */
-  constructor (doc) {
-    this.doc = doc
-    /** @type {Y.Map<any>} */
-    this.objects = doc.getMap('objects')
+  /**
+   * @param {Y.Doc} doc
+   * @param {number} [limit] the most objects shown
+   */
+  constructor (doc, limit = DEFAULT_BOARD_LIMITS.maxObjects) {
+    this.limit = limit
     /** @type {Map<string, Plain>} */
     this.plain = new Map()
+    /** @type {Set<string>} ids of objects left out because the board holds more than `limit` */
+    this.hidden = new Set()
     this.index = new SpatialIndex()
     /** @type {Map<string, Set<string>>} object id -> connectors ending at it */
     this.links = new Map()
@@ -28,15 +32,54 @@ export class BoardModel {
     this.listeners = new Set()
     /** @type {string[] | null} ids in reading order, rebuilt on demand */
     this.order = null
-    this.objects.observeDeep((events, transaction) => {
+    /** @param {Array<Y.YEvent<any>>} events @param {Y.Transaction} transaction */
+    this.onEvents = (events, transaction) => {
       const ids = new Set()
       for (const event of events) {
         if (event.target === this.objects) event.changes.keys.forEach((_, key) => ids.add(key))
         else ids.add(String(event.path[0]))
       }
       this.refresh(ids, transaction)
-    })
+    }
+    this.doc = doc
+    /** @type {Y.Map<any>} */
+    this.objects = doc.getMap('objects')
+    this.objects.observeDeep(this.onEvents)
     this.refresh(new Set(this.objects.keys()), null)
+  }
+
+  /**
+   * Mirrors another document (the board's fresh copy after a resync) in place of the current
+   * one; listeners hear of every object that was or is now on the board.
+   * @param {Y.Doc} doc
+   */
+  bind (doc) {
+    this.objects.unobserveDeep(this.onEvents)
+    const before = new Set([...this.plain.keys(), ...this.hidden])
+    this.plain.clear()
+    this.hidden.clear()
+    this.index = new SpatialIndex()
+    this.links.clear()
+    this.doc = doc
+    this.objects = doc.getMap('objects')
+    this.objects.observeDeep(this.onEvents)
+    this.refresh(new Set([...before, ...this.objects.keys()]), null)
+  }
+
+  /**
+   * Shows at most `limit` objects from now on.
+   * @param {number} limit
+   */
+  setLimit (limit) {
+    this.limit = limit
+    const extra = [...this.plain.keys()].slice(limit)
+    for (const id of extra) this.forget(id)
+    this.refresh(new Set(extra), null)
+  }
+
+  /** @returns {boolean} whether the board holds more objects than it shows */
+  get truncated () {
+    return this.hidden.size > 0
   }
 
   /** @param {(ids: Set<string>, transaction: Y.Transaction | null) => void} listener */
@@ -81,20 +124,13 @@ export class BoardModel {
    */
   refresh (ids, transaction) {
     const changed = new Set(ids)
-    for (const id of ids) {
-      const before = this.plain.get(id)
-      if (before?.type === 'connector') this.unlink(id, before)
-      const ymap = this.ymap(id)
-      const plain = ymap ? sanitize(toPlain(ymap)) : null
-      if (plain === null) {
-        this.plain.delete(id)
-        this.index.delete(id)
-      } else {
-        this.plain.set(id, plain)
-        if (plain.type === 'connector') this.link(id, plain)
-        else this.index.set(id, /** @type {Box} */ (boxOf(plain)))
-      }
-      for (const connectorId of this.links.get(id) ?? []) changed.add(connectorId)
+    for (const id of ids) this.read(id, changed)
+    // Room made by deletions goes to objects left out before.
+    for (const id of this.hidden) {
+      if (this.plain.size >= this.limit) break
+      this.hidden.delete(id)
+      changed.add(id)
+      this.read(id, changed)
     }
     for (const id of changed) {
       const plain = this.plain.get(id)
@@ -105,6 +141,34 @@ export class BoardModel {
     }
     this.order = null
     for (const listener of this.listeners) listener(changed, transaction)
+  }
+
+  /**
+   * Re-reads one object; a new one is left out while the board shows `limit` objects.
+   * @param {string} id
+   * @param {Set<string>} changed gets the connectors ending at it
+   */
+  read (id, changed) {
+    const full = !this.plain.has(id) && this.plain.size >= this.limit
+    this.forget(id)
+    const value = this.objects.get(id)
+    if (value !== undefined && full) this.hidden.add(id)
+    else this.hidden.delete(id)
+    const plain = full ? null : readObject(value)
+    if (plain !== null) {
+      this.plain.set(id, plain)
+      if (plain.type === 'connector') this.link(id, plain)
+      else this.index.set(id, /** @type {Box} */ (boxOf(plain)))
+    }
+    for (const connectorId of this.links.get(id) ?? []) changed.add(connectorId)
+  }
+
+  /** Drops one object from the mirror. @param {string} id */
+  forget (id) {
+    const before = this.plain.get(id)
+    if (before?.type === 'connector') this.unlink(id, before)
+    this.plain.delete(id)
+    this.index.delete(id)
   }
 
   /** @param {string} id @param {Plain} connector */

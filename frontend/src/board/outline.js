@@ -4,6 +4,7 @@
  */
 
 import { plainObjects } from './codec.js'
+import { DEFAULT_BOARD_LIMITS } from './schema.js'
 import { boardSections, oneLine, reactionList, reactionWords, shortLabel } from './sections.js'
 
 /** Quiet time after a change before the outline is rebuilt. */
@@ -21,14 +22,16 @@ export class Outline {
   /**
    * @param {HTMLElement} container emptied and filled with the outline
    * @param {import('yjs').Doc} doc the board
-   * @param {{anonymous?: boolean, onActivate?: (id: string) => void}} [options]
-   *   `anonymous` leaves out authors; `onActivate` is called with the id of a chosen object
+   * @param {{anonymous?: boolean, onActivate?: (id: string) => void, limits?: {maxObjects: number}}} [options]
+   *   `anonymous` leaves out authors; `onActivate` is called with the id of a chosen object;
+   *   `limits.maxObjects` (read at each update) caps the objects listed, as the board shows them
    */
-  constructor (container, doc, { anonymous = false, onActivate = () => {} } = {}) {
+  constructor (container, doc, { anonymous = false, onActivate = () => {}, limits = DEFAULT_BOARD_LIMITS } = {}) {
     this.container = container
     this.doc = doc
     this.objects = doc.getMap('objects')
     this.anonymous = anonymous
+    this.limits = limits
     this.onActivate = onActivate
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null
@@ -67,7 +70,7 @@ export class Outline {
   /** Rebuild the list when its content changed, keeping keyboard focus on the same object. */
   render () {
     this.timer = null
-    const nodes = outlineNodes(this.doc, { anonymous: this.anonymous })
+    const nodes = outlineNodes(this.doc, { anonymous: this.anonymous, limit: this.limits.maxObjects })
     const shown = JSON.stringify(nodes)
     if (shown === this.shown) return
     this.shown = shown
@@ -96,11 +99,12 @@ export class Outline {
  * The outline's content: top-level frames in reading order, each with what lies in it (objects,
  * then inner frames, then connectors), then what lies in no frame.
  * @param {import('yjs').Doc} doc
- * @param {{anonymous?: boolean}} [options] `anonymous` leaves out authors
+ * @param {{anonymous?: boolean, limit?: number}} [options] `anonymous` leaves out authors; `limit`
+ *   caps the objects listed (see plainObjects)
  * @returns {OutlineNode[]}
  */
-export function outlineNodes (doc, { anonymous = false } = {}) {
-  const objects = plainObjects(doc)
+export function outlineNodes (doc, { anonymous = false, limit } = {}) {
+  const objects = plainObjects(doc, limit)
   const sections = boardSections(objects)
   /** @param {Entry} entry */
   const objectNode = (entry) => objectItem(entry, anonymous)

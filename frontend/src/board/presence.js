@@ -25,9 +25,21 @@ export class RemotePresence {
     this.following = null
     this.shownSelections = ''
     banner.querySelector('[data-follow-stop]')?.addEventListener('click', () => this.stop())
-    awareness.on('change', () => this.update())
+    this.onAwareness = () => this.update()
+    awareness.on('change', this.onAwareness)
     board.viewport.onChange((source) => { if (source === 'user' && this.following) this.stop() })
     this.update()
+  }
+
+  /**
+   * Follows another awareness (the board's new connection after a resync).
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  bind (awareness) {
+    this.awareness.off('change', this.onAwareness)
+    this.awareness = awareness
+    awareness.on('change', this.onAwareness)
+    this.onAwareness()
   }
 
   /** @returns {Array<{user: {id: string, name: string, color: string}, state: any}>} everyone else */

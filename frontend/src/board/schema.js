@@ -48,8 +48,18 @@ export const DEFAULT_SIZE = {
   drawing: { w: 1, h: 1 }
 }
 
-/** Limits that keep a hostile document from hurting a browser. */
-export const LIMITS = { coordinate: 1e7, size: 1e5, points: 20000, text: 20000 }
+/**
+ * Limits that keep a hostile document from hurting a browser; `frameDepth` is the deepest
+ * nesting of frames the board shows (deeper frames show at that depth).
+ */
+export const LIMITS = { coordinate: 1e7, size: 1e5, points: 20000, text: 20000, frameDepth: 12 }
+
+/**
+ * What the server accepts on a board (it announces its own with `board.limits` on join);
+ * these hold until it does. The board shows at most `maxObjects` objects. `maxValueBytes`
+ * (UTF-8 bytes of one text) is unknown until announced.
+ */
+export const DEFAULT_BOARD_LIMITS = Object.freeze({ maxObjects: 10000, maxValueBytes: Infinity })
 
 /** @param {unknown} value @param {number} fallback @param {number} [bound] */
 export function finite (value, fallback, bound = LIMITS.coordinate) {
@@ -94,20 +104,75 @@ export function intersects (a, b) {
  * @returns {Map<string, string>} object id -> frame id
  */
 export function framesOf (objects) {
+  const area = (/** @type {{w: number, h: number}} */ box) => box.w * box.h
   const frames = [...objects].filter(([, o]) => o.type === 'frame')
     .map(([id, o]) => ({ id, box: /** @type {{x: number, y: number, w: number, h: number}} */ (boxOf(o)) }))
-    .sort((a, b) => a.box.w * a.box.h - b.box.w * b.box.h)
+    .sort((a, b) => area(a.box) - area(b.box))
+  /** @param {number} size @param {boolean} strict @returns {number} the first frame at least (above) `size` */
+  const firstFrom = (size, strict) => {
+    let low = 0; let high = frames.length
+    while (low < high) {
+      const mid = (low + high) >> 1
+      if (area(frames[mid].box) < size || (strict && area(frames[mid].box) === size)) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
   const result = new Map()
   for (const [id, obj] of objects) {
     const box = boxOf(obj)
     if (box === null) continue
-    // A frame sits only in a strictly larger one, so two equal frames never hold each other.
-    const fits = (/** @type {{id: string, box: typeof box}} */ f) => f.id !== id && contains(f.box, box) &&
-      (obj.type !== 'frame' || f.box.w * f.box.h > box.w * box.h)
-    const frame = frames.find(fits)
-    if (frame) result.set(id, frame.id)
+    // A frame sits only in a strictly larger one, so two equal frames never hold each other;
+    // smaller frames cannot hold the box, so the search starts above them.
+    for (let i = firstFrom(area(box), obj.type === 'frame'); i < frames.length; i++) {
+      if (frames[i].id !== id && contains(frames[i].box, box)) {
+        result.set(id, frames[i].id)
+        break
+      }
+    }
   }
   return result
+}
+
+/**
+ * Frame depths (0 at the top level), walking up the frames each frame lies in without
+ * recursion. `parent` is rewritten so nesting stays bounded whatever a board holds: a chain
+ * that leads back to itself is cut, and a frame deeper than LIMITS.frameDepth moves up to lie
+ * in its ancestor one level above that depth.
+ * @param {Map<string, string>} parent object id -> the frame it lies in (see framesOf)
+ * @param {Iterable<string>} frameIds
+ * @returns {Map<string, number>} frame id -> depth
+ */
+export function frameDepths (parent, frameIds) {
+  const max = LIMITS.frameDepth
+  /** @type {Map<string, number>} */
+  const depth = new Map()
+  for (const start of frameIds) {
+    /** @type {string[]} frames of unknown depth, from `start` up */
+    const chain = []
+    const onChain = new Set()
+    let at = /** @type {string | undefined} */ (start)
+    while (at !== undefined && !depth.has(at) && !onChain.has(at)) {
+      chain.push(at)
+      onChain.add(at)
+      at = parent.get(at)
+    }
+    if (at !== undefined && onChain.has(at)) {
+      parent.delete(chain[chain.length - 1])
+      at = undefined
+    }
+    let level = at === undefined ? -1 : /** @type {number} */ (depth.get(at))
+    /** The frame at depth max - 1 on the way down, where deeper frames are moved. */
+    let anchor = level === max ? parent.get(/** @type {string} */ (at)) : level === max - 1 ? at : undefined
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const id = chain[i]
+      level = Math.min(level + 1, max)
+      if (level === max && anchor !== undefined) parent.set(id, anchor)
+      if (level === max - 1) anchor = id
+      depth.set(id, level)
+    }
+  }
+  return depth
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * The board read as a document: frames become sections (nested when a frame lies in another),
+ * The board read as a document: frames become sections (nested when a frame lies in another,
+ * at most LIMITS.frameDepth deep),
  * each holding its objects in reading order, top-to-bottom then left-to-right. Shared by the
  * Markdown and CSV exports and the accessible outline.
  */
 
-import { boxOf, framesOf, reactionCounts } from './schema.js'
+import { boxOf, frameDepths, framesOf, reactionCounts } from './schema.js'
 
 /** Objects whose tops differ by less than this (board units) count as one row. */
 const ROW_TOLERANCE = 40
@@ -114,11 +115,13 @@ export function reactionWords (reactions) {
  */
 export function boardSections (objects) {
   const parent = framesOf(objects)
-  for (const id of parent.keys()) if (insideItself(parent, id)) parent.delete(id)
+  const depths = frameDepths(parent, [...objects].filter(([, obj]) => obj.type === 'frame').map(([id]) => id))
   /** @type {Map<string, Section>} */
   const sections = new Map()
   for (const [id, obj] of objects) {
-    if (obj.type === 'frame') sections.set(id, { id, title: frameTitle(obj), depth: 0, items: [], connectors: [], frames: [] })
+    if (obj.type === 'frame') {
+      sections.set(id, { id, title: frameTitle(obj), depth: depths.get(id) ?? 0, items: [], connectors: [], frames: [] })
+    }
   }
   /** @type {Sections} */
   const top = { frames: [], items: [], connectors: [] }
@@ -143,25 +146,7 @@ export function boardSections (objects) {
   }
   for (const section of sections.values()) section.items = readingOrder(section.items)
   top.items = readingOrder(top.items)
-  /** @param {Section[]} list @param {number} depth */
-  const setDepth = (list, depth) => list.forEach((s) => { s.depth = depth; setDepth(s.frames, depth + 1) })
-  setDepth(top.frames, 0)
   return top
-}
-
-/**
- * Whether following the frames an object lies in leads back to it (frames with equal boxes).
- * @param {Map<string, string>} parent
- * @param {string} id
- */
-function insideItself (parent, id) {
-  const seen = new Set()
-  for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
-    if (at === id) return true
-    if (seen.has(at)) return false
-    seen.add(at)
-  }
-  return false
 }
 
 /**
@@ -170,8 +155,9 @@ function insideItself (parent, id) {
  * @returns {Generator<Section>}
  */
 export function * allSections (frames) {
-  for (const section of frames) {
+  const stack = [...frames].reverse()
+  for (let section = stack.pop(); section; section = stack.pop()) {
     yield section
-    yield * allSections(section.frames)
+    for (let i = section.frames.length - 1; i >= 0; i--) stack.push(section.frames[i])
   }
 }

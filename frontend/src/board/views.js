@@ -22,6 +22,7 @@ const LABEL_TEXT = 160
  * @property {boolean} anonymous
  * @property {string} userId
  * @property {any} origin the local transaction origin
+ * @property {(text: string) => boolean} acceptText whether typed text may be sent (else it is undone)
  * @property {'near' | 'far'} lod far views show no editors, and text only as plain text
  */
 
@@ -239,7 +240,7 @@ export function updateView (view, plain, ctx) {
       if (ytext !== view.ytext) {
         view.unbind?.()
         view.ytext = ytext instanceof Y.Text ? ytext : null
-        view.unbind = view.ytext ? bindText(view.field, view.ytext, ctx.origin) : null
+        view.unbind = view.ytext ? bindText(view.field, view.ytext, ctx.origin, ctx.acceptText) : null
         if (!view.ytext) view.field.value = ''
       }
     }
