@@ -123,6 +123,7 @@ class Crowd:
     def __init__(self, browser: Browser) -> None:
         self.browser = browser
         self.contexts: list[BrowserContext] = []
+        self.bypass_csp = False  # for tools a test injects (axe), never for the page's own
 
     async def join_as_guest(
         self, server: ServerProcess, token: str, name: str, touch: bool = False
@@ -131,7 +132,10 @@ class Crowd:
         `touch` gives the person a touch screen."""
         context = await asyncio.wait_for(
             self.browser.new_context(
-                viewport={"width": 1280, "height": 800}, reduced_motion="reduce", has_touch=touch
+                viewport={"width": 1280, "height": 800},
+                reduced_motion="reduce",
+                has_touch=touch,
+                bypass_csp=self.bypass_csp,
             ),
             TIMEOUT_S,
         )
