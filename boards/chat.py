@@ -15,9 +15,6 @@ from boards.protocol import RunCommand, app_message
 from rooms.chat import ChatRejected, clean_chat_text
 from rooms.permissions import Access
 
-#: Messages the live chat document keeps; older ones stay in its history (log and archive).
-CHAT_KEEP_MESSAGES = 500
-
 
 def _refusal(error: ChatRejected) -> bytes:
     return app_message({"type": "chat.error", "code": error.code, "message": error.message})
@@ -47,7 +44,7 @@ class ChatCommands:
         except ChatRejected as error:
             await connection.send(_refusal(error))
             return
-        keep = int(getattr(settings, "CHAT_KEEP_MESSAGES", CHAT_KEEP_MESSAGES))
+        keep = settings.CHAT_KEEP_MESSAGES
 
         def append(doc: pycrdt.Doc) -> None:
             messages = doc.get("messages", type=pycrdt.Array)

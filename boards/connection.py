@@ -35,7 +35,7 @@ from boards.protocol import (
     update_message,
 )
 from boards.store import Entry, parse_id
-from boards.structure import DocumentStructure, Known, ParsedUpdate, Rejected
+from boards.structure import Known, ParsedUpdate, Rejected
 
 SendBytes = Callable[[bytes], Awaitable[None]]
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
@@ -122,17 +122,16 @@ class DocumentConnection:
             "writeBytesPerMinute": settings.WRITE_BYTES_PER_MINUTE,
         }
 
-    def _structure(self) -> DocumentStructure:
-        return DocumentStructure(self.session.limits, self.kind.counted, settings.BOARD_MAX_OBJECTS)
-
     async def _append(self, update: bytes, parsed: ParsedUpdate, reply_to_step1: bool) -> None:
         """Store a client's update if it changes something and every limit admits it."""
         known, self._known = self._known, None
         if reply_to_step1 and known is not None and known.covers(parsed):
             return
-        structure = await self.hub.structure(self.doc_name, self._structure)
+        structure = await self.hub.structure(self.doc_name)
         try:
-            placement = structure.place(parsed)
+            placement = structure.place(
+                parsed, self.session.limits, self.kind.counted, settings.BOARD_MAX_OBJECTS
+            )
             check_update(update)
             if not await self.hub.store.spend(
                 f"{self.doc_name}:written-by:{self.author}",

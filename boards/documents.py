@@ -79,11 +79,10 @@ class VerifiedDocuments:
         if known is not None and known[0] == keyframe and known[1] <= len(updates):
             structure, start = known[2], known[1]
         else:
-            structure, start = DocumentStructure(STORED), 0
+            structure, start = DocumentStructure(), 0
         for update in updates[start:]:
             try:
-                parsed = parse_update(update, STORED)
-                depths = structure.place_stored(parsed)
+                depths = structure.follow(parse_update(update, STORED))
             except (Malformed, Rejected) as exc:
                 raise self.quarantine(name, upto, str(exc)) from exc
             if any(d is not None and d > STORED.max_type_depth for d in depths):
@@ -92,6 +91,11 @@ class VerifiedDocuments:
         self._read.move_to_end(name)
         if len(self._read) > self._kept:
             self._read.popitem(last=False)
+
+    def structure(self, name: str) -> DocumentStructure:
+        """The structure of a document `load_document` has just loaded: the hub keeps it
+        current from then on, so a document's bytes are read once per process."""
+        return self._read[name][2]
 
     def quarantine(self, name: str, upto: str, reason: str) -> DocumentUnavailable:
         """Set a document aside as of entry `upto`; what to raise for it."""

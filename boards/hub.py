@@ -14,25 +14,31 @@ import logging
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import pycrdt
 
 from boards.compaction import run_compactor
-from boards.documents import load_document
+from boards.documents import load_document, verified
 from boards.lib0 import Malformed
 from boards.protocol import AwarenessEntry, ProtocolError, decode_awareness, encode_awareness
-from boards.store import Entry, RoomStore, Topic, create_store, parse_id
+from boards.store import (
+    PRESENCE_MAX_STATES,
+    PRESENCE_TIMEOUT_MS,
+    Entry,
+    RoomStore,
+    Topic,
+    create_store,
+    parse_id,
+)
 from boards.structure import STORED, DocumentStructure, Rejected, parse_update
 
 logger = logging.getLogger(__name__)
 
-AWARENESS_TIMEOUT_MS = 30_000
 LISTEN_BLOCK_SECONDS = 1.0
 PRESENCE_IDS_PER_CONNECTION = 2
-PRESENCE_MAX_STATES = 200
 PRESENCE_MAX_BYTES = 512 * 1024
 
 
@@ -120,7 +126,7 @@ class Presence:
         return len(self.states) < PRESENCE_MAX_STATES and used + size <= PRESENCE_MAX_BYTES
 
     def _expire(self, now_ms: int) -> None:
-        horizon = now_ms - AWARENESS_TIMEOUT_MS
+        horizon = now_ms - PRESENCE_TIMEOUT_MS
         for client_id in [c for c, seen in self.states.items() if seen.at_ms < horizon]:
             del self.states[client_id]
         for client_id in [c for c, at in self.gone.items() if at < horizon]:
@@ -199,9 +205,7 @@ class Hub:
         self._cursors[awareness] = await self.store.last_id(awareness)
         now_ms = int(time.time() * 1000)
         presence = Presence()
-        for record in (
-            await self.store.load_presence(name, now_ms - AWARENESS_TIMEOUT_MS)
-        ).values():
+        for record in (await self.store.load_presence(name, now_ms - PRESENCE_TIMEOUT_MS)).values():
             try:
                 presence.apply(*read_presence_record(record), now_ms)
             except (Malformed, ProtocolError):
@@ -265,11 +269,9 @@ class Hub:
             now_ms,
         )
 
-    async def structure(
-        self, name: str, make: Callable[[], DocumentStructure]
-    ) -> DocumentStructure:
-        """The structure index of a document this process serves, built on first use from
-        the stored document and kept current by the reader while anyone is connected."""
+    async def structure(self, name: str) -> DocumentStructure:
+        """The structure index of a document this process serves: the one read when it was
+        loaded, kept current by the reader while anyone is connected."""
         known = self._structures.get(name)
         if known is not None:
             return known
@@ -278,8 +280,7 @@ class Hub:
             if known is not None:
                 return known
             loaded = await load_document(self.store, name)
-            built = make()
-            built.follow(parse_update(loaded.doc.get_update(), STORED))
+            built = verified.structure(name)
             if name in self._subscribers:
                 self._structures[name] = built
             for entry in await self.store.read(name, after=loaded.upto):

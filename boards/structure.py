@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -18,6 +19,7 @@ from itertools import accumulate
 from boards.lib0 import Malformed, Reader
 
 ID = tuple[int, int]
+RootKey = tuple[str, str]  # (root map, key)
 
 # Content kinds (the low five bits of a struct's info byte).
 GC, DELETED, JSON, BINARY, STRING, EMBED, FORMAT, TYPE, ANY, DOC, SKIP = (
@@ -339,56 +341,51 @@ class Placement:
     """An update's items placed in a document: each item's depth, and the counted keys set."""
 
     depths: list[int | None]
-    keyed: list[tuple[str, Item]]
+    keyed: list[tuple[RootKey, Item]]
 
 
 class DocumentStructure:
     """Where every item of one document sits, kept as updates are accepted.
 
     It knows each item's depth below the root types (as clock ranges, so a document costs
-    a few entries per object), refuses shared types nested deeper than the limit or placed
-    where it cannot follow them, and counts the live keys of one root map (`counted`, the
-    board's objects) to bound them.
+    a few entries per object) and the live keys of its root maps (a board's objects). `place`
+    refuses, by the limits it is given, shared types nested too deep or placed where their
+    depth is unknown, and keys beyond a root map's bound.
     """
 
-    def __init__(
-        self, limits: Limits = STORED, counted: str | None = None, max_keys: int = 0
-    ) -> None:
-        self.limits = limits
-        self.counted = counted
-        self.max_keys = max_keys
+    def __init__(self) -> None:
         self.depths = RangeMap()
-        self._live: dict[str, ID] = {}
+        self._live: dict[RootKey, ID] = {}  # (root, key) -> the item that sets it
+        self._counts: Counter[str] = Counter()  # root -> live keys
         self._key_starts: dict[int, list[int]] = {}
-        self._key_items: dict[ID, tuple[int, str]] = {}  # item id -> (length, key)
+        self._key_items: dict[ID, tuple[int, RootKey]] = {}  # item -> (length, key)
 
-    @property
-    def live_keys(self) -> int:
-        return len(self._live)
+    def live_keys(self, root: str) -> int:
+        return self._counts[root]
 
-    def place(self, parsed: ParsedUpdate) -> Placement:
-        """Where an update's items go; refused (Rejected) if it nests a shared type too
-        deep or where its depth is unknown, or adds keys to the counted map beyond the
-        limit. Nothing is recorded until `record`."""
+    def place(
+        self, parsed: ParsedUpdate, limits: Limits, counted: str | None = None, max_keys: int = 0
+    ) -> Placement:
+        """Where an update's items go; refused (Rejected) if it nests a shared type past
+        `limits.max_type_depth` or where its depth is unknown, or adds keys to the root map
+        `counted` beyond `max_keys`. Nothing is recorded until `record`."""
         placement = self._placement(parsed)
         for item, depth in zip(parsed.items, placement.depths, strict=True):
-            if item.is_type and (depth is None or depth > self.limits.max_type_depth):
+            if item.is_type and (depth is None or depth > limits.max_type_depth):
                 raise too_deep()
-        if self.max_keys:
-            removed = {key for key, _ in self._deleted_keys(parsed.deletes)}
-            added = {key for key, _ in placement.keyed if key not in self._live or key in removed}
-            if added and self.live_keys - len(removed) + len(added) > self.max_keys:
-                raise Rejected(
-                    "too_many_objects", f"A board holds at most {self.max_keys} objects."
-                )
+        if counted is not None and max_keys:
+            removed = {key for key, _ in self._deleted_keys(parsed.deletes) if key[0] == counted}
+            added = {
+                key
+                for key, _ in placement.keyed
+                if key[0] == counted and (key not in self._live or key in removed)
+            }
+            if added and self.live_keys(counted) - len(removed) + len(added) > max_keys:
+                raise Rejected("too_many_objects", f"A board holds at most {max_keys} objects.")
         return placement
 
-    def follow(self, parsed: ParsedUpdate) -> None:
-        """Record an update the store already holds, as it is."""
-        self.record(parsed, self._placement(parsed))
-
-    def place_stored(self, parsed: ParsedUpdate) -> list[int | None]:
-        """Record a stored update and return the depth of each of its shared types."""
+    def follow(self, parsed: ParsedUpdate) -> list[int | None]:
+        """Record an update the store already holds, as it is; the depths of its types."""
         placement = self._placement(parsed)
         self.record(parsed, placement)
         return [d for item, d in zip(parsed.items, placement.depths, strict=True) if item.is_type]
@@ -404,6 +401,8 @@ class DocumentStructure:
                 self.depths.put(item.client, item.clock, item.length, depth)
         for key, item in placement.keyed:
             ident = (item.client, item.clock)
+            if key not in self._live:
+                self._counts[key[0]] += 1
             self._live[key] = ident
             if ident not in self._key_items:
                 self._key_items[ident] = (item.length, key)
@@ -415,17 +414,18 @@ class DocumentStructure:
         for key, ident in self._deleted_keys(parsed.deletes):
             if self._live.get(key) == ident:
                 del self._live[key]
+                self._counts[key[0]] -= 1
 
-    def _keyed(self, items: list[Item], depths: list[int | None]) -> list[tuple[str, Item]]:
-        """The items that set a key of the counted root map, with their key."""
-        found: list[tuple[str, Item]] = []
-        local: dict[ID, str] = {}
+    def _keyed(self, items: list[Item], depths: list[int | None]) -> list[tuple[RootKey, Item]]:
+        """The items that set a key of a root map, with their (root, key)."""
+        found: list[tuple[RootKey, Item]] = []
+        local: dict[ID, RootKey] = {}
         for item, depth in zip(items, depths, strict=True):
-            if depth != 1 or self.counted is None:
+            if depth != 1:
                 continue
             key = None
-            if item.root == self.counted and item.key is not None:
-                key = item.key
+            if item.root is not None and item.key is not None:
+                key = (item.root, item.key)
             elif item.origin is not None:
                 key = local.get(item.origin) or self._key_at(item.origin)
             if key is not None:
@@ -433,7 +433,7 @@ class DocumentStructure:
                 found.append((key, item))
         return found
 
-    def _key_at(self, ident: ID) -> str | None:
+    def _key_at(self, ident: ID) -> RootKey | None:
         client, clock = ident
         starts = self._key_starts.get(client, [])
         i = bisect_right(starts, clock) - 1
@@ -442,7 +442,7 @@ class DocumentStructure:
         length, key = self._key_items[(client, starts[i])]
         return key if clock < starts[i] + length else None
 
-    def _deleted_keys(self, deletes: list[tuple[int, int, int]]) -> list[tuple[str, ID]]:
+    def _deleted_keys(self, deletes: list[tuple[int, int, int]]) -> list[tuple[RootKey, ID]]:
         gone = []
         for client, clock, length in deletes:
             starts = self._key_starts.get(client, [])

@@ -187,6 +187,8 @@ BOARD_MAX_OBJECTS = env_int("BOARD_MAX_OBJECTS", 10_000)
 WRITE_BYTES_PER_MINUTE = env_int("WRITE_BYTES_PER_MINUTE", 8 * 1024 * 1024)
 CHAT_MAX_LENGTH = 2000
 CHAT_RATE = (5, 5.0)  # at most 5 messages in 5 seconds per person
+# Messages the live chat document keeps; older ones stay in its history (log and archive).
+CHAT_KEEP_MESSAGES = env_int("CHAT_KEEP_MESSAGES", 500)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

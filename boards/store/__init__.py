@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 
 from boards.store.base import (
     PRESENCE_MAX_STATES,
+    PRESENCE_TIMEOUT_MS,
     START,
     Entry,
     RoomStore,
@@ -23,6 +24,7 @@ from boards.store.base import (
 
 __all__ = [
     "PRESENCE_MAX_STATES",
+    "PRESENCE_TIMEOUT_MS",
     "START",
     "Entry",
     "RoomStore",

@@ -100,10 +100,6 @@ class RoomStore(ABC):
         """Send an awareness update to every process that serves the document."""
 
     @abstractmethod
-    async def recent_awareness(self, doc: str, since_ms: int) -> list[Entry]:
-        """Awareness updates published since `since_ms`, oldest first."""
-
-    @abstractmethod
     async def save_presence(
         self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
     ) -> None:

@@ -110,9 +110,6 @@ class MemoryRoomStore(RoomStore):
         self._expire(entry.time_ms)
         return entry
 
-    async def recent_awareness(self, doc: str, since_ms: int) -> list[Entry]:
-        return [e for e in self._streams.get(Topic(doc, "awareness"), []) if e.time_ms >= since_ms]
-
     def _expire(self, now_ms: int) -> None:
         """Forget awareness and presence of documents idle for `PRESENCE_EXPIRE_MS` (looked
         at once a second at most)."""

@@ -226,10 +226,6 @@ class RedisRoomStore(RoomStore):
             entry_id, _ = await pipe.execute()
         return _entry(entry_id, {b"u": payload, b"a": author.encode()})
 
-    async def recent_awareness(self, doc: str, since_ms: int) -> list[Entry]:
-        rows = await self._redis.xrange(_key(Topic(doc, "awareness")), min=f"{since_ms}-0")
-        return [_entry(entry_id, fields) for entry_id, fields in rows]
-
     async def save_presence(
         self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
     ) -> None:

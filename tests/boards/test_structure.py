@@ -33,25 +33,21 @@ def changes(doc: pycrdt.Doc) -> list[bytes]:
     return updates
 
 
-def structure(max_keys: int = 0) -> DocumentStructure:
-    return DocumentStructure(LIMITS, "objects", max_keys)
-
-
-def admit(target: DocumentStructure, update: bytes) -> None:
+def admit(target: DocumentStructure, update: bytes, max_keys: int = 3) -> None:
     parsed = parse_update(update, LIMITS)
-    target.record(parsed, target.place(parsed))
+    target.record(parsed, target.place(parsed, LIMITS, "objects", max_keys))
 
 
 def test_a_note_is_read_with_its_key_and_depths() -> None:
     doc, objects = board()
     objects["n1"] = pycrdt.Map({"type": "note", "text": pycrdt.Text("hello")})
     parsed = parse_update(doc.get_update(), LIMITS)
-    target = structure(max_keys=10)
-    placement = target.place(parsed)
+    target = DocumentStructure()
+    placement = target.place(parsed, LIMITS, "objects", 10)
     assert sorted(d for d in placement.depths if d is not None) == [1, 2, 2, 3]
-    assert [key for key, _ in placement.keyed] == ["n1"]
+    assert [key for key, _ in placement.keyed] == [("objects", "n1")]
     target.record(parsed, placement)
-    assert target.live_keys == 1
+    assert target.live_keys("objects") == 1
 
 
 def test_a_value_nested_past_the_limit_is_refused_fast_and_never_applied() -> None:
@@ -78,7 +74,7 @@ def test_shared_types_nested_in_one_update_are_refused() -> None:
         for _ in range(5):
             inner["k"] = inner = pycrdt.Map()
     with pytest.raises(Rejected) as refused:
-        structure().place(parse_update(doc.get_update(), Limits()))
+        DocumentStructure().place(parse_update(doc.get_update(), Limits()), LIMITS)
     assert refused.value.code == "too_deep"
 
 
@@ -86,7 +82,7 @@ def test_shared_types_nested_one_update_at_a_time_are_refused_at_the_limit() -> 
     doc, objects = board()
     updates = changes(doc)
     inner = objects
-    target = structure()
+    target = DocumentStructure()
     for depth in range(1, 6):
         inner["k"] = inner = pycrdt.Map()
         if depth <= LIMITS.max_type_depth:
@@ -99,7 +95,7 @@ def test_shared_types_nested_one_update_at_a_time_are_refused_at_the_limit() -> 
 def test_objects_are_counted_and_bounded_and_deleting_makes_room() -> None:
     doc, objects = board()
     updates = changes(doc)
-    target = structure(max_keys=3)
+    target = DocumentStructure()
     for name in ("a", "b", "c"):
         objects[name] = pycrdt.Map({"type": "note"})
         admit(target, updates[-1])
@@ -112,32 +108,32 @@ def test_objects_are_counted_and_bounded_and_deleting_makes_room() -> None:
     admit(target, updates[-1])
     objects["e"] = pycrdt.Map({"type": "note"})
     admit(target, updates[-1])
-    assert target.live_keys == 3
+    assert target.live_keys("objects") == 3
     objects["b"] = pycrdt.Map({"type": "note", "x": 1})  # replacing an object adds none
     admit(target, updates[-1])
-    assert target.live_keys == 3
+    assert target.live_keys("objects") == 3
 
 
 def test_undoing_a_deleted_object_is_accepted() -> None:
     doc, objects = board()
     updates = changes(doc)
     undo = pycrdt.UndoManager(scopes=[objects], capture_timeout_millis=0)
-    target = structure(max_keys=10)
+    target = DocumentStructure()
     objects["n1"] = pycrdt.Map({"type": "note", "text": pycrdt.Text("hi")})
     admit(target, updates[-1])
     del objects["n1"]
     admit(target, updates[-1])
-    assert target.live_keys == 0
+    assert target.live_keys("objects") == 0
     undo.undo()
     assert "n1" in objects
     admit(target, updates[-1])
-    assert target.live_keys == 1
+    assert target.live_keys("objects") == 1
 
 
 def test_a_structure_built_from_a_stored_document_knows_its_types() -> None:
     doc, objects = board()
     objects["n1"] = pycrdt.Map({"type": "note"})
-    target = structure()
+    target = DocumentStructure()
     target.follow(parse_update(doc.get_update(), Limits()))
     updates = changes(doc)
     objects["n1"]["text"] = pycrdt.Text("later")  # a type inside a type of an earlier update
@@ -150,7 +146,7 @@ def test_a_type_whose_parent_is_unknown_is_refused() -> None:
     updates = changes(doc)
     objects["n1"]["text"] = pycrdt.Text("orphan")
     with pytest.raises(Rejected):
-        admit(structure(), updates[-1])  # the note itself was never seen
+        admit(DocumentStructure(), updates[-1])  # the note itself was never seen
 
 
 def test_large_values_and_too_many_structs_are_refused() -> None:
