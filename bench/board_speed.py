@@ -354,7 +354,7 @@ async def open_room(
     page.on("pageerror", lambda error: errors.append(str(error)))
     await page.goto(f"{server.http_url}/r/{SLUG}/")
     try:
-        await page.wait_for_function("window.__bench.rendered !== undefined")
+        await page.wait_for_function("() => window.__bench.rendered !== undefined")
     except Exception:
         raise RuntimeError(
             f"the board never reported a full render; page errors: {errors}"

@@ -135,6 +135,9 @@ def bench_ours(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             redis_url,
             WS_RATE_PER_SECOND=str(frames_per_second),
             WS_RATE_BURST=str(frames_per_second * 10),
+            # Every client of a room holds the room's one token, and all come from one address.
+            WS_SOCKETS_PER_PERSON=str(args.clients),
+            WS_SOCKETS_PER_ADDRESS=str(args.clients * args.rooms),
         )
         manage(env, "migrate", "-v0")
         rooms = []

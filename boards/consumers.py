@@ -38,13 +38,23 @@ DENIAL_CODES = {
 }
 
 
-def update_limits() -> Limits:
-    """The limits of one client update, from the settings."""
-    return Limits(
-        max_structs=settings.UPDATE_MAX_STRUCTS,
-        max_value_bytes=settings.VALUE_MAX_BYTES,
-        max_value_depth=settings.VALUE_MAX_DEPTH,
-        max_type_depth=settings.TYPE_MAX_DEPTH,
+def new_session(access: Access, kind: DocumentKind) -> SyncSession:
+    """A socket's protocol session with the limits of the settings; it may write nothing
+    until `_grant` says so."""
+    return SyncSession(
+        writable=False,
+        identity={"id": access.identity.id, "name": access.identity.name},
+        max_frame_bytes=settings.WS_MAX_FRAME_BYTES,
+        limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
+        byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * settings.WS_MAX_FRAME_BYTES),
+        limits=Limits(
+            max_structs=settings.UPDATE_MAX_STRUCTS,
+            max_value_bytes=settings.VALUE_MAX_BYTES,
+            max_value_depth=settings.VALUE_MAX_DEPTH,
+            max_type_depth=settings.TYPE_MAX_DEPTH,
+        ),
+        takes_commands=kind.server_owned,
+        refusals=kind.refusals,
     )
 
 
@@ -92,20 +102,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             return
         self.slots = [key for key, _ in slots]
         self.commands = ChatCommands(access)
-        frame_limit = settings.WS_MAX_FRAME_BYTES
         self.connection = DocumentConnection(
             hub,
             f"{self.slug}/{route['doc']}",
-            SyncSession(
-                writable=False,
-                identity={"id": access.identity.id, "name": access.identity.name},
-                max_frame_bytes=frame_limit,
-                limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
-                byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * frame_limit),
-                limits=update_limits(),
-                takes_commands=kind.server_owned,
-                refusals=kind.refusals,
-            ),
+            new_session(access, kind),
             author=access.identity.id,
             send=self._send_bytes,
             on_command=self.commands if kind.server_owned else None,
