@@ -11,8 +11,9 @@ from time import monotonic as now
 import pycrdt
 from django.conf import settings
 
-from boards.documents import load_document, server_writers
+from boards.documents import server_writers
 from boards.hub import Hub, presence_size
+from boards.joins import JoinState
 from boards.protocol import (
     AnswerStep1,
     Append,
@@ -30,14 +31,13 @@ from boards.protocol import (
     check_update,
     malformed,
     refusal_messages,
-    sync_step1_message,
-    sync_step2_message,
     update_message,
 )
 from boards.store import Entry, parse_id
 from boards.structure import Known, ParsedUpdate, Rejected
+from boards.transport import Frame
 
-SendBytes = Callable[[bytes], Awaitable[None]]
+WriteFrame = Callable[[Frame], Awaitable[None]]
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
 
 
@@ -69,7 +69,7 @@ class DocumentConnection:
         doc_name: str,
         session: SyncSession,
         author: str,
-        send: SendBytes,
+        write: WriteFrame,
         on_command: CommandHandler | None = None,
         kind: DocumentKind = DOCUMENT_KINDS["board"],
         presence_limiter: RateLimiter | None = None,
@@ -82,28 +82,28 @@ class DocumentConnection:
         self.doc_name = doc_name
         self.session = session
         self.author = author
-        self.send = send
+        self.write = write
         self.on_command = on_command
         self.cursor: str | None = None
         self._pending: list[Entry] = []
-        self._join_doc: pycrdt.Doc | None = None
+        self._joined: JoinState | None = None
 
     async def open(self) -> None:
         """Attach first, then load: entries that land meanwhile are buffered, not lost."""
         await self.hub.attach(self)
-        loaded = await load_document(self.hub.store, self.doc_name)
-        self._join_doc = loaded.doc
+        joined = await self.hub.joins.get(self.doc_name)
+        self._joined = joined
         if not self.kind.server_owned and self.session.writable:
-            self._known = Known.of(loaded.doc.get_state(), loaded.doc.get_update)
-        self.cursor = loaded.upto
+            self._known = joined.known()
+        self.cursor = joined.upto
         pending, self._pending = self._pending, []
         if self.kind.refusals is not None:
             await self.send(app_message(self._limits()))
-        await self.send(sync_step1_message(loaded.doc.get_state()))
+        await self.write(joined.step1())
         presence = self.hub.presence(self.doc_name)
         if presence is not None:
             await self.send(awareness_message(presence))
-        fresh = [e for e in pending if parse_id(e.id) > parse_id(loaded.upto)]
+        fresh = [e for e in pending if parse_id(e.id) > parse_id(joined.upto)]
         if fresh:
             await self.send(update_message(pycrdt.merge_updates(*[e.payload for e in fresh])))
 
@@ -157,37 +157,37 @@ class DocumentConnection:
     async def receive_text(self, text: str) -> None:
         await self._carry_out(self.session.receive_text(text, time.monotonic()))
 
-    async def deliver_updates(self, entries: list[Entry], merged: bytes) -> None:
+    async def send(self, message: bytes) -> None:
+        """Send one message to this socket alone."""
+        await self.write(Frame(message))
+
+    async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None:
+        """New log entries, merged into `frame` (shared by every socket of the document)."""
         if self.cursor is None:
             self._pending.extend(entries)
             return
         cursor = parse_id(self.cursor)
-        if parse_id(entries[0].id) <= cursor:
-            fresh = [e for e in entries if parse_id(e.id) > cursor]
-            if not fresh:
-                return
-            merged = pycrdt.merge_updates(*[e.payload for e in fresh])
         self.cursor = entries[-1].id
-        await self.send(update_message(merged))
+        if parse_id(entries[0].id) > cursor:
+            await self.write(frame)
+            return
+        fresh = [e for e in entries if parse_id(e.id) > cursor]
+        if fresh:
+            await self.send(update_message(pycrdt.merge_updates(*[e.payload for e in fresh])))
 
-    async def deliver_awareness(self, payload: bytes) -> None:
+    async def deliver_awareness(self, frame: Frame) -> None:
         if self.cursor is not None:
-            await self.send(awareness_message(payload))
+            await self.write(frame)
 
     async def _carry_out(self, effects: list[Effect]) -> None:
-        store = self.hub.store
         for effect in effects:
             match effect:
                 case Send(message):
                     await self.send(message)
                 case AnswerStep1(state_vector):
-                    doc = self._join_doc or (await load_document(store, self.doc_name)).doc
-                    self._join_doc = None
-                    try:
-                        update = doc.get_update(state_vector)
-                    except ValueError as exc:
-                        raise malformed("unusable state vector") from exc
-                    await self.send(sync_step2_message(update))
+                    joined = self._joined or await self.hub.joins.get(self.doc_name)
+                    self._joined = None
+                    await self.write(joined.answer(state_vector))
                 case Append(update, parsed, reply_to_step1):
                     await self._append(update, parsed, reply_to_step1)
                 case PublishAwareness(entries):

@@ -13,7 +13,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from boards.backpressure import SendBacklog
 from boards.chat import ChatCommands
 from boards.connection import DOCUMENT_KINDS, DocumentConnection, DocumentKind
 from boards.documents import DocumentUnavailable
@@ -26,6 +25,7 @@ from boards.protocol import (
     reraise_control_flow,
 )
 from boards.structure import Limits
+from boards.transport import Frame, SocketWriter
 from rooms.events import room_group
 from rooms.permissions import Access, Denied, resolve_access
 
@@ -64,7 +64,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     connection: DocumentConnection | None = None
     group: str | None = None
     slots: list[str] = []
-    backlog: SendBacklog | None = None
+    writer: SocketWriter | None = None
     handshake: asyncio.TimerHandle | None = None
     _closing: asyncio.Future[None] | None = None
 
@@ -107,14 +107,14 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             f"{self.slug}/{route['doc']}",
             new_session(access, kind),
             author=access.identity.id,
-            send=self._send_bytes,
+            write=self._write,
             on_command=self.commands if kind.server_owned else None,
             kind=kind,
             presence_limiter=RateLimiter(
                 settings.WS_AWARENESS_BYTES_PER_SECOND, 4 * settings.WS_AWARENESS_BYTES_PER_SECOND
             ),
         )
-        self.backlog = SendBacklog.watch(self.base_send, settings.WS_SEND_QUEUE_BYTES)
+        self.writer = SocketWriter.of(self.base_send, settings.WS_SEND_QUEUE_BYTES)
         self._grant(access)
         self.handshake = asyncio.get_running_loop().call_later(
             settings.WS_HANDSHAKE_SECONDS, self._handshake_expired
@@ -147,13 +147,17 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         self.connection.session.writable = access.can_write_board and not self.kind.server_owned
         self.commands.access = access
 
-    async def _send_bytes(self, data: bytes) -> None:
+    async def _write(self, frame: Frame) -> None:
         """Send, unless this socket's reader has fallen too far behind: then close it with a
-        transient code (its client reconnects and syncs afresh) and send nothing more."""
+        transient code (its client reconnects and syncs afresh) and send nothing more.
+        Under Daphne the frame goes straight to the socket's protocol (`SocketWriter`)."""
         if self.connection is None:
             return
-        await self.send(bytes_data=data)
-        if self.backlog is not None and self.backlog.over and self._closing is None:
+        if self.writer is None:
+            await self.send(bytes_data=frame.data)
+            return
+        self.writer.write(frame)
+        if self.writer.over and self._closing is None:
             logger.warning("closing %s: the client is not reading", self.scope["path"])
             self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
 

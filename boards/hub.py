@@ -22,8 +22,16 @@ import pycrdt
 
 from boards.compaction import run_compactor
 from boards.documents import load_document, verified
+from boards.joins import Joins
 from boards.lib0 import Malformed
-from boards.protocol import AwarenessEntry, ProtocolError, decode_awareness, encode_awareness
+from boards.protocol import (
+    AwarenessEntry,
+    ProtocolError,
+    awareness_message,
+    decode_awareness,
+    encode_awareness,
+    update_message,
+)
 from boards.store import (
     PRESENCE_MAX_STATES,
     PRESENCE_TIMEOUT_MS,
@@ -34,6 +42,7 @@ from boards.store import (
     parse_id,
 )
 from boards.structure import STORED, DocumentStructure, Rejected, parse_update
+from boards.transport import Frame
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +57,9 @@ class Subscriber(Protocol):
     id: str
     doc_name: str
 
-    async def deliver_updates(self, entries: list[Entry], merged: bytes) -> None: ...
+    async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None: ...
 
-    async def deliver_awareness(self, payload: bytes) -> None: ...
+    async def deliver_awareness(self, frame: Frame) -> None: ...
 
 
 @dataclass
@@ -178,6 +187,7 @@ class Hub:
         self._presence: dict[str, Presence] = {}
         self._structures: dict[str, DocumentStructure] = {}
         self.sockets = Occupancy()
+        self.joins = Joins(store)
         self._activation = asyncio.Lock()
         self._writers: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: list[asyncio.Task[None]] = []
@@ -224,6 +234,7 @@ class Hub:
             del self._subscribers[name]
             self._presence.pop(name, None)
             self._structures.pop(name, None)
+            self.joins.drop(name)
             for lock in (name, f"structure:{name}"):
                 if lock in self._writers and not self._writers[lock].locked():
                     del self._writers[lock]
@@ -325,19 +336,32 @@ class Hub:
                 for entry in entries:
                     _follow(structure, entry)
             merged = pycrdt.merge_updates(*[e.payload for e in entries])
+            self.joins.advance(topic.doc, entries, merged)
+            frame = Frame(update_message(merged))
             for subscriber in subscribers:
-                await _guard(subscriber.deliver_updates(entries, merged))
+                await _guard(subscriber.deliver_updates(entries, frame))
             return
         now_ms = int(time.time() * 1000)
-        decoded = [(e.author, decode_awareness(e.payload)) for e in entries]
         presence = self._presence.get(topic.doc)
-        for author, changes in decoded:
+        newest: dict[int, tuple[str, AwarenessEntry]] = {}
+        for entry in entries:
+            changes = decode_awareness(entry.payload)
             if presence is not None:
-                presence.apply(author, changes, now_ms)
+                presence.apply(entry.author, changes, now_ms)
+            for change in changes:
+                known = newest.get(change.client_id)
+                if known is None or change.clock >= known[1].clock:
+                    newest[change.client_id] = (entry.author, change)
+        # One frame for everyone, and one without their own states for those who sent some.
+        everyone = _awareness_frame([change for _, change in newest.values()])
+        authors = {author for author, _ in newest.values()}
         for subscriber in subscribers:
-            changes = [c for author, cs in decoded if author != subscriber.id for c in cs]
-            if changes:
-                await _guard(subscriber.deliver_awareness(encode_awareness(changes)))
+            if subscriber.id not in authors:
+                await _guard(subscriber.deliver_awareness(everyone))
+                continue
+            others = [c for author, c in newest.values() if author != subscriber.id]
+            if others:
+                await _guard(subscriber.deliver_awareness(_awareness_frame(others)))
 
     async def close(self) -> None:
         for task in self._tasks:
@@ -345,6 +369,10 @@ class Hub:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self.store.close()
+
+
+def _awareness_frame(entries: list[AwarenessEntry]) -> Frame:
+    return Frame(awareness_message(encode_awareness(entries)))
 
 
 def _follow(structure: DocumentStructure, entry: Entry) -> None:

@@ -1,0 +1,71 @@
+"""Writing to a socket straight through Daphne's websocket protocol, and how far behind its
+reader is.
+
+A message for many sockets is framed once (`Frame`, an autobahn `PreparedMessage` made on
+first use) and written to each socket's protocol directly, instead of a trip per socket
+through Channels' send chain and Daphne's reply coroutine. Daphne writes into the socket's
+Twisted transport at once, which buffers without limit when the peer does not read; the
+writer reads how many bytes the transport still holds (Twisted's `FileDescriptor` keeps them
+in `dataBuffer` from `offset` on, plus `_tempDataLen` bytes not yet joined to it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+
+
+class Frame:
+    """One binary message, framed at most once however many sockets it goes to."""
+
+    __slots__ = ("_prepared", "data")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._prepared: PreparedMessage | None = None
+
+    @property
+    def prepared(self) -> PreparedMessage:
+        if self._prepared is None:
+            self._prepared = PreparedMessage(self.data, True, False, False)
+        return self._prepared
+
+
+class SocketWriter:
+    """Writes frames to one Daphne websocket; `over` once its transport holds more than
+    `limit` bytes (its reader has stopped)."""
+
+    def __init__(self, protocol: Any, limit: int) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+        self.limit = limit
+
+    def write(self, frame: Frame) -> None:
+        """Send `frame` if the socket is still open (a closing one takes nothing more)."""
+        if self.protocol.state == WebSocketProtocol.STATE_OPEN:
+            self.protocol.sendPreparedMessage(frame.prepared)
+
+    @property
+    def queued(self) -> int:
+        transport = self.transport
+        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+
+    @property
+    def over(self) -> bool:
+        return self.queued > self.limit
+
+    @classmethod
+    def of(cls, asgi_send: Any, limit: int) -> SocketWriter | None:
+        """The writer of the socket behind a Daphne ASGI `send` (a partial over its protocol,
+        which Channels' session middleware wraps); None under other servers, such as
+        Channels' in-process test communicator."""
+        for _ in range(4):  # unwrap InstanceSessionWrapper.send -> its real_send
+            asgi_send = getattr(getattr(asgi_send, "__self__", None), "real_send", asgi_send)
+        protocol = next(iter(getattr(asgi_send, "args", ())), None)
+        transport = getattr(protocol, "transport", None)
+        if not isinstance(protocol, WebSocketProtocol) or not all(
+            hasattr(transport, a) for a in ("dataBuffer", "offset", "_tempDataLen")
+        ):
+            return None
+        return cls(protocol, limit)
