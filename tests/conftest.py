@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from tests.support.redis_cluster import RedisClusterServers
 from tests.support.servers import RedisServer, ServerProcess, manage, server_env
 
 
@@ -52,6 +53,23 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     client.flushall()
     client.close()
     yield redis_server.url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RedisClusterServers]:
+    """A throwaway three-master Redis Cluster for the whole run."""
+    servers = RedisClusterServers(tmp_path_factory.mktemp("redis-cluster")).start()
+    yield servers
+    servers.stop()
+
+
+@pytest.fixture
+def redis_cluster_url(redis_cluster_servers: RedisClusterServers) -> str:
+    """The test Redis Cluster (a `redis+cluster://` URL), emptied before each test."""
+    redis_cluster_servers.flush()
+    return redis_cluster_servers.url
 
 
 @dataclass

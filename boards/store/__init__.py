@@ -2,7 +2,8 @@
 
 `RoomStore` is the contract; `RedisRoomStore` serves production (streams shared by any number
 of server processes) and `MemoryRoomStore` the embedded one-process default. One contract
-suite (tests/boards/test_store_contract.py) runs over both.
+suite (tests/boards/test_store_contract.py) runs over all three kinds (memory, one Redis, a
+Redis Cluster).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from boards.store.base import (
     PRESENCE_TIMEOUT_MS,
     START,
     Entry,
+    PresenceChange,
     RoomStore,
     Snapshot,
+    StoreBusy,
     Topic,
     parse_id,
     room_of,
@@ -27,8 +30,10 @@ __all__ = [
     "PRESENCE_TIMEOUT_MS",
     "START",
     "Entry",
+    "PresenceChange",
     "RoomStore",
     "Snapshot",
+    "StoreBusy",
     "Topic",
     "create_store",
     "parse_id",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -49,6 +49,24 @@ class Snapshot:
     upto: str
 
 
+@dataclass(frozen=True)
+class PresenceChange:
+    """One document's presence changes of a tick: the awareness update to publish (`payload`,
+    sent by `author`) and the states to record (`states`, `removed`, seen at `now_ms`)."""
+
+    doc: str
+    payload: bytes
+    author: str
+    states: Mapping[int, bytes]
+    removed: tuple[int, ...]
+    now_ms: int
+
+
+class StoreBusy(Exception):
+    """The store could not take the call in time (every connection stayed busy): a transient
+    overload the caller sheds, not a failure of the store."""
+
+
 def room_of(name: str) -> str:
     """The room slug of a document name ("<room slug>/<doc>") or a quota key."""
     return name.partition("/")[0]
@@ -58,7 +76,7 @@ class RoomStore(ABC):
     """Append-only update logs per document, awareness channels, keyframes and locks.
 
     Document names look like "<room slug>/<doc>"; quota keys too. Entry ids grow with time
-    in every backend.
+    in every backend. Any call may raise `StoreBusy` when the store is overloaded.
     """
 
     #: The state lives in this process: every `create_store()` of a process shares one object.
@@ -106,6 +124,11 @@ class RoomStore(ABC):
         """Record awareness states (client id -> its encoded one-entry awareness update),
         seen at `now_ms`, and forget `removed` clients. Stale states are dropped, and beyond
         `PRESENCE_MAX_STATES` the oldest."""
+
+    @abstractmethod
+    async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
+        """For every change in order, `publish_awareness` then `save_presence`, all in one
+        call (one round trip for Redis); return the published awareness entries in order."""
 
     @abstractmethod
     async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:

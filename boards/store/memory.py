@@ -6,7 +6,7 @@ import asyncio
 import time
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from boards.store.base import (
@@ -15,6 +15,7 @@ from boards.store.base import (
     PRESENCE_TIMEOUT_MS,
     START,
     Entry,
+    PresenceChange,
     RoomStore,
     Snapshot,
     Topic,
@@ -142,6 +143,15 @@ class MemoryRoomStore(RoomStore):
         if not table:
             del self._presence[doc]
         self._expire(now_ms)
+
+    async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
+        published = []
+        for change in changes:
+            published.append(
+                await self.publish_awareness(change.doc, change.payload, change.author)
+            )
+            await self.save_presence(change.doc, change.states, change.removed, change.now_ms)
+        return published
 
     async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:
         table = self._presence.get(doc, {})

@@ -9,27 +9,39 @@ pattern; `<name>` is the whole document name "<slug>/<doc>":
   {<slug>}:doc:<name>:presence-seen  sorted set client id -> when its state was saved (ms)
   {<slug>}:doc:<name>:snapshot       hash {state, upto}: the newest keyframe
   {<slug>}:quota:<key>               hash {w: window number, n: spent in it}
-  dirty                 set of documents with entries not yet archived to SQL
-  compacting            sorted set of documents taken for compaction -> lease deadline (ms)
+  {meta}:dirty          set of documents with entries not yet archived to SQL
+  {meta}:compacting     sorted set of documents taken for compaction -> lease deadline (ms)
   wake:<uuid>           per-store-object stream used only to interrupt a blocking XREAD
   lock:<name>           SET NX PX locks
+In a Redis Cluster (a `redis+cluster://` or `rediss+cluster://` URL) every shard also has
+  {<shard>}:doorbell           stream touched by every append and awareness message there
+  {<shard>}:wake:<uuid>        the wake stream, one per shard
+where `<shard>` is a tag that hashes to the lowest slot of that shard.
 
 Scripts read the time from Redis (`TIME`), so every process agrees on quota windows and
-leases whatever its own clock says.
+leases whatever its own clock says. Every script and transaction touches keys of one slot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 
 import redis.asyncio as redis
+from django.conf import settings
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.crc import key_slot
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from boards.store.base import (
     COMPACT_LEASE_MS,
@@ -37,20 +49,24 @@ from boards.store.base import (
     PRESENCE_TIMEOUT_MS,
     START,
     Entry,
+    PresenceChange,
     RoomStore,
     Snapshot,
+    StoreBusy,
     Topic,
     parse_id,
     room_of,
 )
 
 PREFIX = "coworking:"
-DIRTY = f"{PREFIX}dirty"
-COMPACTING = f"{PREFIX}compacting"
+# One hash tag for both, so TAKE_DIRTY touches one slot in a cluster.
+DIRTY = f"{PREFIX}{{meta}}:dirty"
+COMPACTING = f"{PREFIX}{{meta}}:compacting"
 AWARENESS_MAXLEN = 256
 #: Awareness and presence of a document nobody touched for this long expire.
 PRESENCE_EXPIRE_MS = 2 * PRESENCE_TIMEOUT_MS
 DELETE_BATCH = 500
+CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 NOW_MS = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(t[2] / 1000)
@@ -150,11 +166,44 @@ def _entry(entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> Entry:
     return Entry(text_id, fields[b"u"], fields[b"a"].decode(), parse_id(text_id)[0])
 
 
-class RedisRoomStore(RoomStore):
-    """Streams and keyframes in Redis; `listen` is one multiplexed XREAD BLOCK."""
+def cluster_url(url: str) -> str | None:
+    """The plain URL of a cluster's seed node if `url` names a Redis Cluster, else None."""
+    scheme, _, rest = url.partition("://")
+    plain = CLUSTER_SCHEMES.get(scheme)
+    return f"{plain}://{rest}" if plain else None
 
-    def __init__(self, url: str = "") -> None:
+
+@lru_cache(maxsize=1024)
+def _tag_of_slot(slot: int) -> str:
+    """A hash tag that lands on `slot` (every process finds the same one)."""
+    number = 0
+    while key_slot(f"shard-{number}".encode()) != slot:
+        number += 1
+    return f"shard-{number}"
+
+
+class _WaitingPool(redis.BlockingConnectionPool):
+    """Callers wait for a free connection; one that waits past the timeout gets `StoreBusy`."""
+
+    async def get_connection(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().get_connection(*args, **kwargs)
+        except RedisConnectionError as error:
+            if isinstance(error.__cause__, TimeoutError):
+                raise StoreBusy("no Redis connection came free in time") from error
+            raise
+
+
+class RedisRoomStore(RoomStore):
+    """Streams and keyframes in Redis; `listen` is one multiplexed XREAD BLOCK (in a cluster:
+    one per shard, on its doorbell, then the shard's streams read in one round trip)."""
+
+    def __init__(
+        self, url: str = "", max_connections: int | None = None, wait_seconds: float | None = None
+    ) -> None:
         super().__init__(url or "redis://localhost:6379/0")
+        size = max_connections or int(getattr(settings, "REDIS_MAX_CONNECTIONS", 32))
+        self._wait_seconds = wait_seconds or float(getattr(settings, "REDIS_WAIT_SECONDS", 5))
         # redis-py's annotations cannot tell bytes replies from decoded ones: typed as Any.
         # Every command (scripts included: they are re-loaded when a restarted Redis lost
         # them) is retried on a connection error, so a pooled connection that went stale
@@ -162,35 +211,107 @@ class RedisRoomStore(RoomStore):
         # Yjs update is harmless because applying an update twice changes nothing.
         options: dict[str, Any] = {
             "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8),
-            "retry_on_error": [ConnectionError, TimeoutError],
+            "retry_on_error": [RedisConnectionError, RedisTimeoutError],
         }
-        self._redis: Any = redis.Redis.from_url(self.url, **options)
-        # Blocking reads get their own connection so they never delay appends.
-        self._reader: Any = redis.Redis.from_url(self.url, single_connection_client=True, **options)
-        self._wake_key = f"{PREFIX}wake:{uuid.uuid4().hex}"
-        self._wake_cursor = START
+        seed = cluster_url(self.url)
+        self._gate: asyncio.Semaphore | None = None
+        self._redis: Any
+        self._reader: Any
+        if seed is None:
+            pool = _WaitingPool.from_url(
+                self.url, max_connections=size, timeout=self._wait_seconds, **options
+            )
+            self._redis = redis.Redis(connection_pool=pool)
+            # Blocking reads get their own connection so they never delay appends.
+            self._reader = redis.Redis.from_url(self.url, single_connection_client=True, **options)
+        else:
+            # A cluster client keeps a pool per shard that fails rather than waits when full:
+            # callers queue here instead, so at most `size` connections go to any shard.
+            self._gate = asyncio.Semaphore(size)
+            self._redis = RedisCluster.from_url(seed, max_connections=size, **options)
+            # The reader blocks on at most one connection per shard.
+            self._reader = RedisCluster.from_url(seed, max_connections=2, **options)
+        self._wake_id = uuid.uuid4().hex
+        self._wake_cursors: dict[str, str] = {}
+        self._lowest_slots: tuple[object, dict[str, int]] = (None, {})
         self._release_lock = self._redis.register_script(RELEASE_LOCK)
         self._spend = self._redis.register_script(SPEND)
         self._take_dirty = self._redis.register_script(TAKE_DIRTY)
         self._save_presence = self._redis.register_script(SAVE_PRESENCE)
         self._load_presence = self._redis.register_script(LOAD_PRESENCE)
 
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """Wait for a turn toward a cluster (one Redis waits in its pool instead)."""
+        if self._gate is None:
+            yield
+            return
+        try:
+            await asyncio.wait_for(self._gate.acquire(), self._wait_seconds)
+        except TimeoutError as error:
+            raise StoreBusy("no Redis connection came free in time") from error
+        try:
+            yield
+        finally:
+            self._gate.release()
+
+    async def _lowest_slots_of(self, client: Any) -> tuple[Any, dict[str, int]]:
+        """The cluster's slot table and the lowest slot of each primary (by node name)."""
+        await client.initialize()
+        slots = client.nodes_manager.slots_cache
+        if self._lowest_slots[0] is not slots:
+            lowest: dict[str, int] = {}
+            for slot, nodes in slots.items():
+                lowest[nodes[0].name] = min(slot, lowest.get(nodes[0].name, slot))
+            self._lowest_slots = (slots, lowest)
+        return slots, self._lowest_slots[1]
+
+    async def _shard(self, client: Any, key: str) -> str:
+        """The tag of the shard that holds `key` ("" for one Redis): its lowest slot's tag."""
+        if self._gate is None:
+            return ""
+        slots, lowest = await self._lowest_slots_of(client)
+        return _tag_of_slot(lowest[slots[key_slot(key.encode())][0].name])
+
+    async def _shards(self) -> list[str]:
+        """Every shard's tag ("" for one Redis)."""
+        if self._gate is None:
+            return [""]
+        _, lowest = await self._lowest_slots_of(self._redis)
+        return [_tag_of_slot(slot) for slot in lowest.values()]
+
+    def _wake_key(self, shard: str) -> str:
+        return (
+            f"{PREFIX}{{{shard}}}:wake:{self._wake_id}"
+            if shard
+            else f"{PREFIX}wake:{self._wake_id}"
+        )
+
+    async def _ring(self, pipe: Any, key: str) -> None:
+        """In a cluster, touch the doorbell of `key`'s shard (readers there block on it)."""
+        if self._gate is not None:
+            doorbell = f"{PREFIX}{{{await self._shard(self._redis, key)}}}:doorbell"
+            pipe.xadd(doorbell, {"d": 1}, maxlen=1, approximate=False)
+
     async def append(self, doc: str, payload: bytes, author: str) -> Entry:
+        key = _key(Topic(doc, "log"))
         # Not a transaction: `dirty` lives outside the room's hash slot.
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(_key(Topic(doc, "log")), {"u": payload, "a": author})
+        async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
+            pipe.xadd(key, {"u": payload, "a": author})
             pipe.sadd(DIRTY, doc)
-            entry_id, _ = await pipe.execute()
+            await self._ring(pipe, key)
+            entry_id, *_ = await pipe.execute()
         return _entry(entry_id, {b"u": payload, b"a": author.encode()})
 
     async def read(self, doc: str, after: str = START, limit: int | None = None) -> list[Entry]:
-        rows = await self._redis.xrange(_key(Topic(doc, "log")), min=f"({after}", count=limit)
+        async with self._turn():
+            rows = await self._redis.xrange(_key(Topic(doc, "log")), min=f"({after}", count=limit)
         return [_entry(entry_id, fields) for entry_id, fields in rows]
 
     async def load(self, doc: str) -> tuple[Snapshot | None, list[Entry]]:
         # Compaction trims the log only up to the keyframe before the newest, so the whole
         # log is at most about two compaction intervals long.
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._turn(), self._redis.pipeline(transaction=True) as pipe:
             pipe.hgetall(_doc_key(doc, "snapshot"))
             pipe.xrange(_key(Topic(doc, "log")))
             found, rows = await pipe.execute()
@@ -200,113 +321,253 @@ class RedisRoomStore(RoomStore):
         return snapshot, [e for e in entries if parse_id(e.id) > after]
 
     async def last_id(self, topic: Topic) -> str:
-        rows = await self._redis.xrevrange(_key(topic), count=1)
+        async with self._turn():
+            rows = await self._redis.xrevrange(_key(topic), count=1)
         return rows[0][0].decode() if rows else START
 
     async def trim(self, doc: str, upto: str) -> None:
         ms, seq = parse_id(upto)
-        await self._redis.xtrim(_key(Topic(doc, "log")), minid=f"{ms}-{seq + 1}", approximate=False)
+        async with self._turn():
+            await self._redis.xtrim(
+                _key(Topic(doc, "log")), minid=f"{ms}-{seq + 1}", approximate=False
+            )
 
     async def get_snapshot(self, doc: str) -> Snapshot | None:
-        found = await self._redis.hgetall(_doc_key(doc, "snapshot"))
+        async with self._turn():
+            found = await self._redis.hgetall(_doc_key(doc, "snapshot"))
         if not found:
             return None
         return Snapshot(state=found[b"state"], upto=found[b"upto"].decode())
 
     async def put_snapshot(self, doc: str, snapshot: Snapshot) -> None:
-        await self._redis.hset(
-            _doc_key(doc, "snapshot"), mapping={"state": snapshot.state, "upto": snapshot.upto}
-        )
+        async with self._turn():
+            await self._redis.hset(
+                _doc_key(doc, "snapshot"), mapping={"state": snapshot.state, "upto": snapshot.upto}
+            )
+
+    async def _queue_awareness(self, pipe: Any, doc: str, payload: bytes, author: str) -> None:
+        """Queue the XADD (whose reply is the entry id) and the upkeep of one awareness message."""
+        key = _key(Topic(doc, "awareness"))
+        pipe.xadd(key, {"u": payload, "a": author}, maxlen=AWARENESS_MAXLEN, approximate=False)
+        pipe.pexpire(key, PRESENCE_EXPIRE_MS)
+        await self._ring(pipe, key)
 
     async def publish_awareness(self, doc: str, payload: bytes, author: str) -> Entry:
-        key = _key(Topic(doc, "awareness"))
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, {"u": payload, "a": author}, maxlen=AWARENESS_MAXLEN, approximate=False)
-            pipe.pexpire(key, PRESENCE_EXPIRE_MS)
-            entry_id, _ = await pipe.execute()
+        async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
+            await self._queue_awareness(pipe, doc, payload, author)
+            entry_id, *_ = await pipe.execute()
         return _entry(entry_id, {b"u": payload, b"a": author.encode()})
+
+    @staticmethod
+    def _presence_call(
+        doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
+    ) -> tuple[list[str], list[Any]]:
+        """The keys and arguments of SAVE_PRESENCE."""
+        gone = [str(client_id) for client_id in removed]
+        pairs = [item for c, state in states.items() for item in (str(c), bytes(state))]
+        limits = [now_ms - PRESENCE_TIMEOUT_MS, PRESENCE_MAX_STATES, PRESENCE_EXPIRE_MS]
+        keys = [_doc_key(doc, "presence"), _doc_key(doc, "presence-seen")]
+        return keys, [now_ms, *limits, len(gone), *gone, *pairs]
 
     async def save_presence(
         self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
     ) -> None:
-        gone = [str(client_id) for client_id in removed]
-        pairs = [item for c, state in states.items() for item in (str(c), bytes(state))]
-        limits = [now_ms - PRESENCE_TIMEOUT_MS, PRESENCE_MAX_STATES, PRESENCE_EXPIRE_MS]
-        await self._save_presence(
-            keys=[_doc_key(doc, "presence"), _doc_key(doc, "presence-seen")],
-            args=[now_ms, *limits, len(gone), *gone, *pairs],
-        )
+        keys, args = self._presence_call(doc, states, removed, now_ms)
+        async with self._turn():
+            await self._save_presence(keys=keys, args=args)
+
+    async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
+        calls = [self._presence_call(c.doc, c.states, c.removed, c.now_ms) for c in changes]
+        published: list[int] = []  # where each change's XADD reply is
+        saved: list[int] = []  # and its SAVE_PRESENCE reply
+        async with self._turn():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for change, (keys, args) in zip(changes, calls, strict=True):
+                    published.append(len(pipe))
+                    await self._queue_awareness(pipe, change.doc, change.payload, change.author)
+                    saved.append(len(pipe))
+                    # A cluster pipeline refuses `evalsha` by name, not the command.
+                    pipe.execute_command(
+                        "EVALSHA", self._save_presence.sha, len(keys), *keys, *args
+                    )
+                replies = await pipe.execute(raise_on_error=False) if changes else []
+            for index in published + saved:
+                if isinstance(replies[index], Exception) and not isinstance(
+                    replies[index], NoScriptError
+                ):
+                    raise replies[index]
+            # A Redis that restarted has forgotten the script: this loads it again.
+            for (keys, args), index in zip(calls, saved, strict=True):
+                if isinstance(replies[index], NoScriptError):
+                    await self._save_presence(keys=keys, args=args)
+        return [
+            _entry(replies[index], {b"u": change.payload, b"a": change.author.encode()})
+            for change, index in zip(changes, published, strict=True)
+        ]
 
     async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:
-        flat = await self._load_presence(
-            keys=[_doc_key(doc, "presence"), _doc_key(doc, "presence-seen")], args=[since_ms]
-        )
+        async with self._turn():
+            flat = await self._load_presence(
+                keys=[_doc_key(doc, "presence"), _doc_key(doc, "presence-seen")], args=[since_ms]
+            )
         return {int(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
     async def listen(self, cursors: Mapping[Topic, str], block: float) -> list[tuple[Topic, Entry]]:
-        streams: dict[str, str] = {self._wake_key: self._wake_cursor}
-        streams.update((_key(topic), cursor) for topic, cursor in cursors.items())
-        reply = await self._reader.xread(streams, block=max(1, int(block * 1000)))
-        found: list[tuple[Topic, Entry]] = []
-        for raw_key, rows in reply or []:
-            key = raw_key.decode()
-            if key == self._wake_key:
-                self._wake_cursor = rows[-1][0].decode()
-                continue
-            topic = _topic(key)
-            found.extend((topic, _entry(entry_id, fields)) for entry_id, fields in rows)
+        block_ms = max(1, int(block * 1000))
+        if self._gate is None:
+            wake_key = self._wake_key("")
+            streams = {wake_key: self._wake_cursors.get(wake_key, START)}
+            streams.update((_key(topic), cursor) for topic, cursor in cursors.items())
+            found = self._take(await self._reader.xread(streams, block=block_ms))
+        else:
+            found = await self._listen_cluster(cursors, block_ms)
         found.sort(key=lambda item: parse_id(item[1].id))
         return found
 
-    async def wake(self) -> None:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(self._wake_key, {"w": 1}, maxlen=1)
-            pipe.expire(self._wake_key, 60)
+    def _take(self, reply: Any) -> list[tuple[Topic, Entry]]:
+        """The document entries of an XREAD reply; of a wake stream its position is noted
+        instead, and doorbells are skipped."""
+        found: list[tuple[Topic, Entry]] = []
+        for raw_key, rows in reply or []:
+            key = raw_key.decode()
+            if key.endswith(f":wake:{self._wake_id}"):
+                self._wake_cursors[key] = rows[-1][0].decode()
+            elif not key.endswith("}:doorbell"):
+                topic = _topic(key)
+                found.extend((topic, _entry(entry_id, fields)) for entry_id, fields in rows)
+        return found
+
+    async def _listen_cluster(
+        self, cursors: Mapping[Topic, str], block_ms: int
+    ) -> list[tuple[Topic, Entry]]:
+        """Read every shard's streams (one XREAD per slot, one round trip per shard); when
+        nothing is there, block on each shard's doorbell and wake stream, then read again."""
+        shards: dict[str, dict[int, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+        for topic, cursor in cursors.items():
+            key = _key(topic)
+            shards[await self._shard(self._reader, key)][key_slot(key.encode())][key] = cursor
+        if not shards:
+            shards[(await self._shards())[0]] = {}
+        found, doorbells = await self._read_shards(shards)
+        if found:
+            return found
+        waits = {
+            shard: asyncio.create_task(
+                self._xread(
+                    self._reader,
+                    {
+                        f"{PREFIX}{{{shard}}}:doorbell": doorbells[shard],
+                        self._wake_key(shard): self._wake_cursors.get(self._wake_key(shard), START),
+                    },
+                    block_ms,
+                )
+            )
+            for shard in shards
+        }
+        try:
+            await asyncio.wait(waits.values(), return_when=asyncio.FIRST_COMPLETED)
+            # The other shards' reads would block on: interrupt them.
+            await self._wake_shards([shard for shard, task in waits.items() if not task.done()])
+            for reply in await asyncio.gather(*waits.values()):
+                self._take(reply)
+        finally:
+            for task in waits.values():
+                task.cancel()
+        found, _ = await self._read_shards(shards)
+        return found
+
+    def _xread(self, client: Any, streams: Mapping[str, str], block_ms: int | None = None) -> Any:
+        """XREAD on the node of the streams (which share a slot), named outright: a cluster
+        client would otherwise ask a node for the keys of every XREAD."""
+        block = ["BLOCK", block_ms] if block_ms is not None else []
+        node = self._reader.get_node_from_key(next(iter(streams)))
+        return client.execute_command(
+            "XREAD", *block, "STREAMS", *streams, *streams.values(), target_nodes=node
+        )
+
+    async def _read_shards(
+        self, shards: Mapping[str, Mapping[int, Mapping[str, str]]]
+    ) -> tuple[list[tuple[Topic, Entry]], dict[str, str]]:
+        """New entries of every stream, and each shard's doorbell position read before them."""
+        async with self._reader.pipeline(transaction=False) as pipe:
+            for shard, slots in shards.items():
+                pipe.xrevrange(f"{PREFIX}{{{shard}}}:doorbell", count=1)
+                for streams in slots.values():
+                    self._xread(pipe, streams)
+            replies = iter(await pipe.execute())
+        found: list[tuple[Topic, Entry]] = []
+        doorbells: dict[str, str] = {}
+        for shard, slots in shards.items():
+            rows = next(replies)
+            doorbells[shard] = rows[0][0].decode() if rows else START
+            for _ in slots:
+                found.extend(self._take(next(replies)))
+        return found, doorbells
+
+    async def _wake_shards(self, shards: Iterable[str]) -> None:
+        async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
+            for shard in shards:
+                pipe.xadd(self._wake_key(shard), {"w": 1}, maxlen=1)
+                pipe.expire(self._wake_key(shard), 60)
             await pipe.execute()
 
+    async def wake(self) -> None:
+        await self._wake_shards(await self._shards())
+
     async def mark_dirty(self, doc: str) -> None:
-        await self._redis.sadd(DIRTY, doc)
+        async with self._turn():
+            await self._redis.sadd(DIRTY, doc)
 
     async def take_dirty(self, lease_ms: int = COMPACT_LEASE_MS) -> list[str]:
-        names = await self._take_dirty(keys=[DIRTY, COMPACTING], args=[lease_ms])
+        async with self._turn():
+            names = await self._take_dirty(keys=[DIRTY, COMPACTING], args=[lease_ms])
         return sorted({name.decode() for name in names})
 
     async def finish_compaction(self, doc: str) -> None:
-        await self._redis.zrem(COMPACTING, doc)
+        async with self._turn():
+            await self._redis.zrem(COMPACTING, doc)
 
     async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
         quota = f"{PREFIX}{{{room_of(key)}}}:quota:{key}"
-        return bool(await self._spend(keys=[quota], args=[amount, limit, window_ms]))
+        async with self._turn():
+            return bool(await self._spend(keys=[quota], args=[amount, limit, window_ms]))
 
     async def delete_documents(self, prefix: str) -> None:
-        # Every key under the room's hash tag belongs to the room.
+        # Every key under the room's hash tag belongs to the room (a cluster scans every
+        # primary, though the room's keys share one slot).
         pattern = f"{PREFIX}{{{_glob(room_of(prefix))}}}:*"
-        batch: list[bytes] = []
-        async for key in self._redis.scan_iter(match=pattern, count=DELETE_BATCH):
-            batch.append(key)
-            if len(batch) >= DELETE_BATCH:
+        async with self._turn():
+            batch: list[bytes] = []
+            async for key in self._redis.scan_iter(match=pattern, count=DELETE_BATCH):
+                batch.append(key)
+                if len(batch) >= DELETE_BATCH:
+                    await self._redis.unlink(*batch)
+                    batch = []
+            if batch:
                 await self._redis.unlink(*batch)
-                batch = []
-        if batch:
-            await self._redis.unlink(*batch)
-        names = [n async for n in self._redis.sscan_iter(DIRTY, match=f"{_glob(prefix)}*")]
-        if names:
-            await self._redis.srem(DIRTY, *names)
-        taken = [n async for n, _ in self._redis.zscan_iter(COMPACTING, match=f"{_glob(prefix)}*")]
-        if taken:
-            await self._redis.zrem(COMPACTING, *taken)
+            names = [n async for n in self._redis.sscan_iter(DIRTY, match=f"{_glob(prefix)}*")]
+            if names:
+                await self._redis.srem(DIRTY, *names)
+            taken = [
+                n async for n, _ in self._redis.zscan_iter(COMPACTING, match=f"{_glob(prefix)}*")
+            ]
+            if taken:
+                await self._redis.zrem(COMPACTING, *taken)
 
     @asynccontextmanager
     async def lock(self, name: str, ttl: float) -> AsyncIterator[bool]:
         key, token = f"{PREFIX}lock:{name}", uuid.uuid4().hex
-        acquired = bool(await self._redis.set(key, token, nx=True, px=int(ttl * 1000)))
+        async with self._turn():
+            acquired = bool(await self._redis.set(key, token, nx=True, px=int(ttl * 1000)))
         try:
             yield acquired
         finally:
             if acquired:
-                await self._release_lock(keys=[key], args=[token])
+                async with self._turn():
+                    await self._release_lock(keys=[key], args=[token])
 
     async def close(self) -> None:
-        await self._redis.delete(self._wake_key)
+        for shard in await self._shards():
+            await self._redis.delete(self._wake_key(shard))
         await self._reader.aclose()
         await self._redis.aclose()

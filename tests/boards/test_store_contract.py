@@ -1,10 +1,12 @@
-"""One contract, every room store: the embedded memory store and Redis (a real server)."""
+"""One contract, every room store: the embedded memory store, Redis (a real server) and
+Redis Cluster (three real masters)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -12,21 +14,39 @@ from boards.store import (
     PRESENCE_MAX_STATES,
     START,
     Entry,
+    PresenceChange,
     RoomStore,
     Snapshot,
+    StoreBusy,
     Topic,
     parse_id,
 )
 from boards.store.memory import MemoryRoomStore
 from boards.store.redis import RedisRoomStore
 
+REDIS_KINDS = [
+    pytest.param("redis", marks=pytest.mark.redis),
+    pytest.param("cluster", marks=pytest.mark.redis),
+]
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+
+def redis_store(
+    request: pytest.FixtureRequest,
+    kind: str,
+    max_connections: int | None = None,
+    wait_seconds: float | None = None,
+) -> RedisRoomStore:
+    """A Redis store on the test Redis or the test Redis Cluster, emptied first."""
+    url = request.getfixturevalue("redis_url" if kind == "redis" else "redis_cluster_url")
+    return RedisRoomStore(url, max_connections, wait_seconds)
+
+
+@pytest.fixture(params=["memory", *REDIS_KINDS])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[RoomStore]:
     if request.param == "memory":
         backend: RoomStore = MemoryRoomStore()
     else:
-        backend = RedisRoomStore(request.getfixturevalue("redis_url"))
+        backend = redis_store(request, request.param)
     yield backend
     await backend.close()
 
@@ -196,3 +216,68 @@ async def test_lock_is_exclusive(store: RoomStore) -> None:
         assert first and not second
     async with store.lock("compact:x", ttl=5) as again:
         assert again
+
+
+async def test_publish_presence_is_publish_and_save_for_each_change(store: RoomStore) -> None:
+    now = int(time.time() * 1000)
+    await store.save_presence("b/board", {9: b"leaving"}, [], now_ms=now)
+    published = await store.publish_presence(
+        [
+            PresenceChange("a/board", b"hello-a", "conn1", {1: b"one", 2: b"two"}, (), now),
+            PresenceChange("b/board", b"hello-b", "conn2", {3: b"three"}, (9,), now),
+            PresenceChange("a/board", b"again-a", "conn1", {}, (2,), now + 1),
+        ]
+    )
+    assert [(e.payload, e.author) for e in published] == [
+        (b"hello-a", "conn1"),
+        (b"hello-b", "conn2"),
+        (b"again-a", "conn1"),
+    ]
+    assert await awareness_of(store, "a/board") == [published[0], published[2]]
+    assert await awareness_of(store, "b/board") == [published[1]]
+    assert await store.load_presence("a/board", since_ms=0) == {1: b"one"}
+    assert await store.load_presence("b/board", since_ms=0) == {3: b"three"}
+    assert await store.publish_presence([]) == []
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS)
+async def test_callers_beyond_the_pool_wait_for_a_connection(
+    request: pytest.FixtureRequest, kind: str
+) -> None:
+    store = redis_store(request, kind, max_connections=4)
+    try:
+        appended = await asyncio.wait_for(
+            asyncio.gather(*(store.append("r/board", b"%d" % i, "u1") for i in range(300))), 30
+        )
+        assert len({entry.id for entry in appended}) == 300
+        assert len(await store.read("r/board")) == 300
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def every_connection_held(store: RedisRoomStore) -> AsyncIterator[None]:
+    """Keep the store's only connection (or, in a cluster, its only turn) busy."""
+    if store._gate is not None:
+        async with store._turn():
+            yield
+        return
+    connection = await store._redis.connection_pool.get_connection()
+    try:
+        yield
+    finally:
+        await store._redis.connection_pool.release(connection)
+
+
+@pytest.mark.parametrize("kind", REDIS_KINDS)
+async def test_a_caller_that_waits_too_long_gets_store_busy(
+    request: pytest.FixtureRequest, kind: str
+) -> None:
+    store = redis_store(request, kind, max_connections=1, wait_seconds=0.05)
+    try:
+        async with every_connection_held(store):
+            with pytest.raises(StoreBusy):
+                await asyncio.wait_for(store.append("r/board", b"x", "u1"), 5)
+        assert await asyncio.wait_for(store.read("r/board"), 5) == [], "nothing was written"
+    finally:
+        await store.close()
