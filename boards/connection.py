@@ -12,8 +12,9 @@ import pycrdt
 from django.conf import settings
 
 from boards.documents import server_writers
-from boards.hub import Hub, presence_size
+from boards.hub import Hub
 from boards.joins import JoinState
+from boards.presence import presence_size
 from boards.protocol import (
     AnswerStep1,
     Append,
@@ -109,10 +110,8 @@ class DocumentConnection:
 
     async def close(self) -> None:
         """Tell the others this connection's cursors are gone, and stop deliveries."""
-        try:
-            await self.hub.depart(self.id, self.doc_name)
-        finally:
-            self.hub.detach(self)
+        self.hub.depart(self.id, self.doc_name)
+        self.hub.detach(self)
 
     def _limits(self) -> dict[str, object]:
         return {
@@ -191,7 +190,7 @@ class DocumentConnection:
                 case Append(update, parsed, reply_to_step1):
                     await self._append(update, parsed, reply_to_step1)
                 case PublishAwareness(entries):
-                    accepted = await self.hub.publish_presence(self.id, self.doc_name, entries)
+                    accepted = self.hub.take_presence(self.id, self.doc_name, entries)
                     size = sum(presence_size(entry) for entry in accepted)
                     if self.presence_limiter and not self.presence_limiter.allow(now(), size):
                         raise ProtocolError(CloseCode.RATE_LIMITED, "too much presence")

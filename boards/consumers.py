@@ -24,6 +24,7 @@ from boards.protocol import (
     SyncSession,
     reraise_control_flow,
 )
+from boards.store import StoreBusy
 from boards.structure import Limits
 from boards.transport import Frame, SocketWriter
 from rooms.events import room_group
@@ -176,6 +177,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         except ProtocolError as error:
             logger.info("closing %s: %s", self.scope["path"], error.reason)
             await self._shut(error.code)
+        except StoreBusy:
+            logger.warning("closing %s: the room store is saturated", self.scope["path"])
+            await self._shut(CloseCode.BUSY)
         except DocumentUnavailable as error:
             logger.error("closing %s: %s", self.scope["path"], error)
             await self._shut(CloseCode.UNAVAILABLE)

@@ -9,13 +9,11 @@ entries at or before the loaded position are skipped, so no update falls in the 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import pycrdt
@@ -24,6 +22,7 @@ from boards.compaction import run_compactor
 from boards.documents import load_document, verified
 from boards.joins import Joins
 from boards.lib0 import Malformed
+from boards.presence import Presence, PresenceOutbox, read_presence_record
 from boards.protocol import (
     AwarenessEntry,
     ProtocolError,
@@ -33,7 +32,6 @@ from boards.protocol import (
     update_message,
 )
 from boards.store import (
-    PRESENCE_MAX_STATES,
     PRESENCE_TIMEOUT_MS,
     Entry,
     RoomStore,
@@ -47,8 +45,7 @@ from boards.transport import Frame
 logger = logging.getLogger(__name__)
 
 LISTEN_BLOCK_SECONDS = 1.0
-PRESENCE_IDS_PER_CONNECTION = 2
-PRESENCE_MAX_BYTES = 512 * 1024
+PRESENCE_TICK_SECONDS = 0.04
 
 
 class Subscriber(Protocol):
@@ -60,100 +57,6 @@ class Subscriber(Protocol):
     async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None: ...
 
     async def deliver_awareness(self, frame: Frame) -> None: ...
-
-
-@dataclass
-class Seen:
-    """One client id's presence: its newest entry, when it came, and the connection that
-    introduced it (the only one that may change it)."""
-
-    entry: AwarenessEntry
-    at_ms: int
-    owner: str
-    size: int
-
-
-@dataclass
-class Presence:
-    """The awareness states of one document, owned by the sockets that introduced them.
-
-    A connection owns at most `PRESENCE_IDS_PER_CONNECTION` client ids; entries it sends for
-    ids it does not own are ignored (the stock client relays other people's states), as are
-    ids that left within the timeout. The table is bounded in states and bytes.
-    """
-
-    states: dict[int, Seen] = field(default_factory=dict)
-    gone: dict[int, int] = field(default_factory=dict)
-
-    def admit(self, owner: str, entries: list[AwarenessEntry], now_ms: int) -> list[AwarenessEntry]:
-        """The entries `owner` may publish: changes to its own ids, or a new id of its own."""
-        self._expire(now_ms)
-        accepted = []
-        owned = sum(1 for seen in self.states.values() if seen.owner == owner)
-        for entry in entries:
-            known = self.states.get(entry.client_id)
-            if known is not None:
-                if known.owner == owner and entry.clock >= known.entry.clock:
-                    accepted.append(entry)
-                continue
-            if entry.state is None or entry.client_id in self.gone:
-                continue
-            if owned >= PRESENCE_IDS_PER_CONNECTION or not self._room_for(presence_size(entry)):
-                continue
-            owned += 1
-            accepted.append(entry)
-        return accepted
-
-    def apply(self, owner: str, entries: list[AwarenessEntry], now_ms: int) -> None:
-        """Record published entries (from any process) in the table."""
-        for entry in entries:
-            known = self.states.get(entry.client_id)
-            if known is not None and (known.owner != owner or known.entry.clock > entry.clock):
-                continue
-            if entry.state is None:
-                self.states.pop(entry.client_id, None)
-                self.gone[entry.client_id] = now_ms
-            elif known is not None or self._room_for(presence_size(entry)):
-                self.states[entry.client_id] = Seen(entry, now_ms, owner, presence_size(entry))
-
-    def departures(self, owner: str) -> list[AwarenessEntry]:
-        """Entries that remove every id `owner` holds (it is closing)."""
-        return [
-            AwarenessEntry(client_id, seen.entry.clock + 1, None)
-            for client_id, seen in self.states.items()
-            if seen.owner == owner
-        ]
-
-    def encoded(self, now_ms: int) -> bytes | None:
-        """Every live state as one awareness update, or None when nobody is here."""
-        self._expire(now_ms)
-        live = [seen.entry for seen in self.states.values()]
-        return encode_awareness(live) if live else None
-
-    def _room_for(self, size: int) -> bool:
-        used = sum(seen.size for seen in self.states.values())
-        return len(self.states) < PRESENCE_MAX_STATES and used + size <= PRESENCE_MAX_BYTES
-
-    def _expire(self, now_ms: int) -> None:
-        horizon = now_ms - PRESENCE_TIMEOUT_MS
-        for client_id in [c for c, seen in self.states.items() if seen.at_ms < horizon]:
-            del self.states[client_id]
-        for client_id in [c for c, at in self.gone.items() if at < horizon]:
-            del self.gone[client_id]
-
-
-def presence_size(entry: AwarenessEntry) -> int:
-    return len(json.dumps(entry.state, separators=(",", ":")))
-
-
-def presence_record(owner: str, entry: AwarenessEntry) -> bytes:
-    """One presence entry as the store keeps it: its owner, a space, the awareness update."""
-    return owner.encode() + b" " + encode_awareness([entry])
-
-
-def read_presence_record(record: bytes) -> tuple[str, list[AwarenessEntry]]:
-    owner, _, payload = record.partition(b" ")
-    return owner.decode(), decode_awareness(payload)
 
 
 class Occupancy:
@@ -188,6 +91,8 @@ class Hub:
         self._structures: dict[str, DocumentStructure] = {}
         self.sockets = Occupancy()
         self.joins = Joins(store)
+        self._outbox = PresenceOutbox()
+        self._outbox_ready = asyncio.Event()
         self._activation = asyncio.Lock()
         self._writers: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: list[asyncio.Task[None]] = []
@@ -197,6 +102,7 @@ class Hub:
         if self._tasks:
             return
         self._tasks.append(asyncio.create_task(self._read_forever(), name="hub-reader"))
+        self._tasks.append(asyncio.create_task(self._publish_forever(), name="hub-presence"))
         if self._compact:
             self._tasks.append(asyncio.create_task(run_compactor(self.store), name="compactor"))
 
@@ -241,29 +147,30 @@ class Hub:
             self._cursors.pop(Topic(name, "log"), None)
             self._cursors.pop(Topic(name, "awareness"), None)
 
-    async def publish_presence(
+    def take_presence(
         self, owner: str, name: str, entries: list[AwarenessEntry]
     ) -> list[AwarenessEntry]:
-        """Publish what `owner` says of its presence: only entries of client ids it owns (or
-        introduces now) go out, and are returned; the rest are ignored."""
+        """What `owner` says of its presence: only entries of client ids it owns (or
+        introduces now) are kept, and returned; the rest are ignored. They go out with the
+        next tick's batch."""
         presence = self._presence.get(name)
         if presence is None:
             return []
         now_ms = int(time.time() * 1000)
         accepted = presence.admit(owner, entries, now_ms)
         if accepted:
-            await self._publish(presence, owner, name, accepted, now_ms)
+            self._post(presence, owner, name, accepted, now_ms)
         return accepted
 
-    async def depart(self, owner: str, name: str) -> None:
+    def depart(self, owner: str, name: str) -> None:
         """Remove every presence state `owner` holds (its socket is closing)."""
         presence = self._presence.get(name)
         if presence is not None:
             gone = presence.departures(owner)
             if gone:
-                await self._publish(presence, owner, name, gone, int(time.time() * 1000))
+                self._post(presence, owner, name, gone, int(time.time() * 1000))
 
-    async def _publish(
+    def _post(
         self,
         presence: Presence,
         owner: str,
@@ -272,13 +179,21 @@ class Hub:
         now_ms: int,
     ) -> None:
         presence.apply(owner, entries, now_ms)
-        await self.store.publish_awareness(name, encode_awareness(entries), owner)
-        await self.store.save_presence(
-            name,
-            {e.client_id: presence_record(owner, e) for e in entries if e.state is not None},
-            [e.client_id for e in entries if e.state is None],
-            now_ms,
-        )
+        self._outbox.add(name, owner, entries)
+        self._outbox_ready.set()
+        self._start()
+
+    async def _publish_forever(self) -> None:
+        """Publish waiting presence once a tick, all of it in one store call."""
+        while True:
+            await self._outbox_ready.wait()
+            await asyncio.sleep(PRESENCE_TICK_SECONDS)
+            self._outbox_ready.clear()
+            changes = self._outbox.take(int(time.time() * 1000))
+            try:
+                await self.store.publish_presence(changes)
+            except Exception:
+                logger.exception("publishing presence failed; it is renewed by its clients")
 
     async def structure(self, name: str) -> DocumentStructure:
         """The structure index of a document this process serves: the one read when it was

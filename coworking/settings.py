@@ -160,11 +160,14 @@ CACHES = {
 }
 
 # Live documents: limits on what one websocket may send.
+# The room store may live on a Redis Cluster (`redis+cluster://host:port`) while the channel
+# layer and the cache, which need a plain Redis, use REDIS_URL.
+ROOM_STORE_URL = os.environ.get("ROOM_STORE_URL", REDIS_URL)
 ROOM_STORE = {
     "BACKEND": "boards.store.redis.RedisRoomStore"
-    if REDIS_URL
+    if ROOM_STORE_URL
     else "boards.store.memory.MemoryRoomStore",
-    "URL": REDIS_URL,
+    "URL": ROOM_STORE_URL,
     # A stream is compacted into a keyframe once it holds this many entries.
     "COMPACT_AFTER": env_int("COMPACT_AFTER", 500),
 }

@@ -25,6 +25,7 @@ from boards.protocol import (
     sync_step2_message,
     update_message,
 )
+from boards.store import Entry, Snapshot, StoreBusy
 from boards.store.memory import MemoryRoomStore
 from rooms.invites import create_invite
 from rooms.models import Membership, Role, Room
@@ -278,3 +279,19 @@ async def test_a_reconnecting_clients_sync_reply_is_not_logged(hub: Hub) -> None
     await first.pump(frames=1)
     entries = await hub.store.read("lab/board")
     assert len(entries) == 3  # the note, its removal and the new note; not the sync reply
+
+
+class SaturatedStore(MemoryRoomStore):
+    async def load(self, doc: str) -> tuple[Snapshot | None, list[Entry]]:
+        raise StoreBusy("no connection free")
+
+
+async def test_a_saturated_store_sheds_sockets_with_a_transient_code() -> None:
+    saturated = Hub(SaturatedStore(), compact=False)
+    install_hub(saturated)
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    peer = Peer("/ws/rooms/lab/board", ada)
+    connected, _ = await peer.socket.connect(timeout=5)
+    assert connected
+    assert await peer.closed_with() == CloseCode.BUSY == 4503
+    await saturated.close()

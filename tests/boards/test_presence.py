@@ -1,9 +1,20 @@
-"""Presence tables: each client id belongs to the socket that introduced it, within bounds."""
+"""Presence: each client id belongs to the socket that introduced it, within bounds, and
+changes go out in one batch a tick."""
 
 from __future__ import annotations
 
-from boards.hub import PRESENCE_MAX_STATES, Presence
-from boards.protocol import AwarenessEntry
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from boards.hub import Hub
+from boards.lib0 import Reader
+from boards.presence import Presence
+from boards.protocol import AwarenessEntry, MessageType, decode_awareness
+from boards.store import PRESENCE_MAX_STATES, Entry, PresenceChange
+from boards.store.memory import MemoryRoomStore
+from boards.transport import Frame
 
 
 def state(x: int) -> dict:
@@ -37,3 +48,54 @@ def test_a_room_holds_a_bounded_number_of_states_and_forgets_stale_ones() -> Non
         table.apply(str(owner), table.admit(str(owner), [AwarenessEntry(owner, 1, state(1))], 0), 0)
     assert len(table.states) == PRESENCE_MAX_STATES
     assert table.encoded(now_ms=31_000) is None
+
+
+class CountingStore(MemoryRoomStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[int] = []
+
+    async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
+        self.batches.append(len(changes))
+        return await super().publish_presence(changes)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_presence_is_coalesced_and_published_once_a_tick() -> None:
+    store = CountingStore()
+    hub = Hub(store, compact=False)
+    watcher = Watcher("w", "r/board")
+    await hub.attach(watcher)
+    for owner in ("a", "b"):
+        await hub.attach(Watcher(owner, "r/board"))
+    for step in range(1, 31):  # 30 moves of two people within one tick
+        for owner, client_id in (("a", 1), ("b", 2)):
+            hub.take_presence(owner, "r/board", [AwarenessEntry(client_id, step, state(step))])
+    await asyncio.wait_for(watcher.seen.wait(), 5)
+    assert store.batches == [2], "one store call for the tick, one change per person"
+    seen = {e.client_id: e for frame in watcher.frames for e in awareness_entries(frame)}
+    assert {k: v.state for k, v in seen.items()} == {1: state(30), 2: state(30)}
+    await hub.close()
+
+
+class Watcher:
+    """A subscriber that records the awareness frames it is sent."""
+
+    def __init__(self, ident: str, doc_name: str) -> None:
+        self.id = ident
+        self.doc_name = doc_name
+        self.frames: list[bytes] = []
+        self.seen = asyncio.Event()
+
+    async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None:
+        del entries, frame
+
+    async def deliver_awareness(self, frame: Frame) -> None:
+        self.frames.append(frame.data)
+        self.seen.set()
+
+
+def awareness_entries(message: bytes) -> list[AwarenessEntry]:
+    reader = Reader(message)
+    assert reader.var_uint() == MessageType.AWARENESS
+    return decode_awareness(reader.var_bytes())

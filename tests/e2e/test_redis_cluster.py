@@ -31,7 +31,6 @@ def live(
     env = server_env(
         f"sqlite:///{tmp_path / 'db.sqlite3'}", redis_url, ROOM_STORE_URL=redis_cluster_servers.url
     )
-    env["DJANGO_SETTINGS_MODULE"] = "tests.e2e.redis_cluster_settings"
     manage(env, "migrate", "-v0")
     servers = [ServerProcess(env, tmp_path / f"server{i}.log").start() for i in range(2)]
     yield LiveCluster(env, servers)

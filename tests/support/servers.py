@@ -84,7 +84,11 @@ class RedisServer:
 
 
 def server_env(database_url: str, redis_url: str = "", **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "DATABASE_URL", "ROOM_STORE_URL"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="coworking.settings",
         SECRET_KEY="tests-only-secret-key-for-live-servers",
