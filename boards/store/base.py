@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -114,21 +114,13 @@ class RoomStore(ABC):
         """Store a keyframe."""
 
     @abstractmethod
-    async def publish_awareness(self, doc: str, payload: bytes, author: str) -> Entry:
-        """Send an awareness update to every process that serves the document."""
-
-    @abstractmethod
-    async def save_presence(
-        self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
-    ) -> None:
-        """Record awareness states (client id -> its encoded one-entry awareness update),
-        seen at `now_ms`, and forget `removed` clients. Stale states are dropped, and beyond
-        `PRESENCE_MAX_STATES` the oldest."""
-
-    @abstractmethod
     async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
-        """For every change in order, `publish_awareness` then `save_presence`, all in one
-        call (one round trip for Redis); return the published awareness entries in order."""
+        """For every change in order: send its awareness update (`payload`, from `author`) to
+        every process that serves the document, and record its states in the document's
+        presence table (client id -> its encoded one-entry awareness update, seen at
+        `now_ms`), forgetting `removed` clients; stale states are dropped, and beyond
+        `PRESENCE_MAX_STATES` the oldest. One call (one round trip for Redis); returns the
+        published awareness entries in order."""
 
     @abstractmethod
     async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:

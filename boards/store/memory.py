@@ -104,7 +104,7 @@ class MemoryRoomStore(RoomStore):
     async def put_snapshot(self, doc: str, snapshot: Snapshot) -> None:
         self._snapshots[doc] = snapshot
 
-    async def publish_awareness(self, doc: str, payload: bytes, author: str) -> Entry:
+    async def _publish_awareness(self, doc: str, payload: bytes, author: str) -> Entry:
         topic = Topic(doc, "awareness")
         entry = await self._add(topic, payload, author)
         del self._streams[topic][:-AWARENESS_KEEP]
@@ -128,7 +128,7 @@ class MemoryRoomStore(RoomStore):
         for doc in [d for d, t in self._presence.items() if max(s for s, _ in t.values()) < cutoff]:
             del self._presence[doc]
 
-    async def save_presence(
+    def _save_presence(
         self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
     ) -> None:
         table = self._presence.setdefault(doc, {})
@@ -148,9 +148,9 @@ class MemoryRoomStore(RoomStore):
         published = []
         for change in changes:
             published.append(
-                await self.publish_awareness(change.doc, change.payload, change.author)
+                await self._publish_awareness(change.doc, change.payload, change.author)
             )
-            await self.save_presence(change.doc, change.states, change.removed, change.now_ms)
+            self._save_presence(change.doc, change.states, change.removed, change.now_ms)
         return published
 
     async def load_presence(self, doc: str, since_ms: int) -> dict[int, bytes]:

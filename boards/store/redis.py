@@ -352,12 +352,6 @@ class RedisRoomStore(RoomStore):
         pipe.pexpire(key, PRESENCE_EXPIRE_MS)
         await self._ring(pipe, key)
 
-    async def publish_awareness(self, doc: str, payload: bytes, author: str) -> Entry:
-        async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
-            await self._queue_awareness(pipe, doc, payload, author)
-            entry_id, *_ = await pipe.execute()
-        return _entry(entry_id, {b"u": payload, b"a": author.encode()})
-
     @staticmethod
     def _presence_call(
         doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
@@ -368,13 +362,6 @@ class RedisRoomStore(RoomStore):
         limits = [now_ms - PRESENCE_TIMEOUT_MS, PRESENCE_MAX_STATES, PRESENCE_EXPIRE_MS]
         keys = [_doc_key(doc, "presence"), _doc_key(doc, "presence-seen")]
         return keys, [now_ms, *limits, len(gone), *gone, *pairs]
-
-    async def save_presence(
-        self, doc: str, states: Mapping[int, bytes], removed: Iterable[int], now_ms: int
-    ) -> None:
-        keys, args = self._presence_call(doc, states, removed, now_ms)
-        async with self._turn():
-            await self._save_presence(keys=keys, args=args)
 
     async def publish_presence(self, changes: Sequence[PresenceChange]) -> list[Entry]:
         calls = [self._presence_call(c.doc, c.states, c.removed, c.now_ms) for c in changes]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from boards.store.memory import MemoryRoomStore
 from boards.store.redis import RedisRoomStore
 from rooms.models import Role, Room
 from rooms.permissions import Access, Identity
+from tests.support.presence import publish
 from tests.support.servers import RedisServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -263,8 +263,7 @@ async def test_a_deleted_room_leaves_no_documents_behind(redis_url: str, setting
         await say(commands, socket, f"m{i}")
     for name in ["gone/board", "gone/chat"]:
         await compact(store, name)
-        await store.publish_awareness(name, b"\x00", "conn1")
-        await store.save_presence(name, {1: b"\x00"}, [], now_ms=0)
+        await publish(store, name, states={1: b"\x00"}, now_ms=0)
     await store.take_dirty()
     await store.append("kept/board", change("x"), "u1")
     await database_sync_to_async(room.delete)()
@@ -275,8 +274,10 @@ async def test_a_deleted_room_leaves_no_documents_behind(redis_url: str, setting
     assert texts(chat) == []
     client: Any = redis.Redis.from_url(redis_url)
     assert client.keys("*{gone}*") == []
-    assert not [n for n in client.smembers("coworking:dirty") if n.startswith(b"gone/")]
-    assert not [n for n in client.zrange("coworking:compacting", 0, -1) if n.startswith(b"gone/")]
+    assert not [n for n in client.smembers("coworking:{meta}:dirty") if n.startswith(b"gone/")]
+    assert not [
+        n for n in client.zrange("coworking:{meta}:compacting", 0, -1) if n.startswith(b"gone/")
+    ]
     client.close()
     assert await database_sync_to_async(archived_rows)("gone/") == 0
     assert await store.read("kept/board") != [], "other rooms keep theirs"
@@ -286,8 +287,7 @@ async def test_a_deleted_room_leaves_no_documents_behind(redis_url: str, setting
 @pytest.mark.redis
 async def test_a_room_nobody_is_in_leaves_no_presence_behind(redis_url: str) -> None:
     store = RedisRoomStore(redis_url)
-    await store.publish_awareness("lab/board", b"\x00", "conn1")
-    await store.save_presence("lab/board", {1: b"\x00"}, [], now_ms=int(time.time() * 1000))
+    await publish(store, "lab/board", states={1: b"\x00"})
     client: Any = redis.Redis.from_url(redis_url)
     keys = [k for k in client.keys("*{lab}*") if b"wake" not in k]
     assert len(keys) == 3

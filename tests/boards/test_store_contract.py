@@ -23,6 +23,7 @@ from boards.store import (
 )
 from boards.store.memory import MemoryRoomStore
 from boards.store.redis import RedisRoomStore
+from tests.support.presence import publish
 
 REDIS_KINDS = [
     pytest.param("redis", marks=pytest.mark.redis),
@@ -109,13 +110,13 @@ async def awareness_of(store: RoomStore, doc: str) -> list[Entry]:
 
 async def test_awareness_channel(store: RoomStore) -> None:
     topic = Topic("r/board", "awareness")
-    entry = await store.publish_awareness("r/board", b"hello", "conn1")
+    entry = await publish(store, "r/board", b"hello")
     assert await store.listen({topic: START}, block=1) == [(topic, entry)]
     assert await store.read("r/board") == [], "awareness never enters the update log"
 
 
 async def test_awareness_keeps_the_newest_256(store: RoomStore) -> None:
-    published = [await store.publish_awareness("r/board", b"%d" % i, "c1") for i in range(300)]
+    published = [await publish(store, "r/board", b"%d" % i) for i in range(300)]
     assert await awareness_of(store, "r/board") == published[-256:]
 
 
@@ -167,8 +168,8 @@ async def test_spend_starts_afresh_in_the_next_window(store: RoomStore) -> None:
 
 
 async def test_presence_snapshot(store: RoomStore) -> None:
-    await store.save_presence("r/board", {1: b"one", 2: b"two"}, [], now_ms=10_000)
-    await store.save_presence("r/board", {3: b"three"}, [2], now_ms=20_000)
+    await publish(store, "r/board", states={1: b"one", 2: b"two"}, now_ms=10_000)
+    await publish(store, "r/board", states={3: b"three"}, removed=(2,), now_ms=20_000)
     assert await store.load_presence("r/board", since_ms=0) == {1: b"one", 3: b"three"}
     assert await store.load_presence("r/board", since_ms=15_000) == {3: b"three"}
     assert await store.load_presence("r/board", since_ms=0) == {3: b"three"}, "stale ones go"
@@ -176,9 +177,9 @@ async def test_presence_snapshot(store: RoomStore) -> None:
 
 
 async def test_presence_drops_stale_and_keeps_the_newest_states(store: RoomStore) -> None:
-    await store.save_presence("r/board", {0: b"old"}, [], now_ms=1_000)
+    await publish(store, "r/board", states={0: b"old"}, now_ms=1_000)
     for i in range(1, PRESENCE_MAX_STATES + 6):
-        await store.save_presence("r/board", {i: b"s%d" % i}, [], now_ms=100_000 + i)
+        await publish(store, "r/board", states={i: b"s%d" % i}, now_ms=100_000 + i)
     kept = await store.load_presence("r/board", since_ms=0)
     assert sorted(kept) == list(range(6, PRESENCE_MAX_STATES + 6))
 
@@ -187,7 +188,7 @@ async def test_listen_names_the_topic_of_any_document_name(store: RoomStore) -> 
     log = Topic("r-1/private/u:7", "log")
     awareness = Topic("r-1/private/u:7", "awareness")
     entry = await store.append(log.doc, b"x", "u1")
-    seen = await store.publish_awareness(awareness.doc, b"y", "conn1")
+    seen = await publish(store, awareness.doc, b"y")
     found = await store.listen({log: START, awareness: START}, block=1)
     assert found == [(log, entry), (awareness, seen)]
 
@@ -196,8 +197,7 @@ async def test_delete_documents_forgets_a_room(store: RoomStore) -> None:
     for name in ["gone/board", "gone/chat", "kept/board"]:
         await store.append(name, b"x", "u1")
         await store.put_snapshot(name, Snapshot(b"s", "1-0"))
-        await store.publish_awareness(name, b"a", "conn1")
-        await store.save_presence(name, {1: b"p"}, [], now_ms=int(time.time() * 1000))
+        await publish(store, name, b"a", states={1: b"p"})
     await store.spend("gone/chat/u1", 1, 1, 60_000)
     await store.take_dirty()
     await store.mark_dirty("gone/board")
@@ -218,9 +218,9 @@ async def test_lock_is_exclusive(store: RoomStore) -> None:
         assert again
 
 
-async def test_publish_presence_is_publish_and_save_for_each_change(store: RoomStore) -> None:
+async def test_presence_changes_of_many_documents_in_one_call(store: RoomStore) -> None:
     now = int(time.time() * 1000)
-    await store.save_presence("b/board", {9: b"leaving"}, [], now_ms=now)
+    before = await publish(store, "b/board", b"before", states={9: b"leaving"}, now_ms=now)
     published = await store.publish_presence(
         [
             PresenceChange("a/board", b"hello-a", "conn1", {1: b"one", 2: b"two"}, (), now),
@@ -234,7 +234,7 @@ async def test_publish_presence_is_publish_and_save_for_each_change(store: RoomS
         (b"again-a", "conn1"),
     ]
     assert await awareness_of(store, "a/board") == [published[0], published[2]]
-    assert await awareness_of(store, "b/board") == [published[1]]
+    assert await awareness_of(store, "b/board") == [before, published[1]]
     assert await store.load_presence("a/board", since_ms=0) == {1: b"one"}
     assert await store.load_presence("b/board", since_ms=0) == {3: b"three"}
     assert await store.publish_presence([]) == []
