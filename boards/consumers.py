@@ -27,7 +27,6 @@ from boards.protocol import (
 from boards.store import StoreBusy
 from boards.structure import Limits
 from boards.transport import Frame, SocketWriter
-from rooms.events import room_group
 from rooms.permissions import Access, Denied, resolve_access
 
 logger = logging.getLogger(__name__)
@@ -62,8 +61,10 @@ def new_session(access: Access, kind: DocumentKind) -> SyncSession:
 class DocumentConsumer(AsyncWebsocketConsumer):
     """Serves `/ws/rooms/<slug>/<doc>` with the y-websocket protocol."""
 
+    # No channel per socket: room events reach sockets through the hub (`RoomEvents`).
+    channel_layer_alias = None
     connection: DocumentConnection | None = None
-    group: str | None = None
+    in_room = False
     slots: list[str] = []
     writer: SocketWriter | None = None
     handshake: asyncio.TimerHandle | None = None
@@ -129,8 +130,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def _open(self) -> None:
         assert self.connection is not None
-        self.group = room_group(self.slug)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.in_room = True
+        await get_hub().rooms.join(self.slug, self)
         await self.connection.open()
 
     async def _resolve(self) -> Access | None:
@@ -193,15 +194,15 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.close(code=int(code))
 
     async def _leave(self) -> None:
-        group, self.group = self.group, None
+        in_room, self.in_room = self.in_room, False
         connection, self.connection = self.connection, None
         slots, self.slots = self.slots, []
         get_hub().sockets.release(slots)
         if self.handshake is not None:
             self.handshake.cancel()
         try:
-            if group is not None:
-                await self.channel_layer.group_discard(group, self.channel_name)
+            if in_room:
+                get_hub().rooms.leave(self.slug, self)
             if connection is not None:
                 await connection.close()
         except Exception:

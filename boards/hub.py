@@ -31,6 +31,7 @@ from boards.protocol import (
     encode_awareness,
     update_message,
 )
+from boards.room_events import RoomEvents
 from boards.store import (
     PRESENCE_TIMEOUT_MS,
     Entry,
@@ -91,6 +92,7 @@ class Hub:
         self._structures: dict[str, DocumentStructure] = {}
         self.sockets = Occupancy()
         self.joins = Joins(store)
+        self.rooms = RoomEvents()
         self._outbox = PresenceOutbox()
         self._outbox_ready = asyncio.Event()
         self._activation = asyncio.Lock()
@@ -279,6 +281,7 @@ class Hub:
                 await _guard(subscriber.deliver_awareness(_awareness_frame(others)))
 
     async def close(self) -> None:
+        await self.rooms.close()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

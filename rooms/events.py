@@ -18,6 +18,7 @@ def announce_access_changed(slug: str) -> None:
     def send() -> None:
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(room_group(slug), {"type": "room.access_changed"})
+            event = {"type": "room.access_changed", "slug": slug}
+            async_to_sync(layer.group_send)(room_group(slug), event)
 
     transaction.on_commit(send)
