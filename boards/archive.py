@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from django.db import transaction
+from django.db.models import QuerySet
 
 from boards.models import DocumentKeyframe, DocumentUpdate
 from boards.store import Entry, Snapshot, create_store, parse_id
 
+BATCH_ROWS = 500
+BATCH_BYTES = 16 * 1024 * 1024  # one INSERT carries at most this much payload (or one update)
 
-def _archive(doc: str, entries: list[Entry]) -> None:
-    DocumentUpdate.objects.bulk_create(
-        [
-            DocumentUpdate(doc=doc, ms=ms, seq=seq, author=e.author, payload=e.payload)
-            for e in entries
-            for ms, seq in [parse_id(e.id)]
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
+
+def _batches(entries: Sequence[Entry]) -> Iterator[list[Entry]]:
+    """`entries` in order, cut into INSERTs of at most BATCH_ROWS rows and BATCH_BYTES of
+    payload (updates may each be megabytes)."""
+    batch: list[Entry] = []
+    size = 0
+    for entry in entries:
+        if batch and (len(batch) >= BATCH_ROWS or size + len(entry.payload) > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += len(entry.payload)
+    if batch:
+        yield batch
+
+
+def _archive(doc: str, entries: Sequence[Entry]) -> None:
+    """Copy log entries to the archive: multi-row INSERTs in one transaction; entries already
+    there (another process archived them first) are skipped by the unique (doc, ms, seq)."""
+    with transaction.atomic():
+        for batch in _batches(entries):
+            DocumentUpdate.objects.bulk_create(
+                [
+                    DocumentUpdate(doc=doc, ms=ms, seq=seq, author=e.author, payload=e.payload)
+                    for e in batch
+                    for ms, seq in [parse_id(e.id)]
+                ],
+                ignore_conflicts=True,
+            )
 
 
 def _last_archived(doc: str) -> str | None:
@@ -51,6 +75,33 @@ def _history(doc: str) -> list[Entry]:
     return [Entry(r.entry_id, bytes(r.payload), r.author, r.ms) for r in rows]
 
 
+def updates_between(docs: Sequence[str], start_ms: int, end_ms: int) -> QuerySet[DocumentUpdate]:
+    """The archived updates of `docs` with server times from `start_ms` to `end_ms` (both
+    included), in the order the server took them: a range of the unique (doc, ms, seq)
+    index per document."""
+    return DocumentUpdate.objects.filter(doc__in=docs, ms__gte=start_ms, ms__lte=end_ms).order_by(
+        "ms", "seq", "doc"
+    )
+
+
+def keyframe_at(doc: str, ms: int) -> QuerySet[DocumentKeyframe]:
+    """The newest keyframe of `doc` taken at or before server time `ms` (first row): one
+    backward step on the (doc, ms, seq) index."""
+    return DocumentKeyframe.objects.filter(doc=doc, ms__lte=ms).order_by("-ms", "-seq")[:1]
+
+
+def _recording(docs: Sequence[str], start_ms: int, end_ms: int) -> list[tuple[str, Entry]]:
+    return [
+        (r.doc, Entry(r.entry_id, bytes(r.payload), r.author, r.ms))
+        for r in updates_between(docs, start_ms, end_ms)
+    ]
+
+
+def _keyframe_at(doc: str, ms: int) -> Snapshot | None:
+    row = keyframe_at(doc, ms).first()
+    return Snapshot(state=bytes(row.state), upto=row.upto) if row else None
+
+
 async def _forget_stored(prefix: str) -> None:
     store = create_store()
     try:
@@ -78,3 +129,5 @@ last_archived = database_sync_to_async(_last_archived)
 save_keyframe = database_sync_to_async(_save_keyframe)
 recovery = database_sync_to_async(_recovery)
 archived_history = database_sync_to_async(_history)
+archived_between = database_sync_to_async(_recording)
+archived_keyframe_at = database_sync_to_async(_keyframe_at)

@@ -15,8 +15,9 @@ class DocumentUpdate(models.Model):
     payload = models.BinaryField()
 
     class Meta:
+        # The unique index also serves every lookup (a document's range of times, in order);
+        # a second index on the same columns would only slow down archive writes.
         constraints = [models.UniqueConstraint(fields=["doc", "ms", "seq"], name="one_entry")]
-        indexes = [models.Index(fields=["doc", "ms", "seq"])]
         ordering = ["doc", "ms", "seq"]
 
     def __str__(self) -> str:
@@ -28,7 +29,8 @@ class DocumentUpdate(models.Model):
 
 
 class DocumentKeyframe(models.Model):
-    """A document's full state including every update up to entry `ms-seq`."""
+    """A document's full state including every update up to entry `ms-seq`; found by
+    document and time (the newest at or before a moment) through the (doc, ms, seq) index."""
 
     doc = models.CharField(max_length=120)
     ms = models.BigIntegerField()

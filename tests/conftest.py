@@ -1,7 +1,13 @@
-"""Shared fixtures: a real redis-server, live server processes, rooms and invite tokens."""
+"""Shared fixtures: a real redis-server, a throwaway PostgreSQL, live server processes, rooms
+and invite tokens.
+
+The database tests run on SQLite, and with `TEST_DATABASE=postgresql` (the test command's
+second run) on a throwaway PostgreSQL server instead.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +18,10 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from tests.support.redis_cluster import RedisClusterServers
-from tests.support.servers import RedisServer, ServerProcess, manage, server_env
+from tests.support.servers import PostgresServer, RedisServer, ServerProcess, manage, server_env
+
+ON_POSTGRESQL = os.environ.get("TEST_DATABASE", "sqlite") == "postgresql"
+LIVE_DATABASES = itertools.count()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -70,6 +79,64 @@ def redis_cluster_url(redis_cluster_servers: RedisClusterServers) -> str:
     """The test Redis Cluster (a `redis+cluster://` URL), emptied before each test."""
     redis_cluster_servers.flush()
     return redis_cluster_servers.url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole run, stopped (and its folder removed) at
+    the end."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A new empty database on the throwaway PostgreSQL server, for live server processes."""
+    return postgres_server.create_database(f"live_{next(LIVE_DATABASES)}")
+
+
+if ON_POSTGRESQL:
+
+    @pytest.fixture(scope="session")
+    def django_db_modify_db_settings(
+        django_db_modify_db_settings_parallel_suffix: None,
+        postgres_server: PostgresServer,
+    ) -> None:
+        """Point Django at the throwaway PostgreSQL before pytest-django creates its test
+        database there (the role may create databases)."""
+        import dj_database_url
+        from django.conf import settings
+        from django.db import connections
+
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+            del connections[connection.alias]
+        database = settings.DATABASES["default"]
+        database.update(dj_database_url.parse(postgres_server.url()))
+        # Threads of database_sync_to_async keep no connection open across tests, so the
+        # test database can be dropped at the end.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {}
+
+    @pytest.fixture(scope="session", autouse=True)
+    def postgres_sessions_ended(
+        django_db_setup: None, postgres_server: PostgresServer
+    ) -> Iterator[None]:
+        """End connections that threads of `sync_to_async` left open, so that pytest-django
+        can drop its test database at the end."""
+        yield
+        from django.conf import settings
+
+        name = settings.DATABASES["default"]["NAME"]
+        postgres_server.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database tests on: {'PostgreSQL' if ON_POSTGRESQL else 'SQLite'}"
 
 
 @dataclass

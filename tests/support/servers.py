@@ -1,4 +1,5 @@
-"""Real processes for tests: a throwaway redis-server and Daphne server processes."""
+"""Real processes for tests: throwaway redis-server and PostgreSQL servers, and Daphne
+server processes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,3 +176,152 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait(10)
         self.process = None
+
+
+def postgres_bindir() -> Path:
+    """Where PostgreSQL's server programs are: Debian keeps them out of PATH, one folder per
+    major version (/usr/lib/postgresql/<version>/bin); the newest wins."""
+    versions = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()]
+    if versions:
+        return max(versions, key=lambda p: int(p.parent.name))
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise RuntimeError("PostgreSQL is not installed: run scripts/test, which installs it")
+    return Path(initdb).parent
+
+
+@dataclass
+class PostgresServer:
+    """A throwaway PostgreSQL server in a temporary folder, on a free port, with a role
+    `labs` that may create databases (pytest-django creates its test database there).
+
+    PostgreSQL refuses to run as root: run as root, the server runs as the `postgres` user
+    that Debian's package creates (or `nobody`), owning its folder; as anyone else, it runs
+    as that user. Durability is off (fsync), which a throwaway server does not need.
+    """
+
+    port: int = field(default_factory=free_port)
+    user: str = "labs"
+    folder: Path | None = None
+    process: subprocess.Popen | None = None
+
+    def url(self, database: str = "labs") -> str:
+        return f"postgres://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    @staticmethod
+    def _account() -> tuple[int | None, int | None]:
+        """The user and group to run PostgreSQL as: None (this process's) unless root."""
+        if os.getuid() != 0:
+            return None, None
+        import pwd
+
+        for name in ("postgres", "nobody"):
+            try:
+                entry = pwd.getpwnam(name)
+            except KeyError:
+                continue
+            return entry.pw_uid, entry.pw_gid
+        raise RuntimeError("running as root and no unprivileged user to run PostgreSQL as")
+
+    def start(self) -> PostgresServer:
+        bindir = postgres_bindir()
+        uid, gid = self._account()
+        # Not under pytest's temporary folders: those are private to the user running tests.
+        self.folder = Path(tempfile.mkdtemp(prefix="labs-postgres-"))
+        if uid is not None and gid is not None:
+            os.chown(self.folder, uid, gid)
+        data = self.folder / "data"
+        subprocess.run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "--username=postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ],
+            cwd=self.folder,
+            capture_output=True,
+            timeout=120,
+            check=True,
+            user=uid,
+            group=gid,
+        )
+        self.process = subprocess.Popen(
+            [
+                str(bindir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.folder),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ],
+            cwd=self.folder,
+            stdout=(self.folder / "postgres.log").open("ab"),
+            stderr=subprocess.STDOUT,
+            user=uid,
+            group=gid,
+        )
+        self._wait_ready()
+        self.execute(
+            f"CREATE ROLE {self.user} LOGIN CREATEDB", f"CREATE DATABASE labs OWNER {self.user}"
+        )
+        return self
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited before accepting connections: {self.log()}")
+            try:
+                psycopg.connect(self._admin_dsn(), connect_timeout=2).close()
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
+
+    def _admin_dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def execute(self, *statements: str) -> None:
+        """Run statements as the superuser, each outside a transaction (CREATE DATABASE)."""
+        import psycopg
+
+        with psycopg.connect(self._admin_dsn(), autocommit=True, connect_timeout=10) as conn:
+            for statement in statements:
+                conn.execute(statement.encode())
+
+    def create_database(self, name: str) -> str:
+        """A new empty database owned by the test role; its URL."""
+        self.execute(f'CREATE DATABASE "{name}" OWNER {self.user}')
+        return self.url(name)
+
+    def log(self) -> str:
+        path = self.folder / "postgres.log" if self.folder else None
+        return path.read_text(errors="replace")[-2000:] if path and path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # fast shutdown: clients are disconnected
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
