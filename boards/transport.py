@@ -2,8 +2,11 @@
 reader is.
 
 A message for many sockets is framed once (`Frame`, an autobahn `PreparedMessage` made on
-first use) and written to each socket's protocol directly, instead of a trip per socket
-through Channels' send chain and Daphne's reply coroutine. Daphne writes into the socket's
+first use) and written to each socket directly, instead of a trip per socket through
+Channels' send chain and Daphne's reply coroutine. On a plain TCP socket with nothing queued
+the frame goes to the kernel in one `send` call; Twisted's own write path (which arms and
+disarms the socket's writability in the event loop for every message) takes only what the
+kernel does not, or sockets with TLS or compression. Daphne writes into the socket's
 Twisted transport at once, which buffers without limit when the peer does not read; the
 writer reads how many bytes the transport still holds (Twisted's `FileDescriptor` keeps them
 in `dataBuffer` from `offset` on, plus `_tempDataLen` bytes not yet joined to it).
@@ -14,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+from twisted.internet import tcp
 
 
 class Frame:
@@ -40,11 +44,32 @@ class SocketWriter:
         self.protocol = protocol
         self.transport = protocol.transport
         self.limit = limit
+        plain = isinstance(self.transport, tcp.Connection) and not self.transport.TLS
+        self._socket = self.transport.socket if plain else None
 
     def write(self, frame: Frame) -> None:
         """Send `frame` if the socket is still open (a closing one takes nothing more)."""
-        if self.protocol.state == WebSocketProtocol.STATE_OPEN:
-            self.protocol.sendPreparedMessage(frame.prepared)
+        protocol = self.protocol
+        if protocol.state != WebSocketProtocol.STATE_OPEN:
+            return
+        if (
+            self._socket is None
+            or protocol._perMessageCompress is not None
+            or protocol.send_queue
+            or self.queued
+            or self.transport.disconnecting
+        ):
+            protocol.sendPreparedMessage(frame.prepared)
+            return
+        data = frame.prepared.payloadHybi
+        try:
+            sent = self._socket.send(data)
+        except BlockingIOError:
+            sent = 0
+        except OSError:  # the connection is gone: Twisted's path notices and closes it
+            sent = 0
+        if sent < len(data):
+            self.transport.write(data[sent:])
 
     @property
     def queued(self) -> int:
