@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 LISTEN_BLOCK_SECONDS = 1.0
 PRESENCE_TICK_SECONDS = 0.04
+FANOUT_TICK_SECONDS = 0.01
 
 
 class Subscriber(Protocol):
@@ -225,7 +226,10 @@ class Hub:
         return self._writers[name]
 
     async def _read_forever(self) -> None:
+        """Read every followed log and awareness channel, at most once a fan-out tick: what
+        arrived within a tick goes out to each socket as one message per document."""
         while True:
+            started = time.monotonic()
             try:
                 batch = await self.store.listen(dict(self._cursors), LISTEN_BLOCK_SECONDS)
             except asyncio.CancelledError:
@@ -244,6 +248,8 @@ class Hub:
                     await self._deliver(topic, entries)
                 except Exception:
                     logger.exception("delivering %s failed", topic)
+            if batch:
+                await asyncio.sleep(max(0.0, FANOUT_TICK_SECONDS - (time.monotonic() - started)))
 
     async def _deliver(self, topic: Topic, entries: list[Entry]) -> None:
         subscribers = list(self._subscribers.get(topic.doc, ()))
