@@ -266,25 +266,20 @@ class Hub:
             return
         now_ms = int(time.time() * 1000)
         presence = self._presence.get(topic.doc)
-        newest: dict[int, tuple[str, AwarenessEntry]] = {}
+        newest: dict[int, AwarenessEntry] = {}
         for entry in entries:
             changes = decode_awareness(entry.payload)
             if presence is not None:
                 presence.apply(entry.author, changes, now_ms)
             for change in changes:
                 known = newest.get(change.client_id)
-                if known is None or change.clock >= known[1].clock:
-                    newest[change.client_id] = (entry.author, change)
-        # One frame for everyone, and one without their own states for those who sent some.
-        everyone = _awareness_frame([change for _, change in newest.values()])
-        authors = {author for author, _ in newest.values()}
+                if known is None or change.clock >= known.clock:
+                    newest[change.client_id] = change
+        # One frame for everyone: a client's own state comes back with the clock it sent,
+        # which y-protocols ignores, so nobody needs a frame of their own.
+        frame = Frame(awareness_message(encode_awareness(list(newest.values()))))
         for subscriber in subscribers:
-            if subscriber.id not in authors:
-                await _guard(subscriber.deliver_awareness(everyone))
-                continue
-            others = [c for author, c in newest.values() if author != subscriber.id]
-            if others:
-                await _guard(subscriber.deliver_awareness(_awareness_frame(others)))
+            await _guard(subscriber.deliver_awareness(frame))
 
     async def close(self) -> None:
         await self.rooms.close()
@@ -293,10 +288,6 @@ class Hub:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         await self.store.close()
-
-
-def _awareness_frame(entries: list[AwarenessEntry]) -> Frame:
-    return Frame(awareness_message(encode_awareness(entries)))
 
 
 def _follow(structure: DocumentStructure, entry: Entry) -> None:

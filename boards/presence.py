@@ -3,7 +3,6 @@ bounds, and the changes waiting to be published together on the next tick."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from boards.protocol import AwarenessEntry, decode_awareness, encode_awareness
@@ -35,6 +34,8 @@ class Presence:
 
     states: dict[int, Seen] = field(default_factory=dict)
     gone: dict[int, int] = field(default_factory=dict)
+    used: int = 0  # bytes of the states
+    swept_ms: int = 0
 
     def admit(self, owner: str, entries: list[AwarenessEntry], now_ms: int) -> list[AwarenessEntry]:
         """The entries `owner` may publish: changes to its own ids, or a new id of its own."""
@@ -62,10 +63,12 @@ class Presence:
             if known is not None and (known.owner != owner or known.entry.clock > entry.clock):
                 continue
             if entry.state is None:
-                self.states.pop(entry.client_id, None)
+                self._drop(entry.client_id)
                 self.gone[entry.client_id] = now_ms
             elif known is not None or self._room_for(presence_size(entry)):
+                self._drop(entry.client_id)
                 self.states[entry.client_id] = Seen(entry, now_ms, owner, presence_size(entry))
+                self.used += presence_size(entry)
 
     def departures(self, owner: str) -> list[AwarenessEntry]:
         """Entries that remove every id `owner` holds (it is closing)."""
@@ -82,19 +85,27 @@ class Presence:
         return encode_awareness(live) if live else None
 
     def _room_for(self, size: int) -> bool:
-        used = sum(seen.size for seen in self.states.values())
-        return len(self.states) < PRESENCE_MAX_STATES and used + size <= PRESENCE_MAX_BYTES
+        return len(self.states) < PRESENCE_MAX_STATES and self.used + size <= PRESENCE_MAX_BYTES
+
+    def _drop(self, client_id: int) -> None:
+        seen = self.states.pop(client_id, None)
+        if seen is not None:
+            self.used -= seen.size
 
     def _expire(self, now_ms: int) -> None:
+        """Forget states not renewed within the timeout (looked at once a second at most)."""
+        if now_ms - self.swept_ms < 1000:
+            return
+        self.swept_ms = now_ms
         horizon = now_ms - PRESENCE_TIMEOUT_MS
         for client_id in [c for c, seen in self.states.items() if seen.at_ms < horizon]:
-            del self.states[client_id]
+            self._drop(client_id)
         for client_id in [c for c, at in self.gone.items() if at < horizon]:
             del self.gone[client_id]
 
 
 def presence_size(entry: AwarenessEntry) -> int:
-    return len(json.dumps(entry.state, separators=(",", ":")))
+    return len(entry.raw)
 
 
 def presence_record(owner: str, entry: AwarenessEntry) -> bytes:

@@ -105,11 +105,18 @@ def check_state_vector(state_vector: bytes) -> None:
 
 @dataclass(frozen=True)
 class AwarenessEntry:
-    """One client's presence in an awareness update; `state` None means it left."""
+    """One client's presence in an awareness update; `state` None means it left. `raw` is
+    the state as JSON, made once: presence is relayed far more often than it changes."""
 
     client_id: int
     clock: int
     state: dict[str, Any] | None
+    raw: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.raw:
+            raw = json.dumps(self.state, separators=(",", ":")).encode()
+            object.__setattr__(self, "raw", raw)
 
 
 def decode_awareness(payload: bytes) -> list[AwarenessEntry]:
@@ -132,7 +139,7 @@ def decode_awareness(payload: bytes) -> list[AwarenessEntry]:
             raise malformed("awareness state is not JSON") from exc
         if state is not None and not isinstance(state, dict):
             raise malformed("awareness state is not an object")
-        entries.append(AwarenessEntry(client_id, clock, state))
+        entries.append(AwarenessEntry(client_id, clock, state, raw.encode() if raw else b""))
     if not reader.done():
         raise malformed("trailing bytes after awareness update")
     return entries
@@ -142,11 +149,10 @@ def encode_awareness(entries: list[AwarenessEntry]) -> bytes:
     """Write an awareness update (y-protocols format)."""
     parts = [write_var_uint(len(entries))]
     for entry in entries:
-        state = json.dumps(entry.state, separators=(",", ":")).encode()
         parts += [
             write_var_uint(entry.client_id),
             write_var_uint(entry.clock),
-            write_message(state),
+            write_message(entry.raw),
         ]
     return b"".join(parts)
 
