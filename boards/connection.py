@@ -39,6 +39,7 @@ from boards.structure import Known, ParsedUpdate, Rejected
 from boards.transport import Frame
 
 WriteFrame = Callable[[Frame], Awaitable[None]]
+QUOTA_CHUNK = 16 * 1024
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
 
 
@@ -88,6 +89,7 @@ class DocumentConnection:
         self.cursor: str | None = None
         self._pending: list[Entry] = []
         self._joined: JoinState | None = None
+        self._reserve, self._reserve_until = 0, 0.0  # write quota already taken (`_spend`)
 
     async def open(self) -> None:
         """Attach first, then load: entries that land meanwhile are buffered, not lost."""
@@ -132,12 +134,7 @@ class DocumentConnection:
                 parsed, self.session.limits, self.kind.counted, settings.BOARD_MAX_OBJECTS
             )
             check_update(update)
-            if not await self.hub.store.spend(
-                f"{self.doc_name}:written-by:{self.author}",
-                len(update),
-                settings.WRITE_BYTES_PER_MINUTE,
-                60_000,
-            ):
+            if not await self._spend(len(update)):
                 raise Rejected(
                     "write_quota",
                     "You have changed a lot in the last minute: wait a moment and try again.",
@@ -149,6 +146,23 @@ class DocumentConnection:
             return
         await self.hub.store.append(self.doc_name, update, self.author)
         structure.record(parsed, placement)
+
+    async def _spend(self, size: int) -> bool:
+        """Spend `size` bytes of the author's write quota (per room and person, in the store).
+        Small writes draw on a reserve taken from the store in chunks of `QUOTA_CHUNK` and
+        kept for a second, so a typing person costs about one store call a second; what a
+        reserve leaves unused is at most one chunk per socket."""
+        now = time.monotonic()
+        if size <= self._reserve and now < self._reserve_until:
+            self._reserve -= size
+            return True
+        key = f"{self.doc_name}:written-by:{self.author}"
+        limit = settings.WRITE_BYTES_PER_MINUTE
+        for chunk in dict.fromkeys((max(size, QUOTA_CHUNK), size)):  # near the limit: just this
+            if await self.hub.store.spend(key, chunk, limit, 60_000):
+                self._reserve, self._reserve_until = chunk - size, now + 1.0
+                return True
+        return False
 
     async def receive_bytes(self, data: bytes) -> None:
         await self._carry_out(self.session.receive_bytes(data, time.monotonic()))

@@ -295,3 +295,27 @@ async def test_a_saturated_store_sheds_sockets_with_a_transient_code() -> None:
     assert connected
     assert await peer.closed_with() == CloseCode.BUSY == 4503
     await saturated.close()
+
+
+class CountingSpends(MemoryRoomStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.spends = 0
+
+    async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
+        self.spends += 1
+        return await super().spend(key, amount, limit, window_ms)
+
+
+async def test_small_writes_draw_on_a_quota_reserve() -> None:
+    store = CountingSpends()
+    counted = Hub(store, compact=False)
+    install_hub(counted)
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    writer = await Peer("/ws/rooms/lab/board", ada).join()
+    for i in range(20):
+        await writer.socket.send_to(bytes_data=update_message(note_update(f"idea {i}")))
+        await writer.pump(frames=1)
+    assert len(await store.read("lab/board")) == 20
+    assert store.spends <= 2, "a chunk of quota (taken again after a second) covers them"
+    await counted.close()
