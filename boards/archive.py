@@ -7,18 +7,18 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 
 from boards.models import DocumentKeyframe, DocumentUpdate
-from boards.store import Entry, Snapshot, create_store, parse_id
+from boards.store import START, Entry, Snapshot, create_store, parse_id
 
 BATCH_ROWS = 500
-BATCH_BYTES = 16 * 1024 * 1024  # one INSERT carries at most this much payload (or one update)
+BATCH_BYTES = 16 * 1024 * 1024  # one batch holds at most this much payload (or one update)
 
 
 def _batches(entries: Sequence[Entry]) -> Iterator[list[Entry]]:
-    """`entries` in order, cut into INSERTs of at most BATCH_ROWS rows and BATCH_BYTES of
+    """`entries` in order, cut into batches of at most BATCH_ROWS rows and BATCH_BYTES of
     payload (updates may each be megabytes)."""
     batch: list[Entry] = []
     size = 0
@@ -33,23 +33,29 @@ def _batches(entries: Sequence[Entry]) -> Iterator[list[Entry]]:
 
 
 def _archive(doc: str, entries: Sequence[Entry]) -> None:
-    """Copy log entries to the archive: multi-row INSERTs in one transaction; entries already
-    there (another process archived them first) are skipped by the unique (doc, ms, seq)."""
-    with transaction.atomic():
+    """Copy log entries to the archive in one transaction, a batch of rows per statement;
+    entries already there (another process archived them first) are skipped by the unique
+    (doc, ms, seq). Plain SQL that SQLite and PostgreSQL both speak: the ORM's per-row
+    model objects cost more than the insert itself at the rate boards are written."""
+    table = connection.ops.quote_name(DocumentUpdate._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} (doc, ms, seq, author, payload) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
         for batch in _batches(entries):
-            DocumentUpdate.objects.bulk_create(
-                [
-                    DocumentUpdate(doc=doc, ms=ms, seq=seq, author=e.author, payload=e.payload)
-                    for e in batch
-                    for ms, seq in [parse_id(e.id)]
-                ],
-                ignore_conflicts=True,
-            )
+            cursor.executemany(insert, [(doc, *parse_id(e.id), e.author, e.payload) for e in batch])
 
 
-def _last_archived(doc: str) -> str | None:
-    row = DocumentUpdate.objects.filter(doc=doc).order_by("-ms", "-seq").first()
-    return row.entry_id if row else None
+def _position(doc: str, keyframe_upto: str | None) -> tuple[str, int]:
+    """Where `doc`'s archive ends (START if empty), and how many archived entries come
+    after `keyframe_upto` (two steps on the (doc, ms, seq) index)."""
+    rows = DocumentUpdate.objects.filter(doc=doc)
+    last = rows.order_by("-ms", "-seq").values_list("ms", "seq").first()
+    if keyframe_upto is not None:
+        ms, seq = parse_id(keyframe_upto)
+        rows = rows.filter(Q(ms__gt=ms) | Q(ms=ms, seq__gt=seq))
+    return (f"{last[0]}-{last[1]}" if last else START), rows.count()
 
 
 def _save_keyframe(doc: str, snapshot: Snapshot) -> None:
@@ -125,7 +131,7 @@ def forget_room_documents(sender: type, slug: str, **kwargs: Any) -> None:
 
 
 archive_entries = database_sync_to_async(_archive)
-last_archived = database_sync_to_async(_last_archived)
+archive_position = database_sync_to_async(_position)
 save_keyframe = database_sync_to_async(_save_keyframe)
 recovery = database_sync_to_async(_recovery)
 archived_history = database_sync_to_async(_history)

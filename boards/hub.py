@@ -107,7 +107,8 @@ class Hub:
         self._tasks.append(asyncio.create_task(self._read_forever(), name="hub-reader"))
         self._tasks.append(asyncio.create_task(self._publish_forever(), name="hub-presence"))
         if self._compact:
-            self._tasks.append(asyncio.create_task(run_compactor(self.store), name="compactor"))
+            compactor = run_compactor(self.store, self.joins.current)
+            self._tasks.append(asyncio.create_task(compactor, name="compactor"))
 
     async def attach(self, subscriber: Subscriber) -> None:
         """Start delivering `subscriber`'s document to it (from the next new entry on)."""

@@ -107,6 +107,11 @@ class Joins:
         loading.done.set_result(state)
         return state
 
+    def current(self, name: str) -> JoinState | None:
+        """The document's state if this process holds it loaded (kept current by the hub)."""
+        known = self._states.get(name)
+        return known if isinstance(known, JoinState) else None
+
     def advance(self, name: str, entries: list[Entry], merged: bytes) -> None:
         known = self._states.get(name)
         if isinstance(known, JoinState):

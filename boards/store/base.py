@@ -106,8 +106,9 @@ class RoomStore(ABC):
         """Drop log entries with ids up to and including `upto` (after they are archived)."""
 
     @abstractmethod
-    async def get_snapshot(self, doc: str) -> Snapshot | None:
-        """The newest keyframe, if any."""
+    async def snapshot_upto(self, doc: str) -> str | None:
+        """The log entry the newest keyframe includes updates up to, if there is one
+        (without reading the keyframe itself)."""
 
     @abstractmethod
     async def put_snapshot(self, doc: str, snapshot: Snapshot) -> None:

@@ -98,8 +98,9 @@ class MemoryRoomStore(RoomStore):
         topic = Topic(doc, "log")
         self._streams[topic] = self._after(self._streams[topic], upto)
 
-    async def get_snapshot(self, doc: str) -> Snapshot | None:
-        return self._snapshots.get(doc)
+    async def snapshot_upto(self, doc: str) -> str | None:
+        snapshot = self._snapshots.get(doc)
+        return snapshot.upto if snapshot else None
 
     async def put_snapshot(self, doc: str, snapshot: Snapshot) -> None:
         self._snapshots[doc] = snapshot

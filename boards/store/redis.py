@@ -332,12 +332,10 @@ class RedisRoomStore(RoomStore):
                 _key(Topic(doc, "log")), minid=f"{ms}-{seq + 1}", approximate=False
             )
 
-    async def get_snapshot(self, doc: str) -> Snapshot | None:
+    async def snapshot_upto(self, doc: str) -> str | None:
         async with self._turn():
-            found = await self._redis.hgetall(_doc_key(doc, "snapshot"))
-        if not found:
-            return None
-        return Snapshot(state=found[b"state"], upto=found[b"upto"].decode())
+            upto = await self._redis.hget(_doc_key(doc, "snapshot"), "upto")
+        return upto.decode() if upto is not None else None
 
     async def put_snapshot(self, doc: str, snapshot: Snapshot) -> None:
         async with self._turn():

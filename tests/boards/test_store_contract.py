@@ -78,9 +78,10 @@ async def test_trim_drops_only_up_to_the_given_entry(store: RoomStore) -> None:
 
 
 async def test_snapshots(store: RoomStore) -> None:
-    assert await store.get_snapshot("r/board") is None
+    assert await store.snapshot_upto("r/board") is None
     await store.put_snapshot("r/board", Snapshot(b"state", "5-0"))
-    assert await store.get_snapshot("r/board") == Snapshot(b"state", "5-0")
+    assert await store.snapshot_upto("r/board") == "5-0"
+    assert await store.load("r/board") == (Snapshot(b"state", "5-0"), [])
 
 
 async def test_listen_returns_entries_after_the_cursors(store: RoomStore) -> None:
