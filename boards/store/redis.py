@@ -66,6 +66,8 @@ AWARENESS_MAXLEN = 256
 #: Awareness and presence of a document nobody touched for this long expire.
 PRESENCE_EXPIRE_MS = 2 * PRESENCE_TIMEOUT_MS
 DELETE_BATCH = 500
+#: At most this many appends go to Redis in one pipeline.
+APPEND_BATCH = 256
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 NOW_MS = """
 local t = redis.call('TIME')
@@ -166,6 +168,20 @@ def _entry(entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> Entry:
     return Entry(text_id, fields[b"u"], fields[b"a"].decode(), parse_id(text_id)[0])
 
 
+def _settle(
+    waiting: Sequence[tuple[str, bytes, str, asyncio.Future[Entry]]],
+    entries: Sequence[Entry] = (),
+    error: Exception | None = None,
+) -> None:
+    """Answer waiting appends: each with its entry, or all with `error`."""
+    for index, (*_, added) in enumerate(waiting):
+        if not added.done():
+            if error is None:
+                added.set_result(entries[index])
+            else:
+                added.set_exception(error)
+
+
 def cluster_url(url: str) -> str | None:
     """The plain URL of a cluster's seed node if `url` names a Redis Cluster, else None."""
     scheme, _, rest = url.partition("://")
@@ -231,6 +247,8 @@ class RedisRoomStore(RoomStore):
             self._redis = RedisCluster.from_url(seed, max_connections=size, **options)
             # The reader blocks on at most one connection per shard.
             self._reader = RedisCluster.from_url(seed, max_connections=2, **options)
+        self._appends: list[tuple[str, bytes, str, asyncio.Future[Entry]]] = []
+        self._appender: asyncio.Task[None] | None = None
         self._wake_id = uuid.uuid4().hex
         self._wake_cursors: dict[str, str] = {}
         self._lowest_slots: tuple[object, dict[str, int]] = (None, {})
@@ -294,14 +312,50 @@ class RedisRoomStore(RoomStore):
             pipe.xadd(doorbell, {"d": 1}, maxlen=1, approximate=False)
 
     async def append(self, doc: str, payload: bytes, author: str) -> Entry:
-        key = _key(Topic(doc, "log"))
-        # Not a transaction: `dirty` lives outside the room's hash slot.
+        """Appends wait for the next round trip and go in it together (see `_send_appends`):
+        a busy process makes one round trip per batch, an idle one adds no delay."""
+        added: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._appends.append((doc, payload, author, added))
+        if self._appender is None:
+            self._appender = asyncio.create_task(self._send_appends(), name="store-appends")
+        return await added
+
+    async def _send_appends(self) -> None:
+        """Send waiting appends, at most `APPEND_BATCH` per pipeline, until none wait. There is
+        at most one waiting append per socket (each waits for its own before the next)."""
+        batch: list[tuple[str, bytes, str, asyncio.Future[Entry]]] = []
+        try:
+            while self._appends:
+                batch = self._appends[:APPEND_BATCH]
+                del self._appends[:APPEND_BATCH]
+                try:
+                    entries = await self._append_batch([(d, p, a) for d, p, a, _ in batch])
+                except Exception as error:
+                    _settle(batch, error=error)
+                else:
+                    _settle(batch, entries=entries)
+        except BaseException:  # cancelled: nothing may wait forever
+            for *_, added in [*batch, *self._appends]:
+                added.cancel()
+            self._appends.clear()
+            raise
+        finally:
+            self._appender = None
+
+    async def _append_batch(self, batch: list[tuple[str, bytes, str]]) -> list[Entry]:
+        keys = [_key(Topic(doc, "log")) for doc, _, _ in batch]
+        # Not a transaction: `dirty` lives outside the rooms' hash slots.
         async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
-            pipe.xadd(key, {"u": payload, "a": author})
-            pipe.sadd(DIRTY, doc)
-            await self._ring(pipe, key)
-            entry_id, *_ = await pipe.execute()
-        return _entry(entry_id, {b"u": payload, b"a": author.encode()})
+            for key, (_, payload, author) in zip(keys, batch, strict=True):
+                pipe.xadd(key, {"u": payload, "a": author})
+            pipe.sadd(DIRTY, *dict.fromkeys(doc for doc, _, _ in batch))
+            for key in {await self._shard(self._redis, key): key for key in keys}.values():
+                await self._ring(pipe, key)
+            replies = await pipe.execute()
+        return [
+            _entry(entry_id, {b"u": payload, b"a": author.encode()})
+            for entry_id, (_, payload, author) in zip(replies[: len(batch)], batch, strict=True)
+        ]
 
     async def read(self, doc: str, after: str = START, limit: int | None = None) -> list[Entry]:
         async with self._turn():
@@ -552,6 +606,8 @@ class RedisRoomStore(RoomStore):
                     await self._release_lock(keys=[key], args=[token])
 
     async def close(self) -> None:
+        if self._appender is not None:
+            await asyncio.shield(self._appender)
         for shard in await self._shards():
             await self._redis.delete(self._wake_key(shard))
         await self._reader.aclose()

@@ -64,6 +64,17 @@ async def test_append_then_read_keeps_order_author_and_time(store: RoomStore) ->
     assert await store.read("other/board") == []
 
 
+async def test_concurrent_appends_each_land_once_in_the_order_made(store: RoomStore) -> None:
+    """Many sockets append at once (a Redis store sends them in batches of pipelined calls)."""
+    entries = await asyncio.gather(
+        *(store.append(f"r{i % 3}/board", bytes([i % 256]), f"u{i}") for i in range(600))
+    )
+    for room in range(3):
+        made = [e for i, e in enumerate(entries) if i % 3 == room]
+        assert await store.read(f"r{room}/board") == made
+    assert sorted(await store.take_dirty()) == ["r0/board", "r1/board", "r2/board"]
+
+
 async def test_last_id(store: RoomStore) -> None:
     log = Topic("r/board", "log")
     assert await store.last_id(log) == START
