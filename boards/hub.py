@@ -47,7 +47,10 @@ logger = logging.getLogger(__name__)
 
 LISTEN_BLOCK_SECONDS = 1.0
 PRESENCE_TICK_SECONDS = 0.04
+#: The fan-out tick: what arrives within one goes out as one message per document. It
+#: stretches while a process is busy, so that a socket costs less the more updates there are.
 FANOUT_TICK_SECONDS = 0.01
+FANOUT_TICK_MAX_SECONDS = 0.05
 
 
 class Subscriber(Protocol):
@@ -250,7 +253,7 @@ class Hub:
                 except Exception:
                     logger.exception("delivering %s failed", topic)
             if batch:
-                await asyncio.sleep(max(0.0, FANOUT_TICK_SECONDS - (time.monotonic() - started)))
+                await asyncio.sleep(_pause(time.monotonic() - started))
 
     async def _deliver(self, topic: Topic, entries: list[Entry]) -> None:
         subscribers = list(self._subscribers.get(topic.doc, ()))
@@ -297,6 +300,13 @@ def _follow(structure: DocumentStructure, entry: Entry) -> None:
         structure.follow(parse_update(entry.payload, STORED))
     except (Malformed, Rejected):
         logger.warning("a stored update of %s is unreadable", entry.id)
+
+
+def _pause(spent: float) -> float:
+    """How long the reader waits after a read that took `spent` seconds to hand out: the rest
+    of a tick, and while busy as long again as it spent (so fan-out takes at most about half
+    of the process), up to the longest tick."""
+    return min(FANOUT_TICK_MAX_SECONDS, max(FANOUT_TICK_SECONDS - spent, spent))
 
 
 async def _guard(delivery: Awaitable[None]) -> None:

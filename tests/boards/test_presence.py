@@ -1,5 +1,5 @@
 """Presence: each client id belongs to the socket that introduced it, within bounds, and
-changes go out in one batch a tick."""
+changes go out in one batch a tick; the fan-out tick itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from boards.hub import Hub
+from boards.hub import FANOUT_TICK_MAX_SECONDS, FANOUT_TICK_SECONDS, Hub, _pause
 from boards.lib0 import Reader
 from boards.presence import Presence
 from boards.protocol import AwarenessEntry, MessageType, decode_awareness
@@ -99,3 +99,9 @@ def awareness_entries(message: bytes) -> list[AwarenessEntry]:
     reader = Reader(message)
     assert reader.var_uint() == MessageType.AWARENESS
     return decode_awareness(reader.var_bytes())
+
+
+def test_the_fan_out_tick_stretches_while_busy_and_is_bounded() -> None:
+    assert _pause(0.002) == pytest.approx(FANOUT_TICK_SECONDS - 0.002), "idle: the rest of a tick"
+    assert _pause(0.03) == pytest.approx(0.03), "busy: as long again as the fan-out took"
+    assert _pause(5.0) == FANOUT_TICK_MAX_SECONDS
