@@ -144,7 +144,7 @@ class DocumentConnection:
                 refusal_messages(self.kind.refusals, rejected.code, rejected.message)
             )
             return
-        await self.hub.store.append(self.doc_name, update, self.author)
+        await self.hub.append(self.doc_name, update, self.author)
         structure.record(parsed, placement)
 
     async def _spend(self, size: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from collections import OrderedDict
@@ -68,7 +69,8 @@ class VerifiedDocuments:
 
     def __init__(self, kept: int = VERIFIED_KEPT) -> None:
         self._kept = kept
-        self._read: OrderedDict[str, tuple[str, int, DocumentStructure]] = OrderedDict()
+        # name -> (keyframe, updates read, fingerprint of the last, structure)
+        self._read: OrderedDict[str, tuple[str, int, bytes, DocumentStructure]] = OrderedDict()
         self._failed: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     def check(self, name: str, keyframe: str, upto: str, updates: list[bytes]) -> None:
@@ -76,9 +78,14 @@ class VerifiedDocuments:
         if failure is not None:
             raise DocumentUnavailable(f"{name} is quarantined: {failure}")
         known = self._read.get(name)
-        if known is not None and known[0] == keyframe and known[1] <= len(updates):
-            structure, start = known[2], known[1]
-        else:
+        if (
+            known is not None
+            and known[0] == keyframe
+            and known[1] <= len(updates)
+            and known[2] == _fingerprint(updates[: known[1]])
+        ):
+            structure, start = known[3], known[1]
+        else:  # another history (a store that lost its state, a room made anew): read it all
             structure, start = DocumentStructure(), 0
         for update in updates[start:]:
             try:
@@ -87,15 +94,17 @@ class VerifiedDocuments:
                 raise self.quarantine(name, upto, str(exc)) from exc
             if any(d is not None and d > STORED.max_type_depth for d in depths):
                 raise self.quarantine(name, upto, "shared types nested too deep")
-        self._read[name] = (keyframe, len(updates), structure)
+        self._read[name] = (keyframe, len(updates), _fingerprint(updates), structure)
         self._read.move_to_end(name)
         if len(self._read) > self._kept:
             self._read.popitem(last=False)
 
-    def structure(self, name: str) -> DocumentStructure:
-        """The structure of a document `load_document` has just loaded: the hub keeps it
-        current from then on, so a document's bytes are read once per process."""
-        return self._read[name][2]
+    def take_structure(self, name: str) -> DocumentStructure:
+        """The structure of a document `load_document` has just loaded, handed over: the hub
+        keeps it current from then on (so while anyone is connected a document's bytes are
+        read once per process), and it is forgotten here, as what it holds is no longer what
+        was read."""
+        return self._read.pop(name)[3]
 
     def quarantine(self, name: str, upto: str, reason: str) -> DocumentUnavailable:
         """Set a document aside as of entry `upto`; what to raise for it."""
@@ -109,6 +118,11 @@ class VerifiedDocuments:
 
 
 verified = VerifiedDocuments()
+
+
+def _fingerprint(updates: list[bytes]) -> bytes:
+    """Tells the last of `updates` from any other (Yjs updates name random client ids)."""
+    return hashlib.blake2b(updates[-1], digest_size=16).digest() if updates else b""
 
 
 def _clock(doc: pycrdt.Doc, client_id: int) -> int:

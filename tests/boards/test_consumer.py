@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -120,6 +121,36 @@ async def test_two_members_edit_one_board(hub: Hub) -> None:
     assert str(second.doc.get("objects", type=pycrdt.Map)["n1"]["text"]) == "shared idea"
     [entry] = await hub.store.read("lab/board")
     assert entry.author.startswith("u")
+
+
+async def test_the_board_counts_each_object_once_whoever_wrote_it(hub: Hub) -> None:
+    """Writers record their own updates; the reader follows the others' (those of other
+    processes, and any it read before its writer's append returned)."""
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    bob = await sync_to_async(member)("lab", Role.PARTICIPANT, "bob")
+    peers = [await Peer("/ws/rooms/lab/board", who).join() for who in (ada, bob)]
+    for i in range(4):
+        for index, peer in enumerate(peers):
+            doc = pycrdt.Doc()
+            doc["objects"] = objects = pycrdt.Map()
+            objects[f"n{index}-{i}"] = pycrdt.Map({"type": "note"})
+            await peer.socket.send_to(bytes_data=update_message(doc.get_update()))
+
+    async def everyone_sees(count: int) -> None:
+        for peer in peers:
+            while len(peer.doc.get("objects", type=pycrdt.Map)) < count:
+                await peer.pump(frames=1)
+
+    await everyone_sees(8)
+    elsewhere = pycrdt.Doc()  # then another process's writer
+    elsewhere["objects"] = objects = pycrdt.Map()
+    objects["from-elsewhere"] = pycrdt.Map({"type": "note"})
+    await hub.store.append("lab/board", elsewhere.get_update(), "u-elsewhere")
+    await everyone_sees(9)
+    structure = await hub.structure("lab/board")
+    await asyncio.sleep(0.05)  # the reader's last tick
+    assert structure.live_keys("objects") == 9
+    assert not any(hub._own.values()), "every own entry was met by the reader"
 
 
 @pytest.mark.parametrize(

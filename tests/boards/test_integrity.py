@@ -20,7 +20,7 @@ from boards.archive import archive_position
 from boards.chat import ChatCommands
 from boards.compaction import compact, run_compactor
 from boards.connection import DocumentConnection, write_as_server
-from boards.documents import load_document
+from boards.documents import load_document, verified
 from boards.hub import Hub
 from boards.models import DocumentKeyframe, DocumentUpdate
 from boards.protocol import RunCommand
@@ -316,3 +316,18 @@ async def test_a_store_object_works_at_once_after_redis_restarts(tmp_path: Path)
     finally:
         await store.close()
         server.stop()
+
+
+async def test_a_document_made_anew_under_a_known_name_is_read_afresh() -> None:
+    """A room deleted and made again, or a store that lost its state: the structure a
+    process remembers of the old history is not taken for the new one."""
+    old, new = MemoryRoomStore(), MemoryRoomStore()
+    for i in range(2):
+        doc = pycrdt.Doc()
+        doc.get("objects", type=pycrdt.Map).update({f"old{i}a": 1, f"old{i}b": 2})
+        await old.append("again/board", doc.get_update(), "u1")
+    for i in range(3):
+        await new.append("again/board", change(f"new{i}"), "u1")
+    await load_document(old, "again/board")
+    await load_document(new, "again/board")
+    assert verified.take_structure("again/board").live_keys("objects") == 3
