@@ -40,6 +40,7 @@ from boards.transport import Frame
 
 WriteFrame = Callable[[Frame], Awaitable[None]]
 QUOTA_CHUNK = 16 * 1024
+QUOTA_RESERVE_SECONDS = 5.0
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
 
 
@@ -150,8 +151,8 @@ class DocumentConnection:
     async def _spend(self, size: int) -> bool:
         """Spend `size` bytes of the author's write quota (per room and person, in the store).
         Small writes draw on a reserve taken from the store in chunks of `QUOTA_CHUNK` and
-        kept for a second, so a typing person costs about one store call a second; what a
-        reserve leaves unused is at most one chunk per socket."""
+        kept for `QUOTA_RESERVE_SECONDS`, so a typing person costs a store call every few
+        seconds; what a reserve leaves unused is at most one chunk per socket."""
         now = time.monotonic()
         if size <= self._reserve and now < self._reserve_until:
             self._reserve -= size
@@ -160,7 +161,7 @@ class DocumentConnection:
         limit = settings.WRITE_BYTES_PER_MINUTE
         for chunk in dict.fromkeys((max(size, QUOTA_CHUNK), size)):  # near the limit: just this
             if await self.hub.store.spend(key, chunk, limit, 60_000):
-                self._reserve, self._reserve_until = chunk - size, now + 1.0
+                self._reserve, self._reserve_until = chunk - size, now + QUOTA_RESERVE_SECONDS
                 return True
         return False
 
