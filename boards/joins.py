@@ -20,24 +20,44 @@ from boards.structure import Known
 from boards.transport import Frame
 
 EMPTY_STATE_VECTOR = b"\x00"
+PENDING_KEPT = 32
 
 
-@dataclass
 class JoinState:
-    """A document as of log entry `upto`, with the messages joins need, made on demand."""
+    """A document as of log entry `upto`, with the messages joins need, made on demand.
 
-    doc: pycrdt.Doc
-    upto: str
-    _step1: Frame | None = None
-    _whole: Frame | None = None
-    _known: Known | None = None
+    New entries are applied when the document is next read (by a join, or compaction), at
+    the latest once `PENDING_KEPT` reads of the log wait: a busy document nobody joins costs
+    one engine call per `PENDING_KEPT` reads, not one per read.
+    """
+
+    def __init__(self, doc: pycrdt.Doc, upto: str) -> None:
+        self._doc = doc
+        self.upto = upto
+        self._pending: list[bytes] = []
+        self._step1: Frame | None = None
+        self._whole: Frame | None = None
+        self._known: Known | None = None
+
+    @property
+    def doc(self) -> pycrdt.Doc:
+        """The document with every entry up to `upto` applied."""
+        self._apply_pending()
+        return self._doc
 
     def advance(self, entries: list[Entry], merged: bytes) -> None:
-        """Apply new log entries (applying one twice changes nothing)."""
-        self.doc.apply_update(merged)
+        """Take new log entries (applying one twice changes nothing)."""
+        self._pending.append(merged)
         if parse_id(entries[-1].id) > parse_id(self.upto):
             self.upto = entries[-1].id
         self._step1 = self._whole = self._known = None
+        if len(self._pending) >= PENDING_KEPT:
+            self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self._doc.apply_update(pycrdt.merge_updates(*pending))
 
     def step1(self) -> Frame:
         """The server's sync step 1: its state vector."""

@@ -7,7 +7,7 @@ import asyncio
 import pycrdt
 import pytest
 
-from boards.joins import EMPTY_STATE_VECTOR, Joins
+from boards.joins import EMPTY_STATE_VECTOR, PENDING_KEPT, Joins
 from boards.protocol import sync_step2_message
 from boards.store import Entry, Snapshot
 from boards.store.memory import MemoryRoomStore
@@ -75,3 +75,27 @@ async def test_entries_that_land_during_the_load_and_after_it_are_applied() -> N
     await asyncio.sleep(0)
     store.release.set()
     assert (await asyncio.wait_for(reload, 5)) is not state and store.loads == 2
+
+
+async def test_new_entries_wait_until_the_document_is_read_and_their_number_is_bounded() -> None:
+    store = MemoryRoomStore()
+    writer = pycrdt.Doc()
+    await store.append("lab/board", note(writer, "first"), "u1")
+    joins = Joins(store)
+    state = await joins.get("lab/board")
+    engine_calls = 0
+    real_apply = state._doc.apply_update
+
+    def counted_apply(update: bytes) -> None:
+        nonlocal engine_calls
+        engine_calls += 1
+        real_apply(update)
+
+    state._doc.apply_update = counted_apply  # type: ignore[method-assign]
+    for i in range(PENDING_KEPT * 2 + 3):
+        entry = await store.append("lab/board", note(writer, f"n{i}"), "u1")
+        joins.advance("lab/board", [entry], entry.payload)
+    assert engine_calls == 2, "applied once per PENDING_KEPT reads while nobody looks"
+    assert len(state.doc.get("objects", type=pycrdt.Map)) == PENDING_KEPT * 2 + 4
+    assert engine_calls == 3
+    assert state.upto == entry.id
