@@ -153,9 +153,11 @@ class RoomStore(ABC):
 
     @abstractmethod
     async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
-        """Add `amount` to the counter `key` ("<room slug>/...") of the current fixed window
-        of `window_ms`, atomically across processes; if that would pass `limit`, spend
-        nothing and return False."""
+        """Add `amount` to the counter `key` ("<room slug>/...") of a sliding window of
+        `window_ms`, atomically across processes; if that would pass `limit`, spend nothing
+        and return False. The window slides over fixed ones: the previous one's spending
+        counts for the share of it the sliding window still covers, so no burst at a
+        window's edge gets twice the limit through."""
 
     @abstractmethod
     async def delete_documents(self, prefix: str) -> None:

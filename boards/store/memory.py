@@ -45,7 +45,7 @@ class MemoryRoomStore(RoomStore):
         self._presence: dict[str, dict[int, tuple[int, bytes]]] = {}
         self._dirty: set[str] = set()
         self._compacting: dict[str, int] = {}
-        self._quotas: dict[str, tuple[int, int]] = {}
+        self._quotas: dict[str, tuple[int, int, int]] = {}  # key -> (window, spent, before)
         self._held: set[str] = set()
         self._swept_ms = 0
         self._last_id = (0, 0)
@@ -202,19 +202,22 @@ class MemoryRoomStore(RoomStore):
         self._compacting.pop(doc, None)
 
     async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
-        window = _now_ms() // window_ms
-        known_window, used = self._quotas.get(key, (window, 0))
-        used = used if known_window == window else 0
-        if used + amount > limit:
+        window, into = divmod(_now_ms(), window_ms)
+        known_window, used, before = self._quotas.get(key, (window, 0, 0))
+        current, previous = {window: (used, before), window - 1: (0, used)}.get(
+            known_window, (0, 0)
+        )
+        if current + previous * (window_ms - into) / window_ms + amount > limit:
             return False
         if key not in self._quotas and len(self._quotas) >= QUOTA_MAX_KEYS:
             self._forget_quotas(window)
-        self._quotas[key] = (window, used + amount)
+        self._quotas[key] = (window, current + amount, previous)
         return True
 
     def _forget_quotas(self, window: int) -> None:
-        """Make room for one more counter: past windows go first, else the oldest counter."""
-        for key in [k for k, (w, _) in self._quotas.items() if w != window]:
+        """Make room for one more counter: those that no longer count go first, else the
+        oldest counter."""
+        for key in [k for k, (w, _, _) in self._quotas.items() if w < window - 1]:
             del self._quotas[key]
         if len(self._quotas) >= QUOTA_MAX_KEYS:
             del self._quotas[next(iter(self._quotas))]

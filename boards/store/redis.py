@@ -8,7 +8,7 @@ pattern; `<name>` is the whole document name "<slug>/<doc>":
   {<slug>}:doc:<name>:presence       hash client id -> encoded awareness state
   {<slug>}:doc:<name>:presence-seen  sorted set client id -> when its state was saved (ms)
   {<slug>}:doc:<name>:snapshot       hash {state, upto}: the newest keyframe
-  {<slug>}:quota:<key>               hash {w: window number, n: spent in it}
+  {<slug>}:quota:<key>               hash {w: window number, n: spent in it, p: in the one before}
   {meta}:dirty          set of documents with entries not yet archived to SQL
   {meta}:compacting     sorted set of documents taken for compaction -> lease deadline (ms)
   wake:<uuid>           per-store-object stream used only to interrupt a blocking XREAD
@@ -77,17 +77,24 @@ RELEASE_LOCK = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
-# KEYS: quota hash. ARGV: amount, limit, window ms.
+# KEYS: quota hash. ARGV: amount, limit, window ms. A sliding window: what the previous
+# fixed window spent counts for the part of it the sliding window still covers.
 SPEND = (
     NOW_MS
     + """
-local window = math.floor(now / tonumber(ARGV[3]))
-local found = redis.call('HMGET', KEYS[1], 'w', 'n')
-local used = 0
-if tonumber(found[1]) == window then used = tonumber(found[2]) end
-if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'w', window, 'n', used + tonumber(ARGV[1]))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local amount, limit, span = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local window = math.floor(now / span)
+local found = redis.call('HMGET', KEYS[1], 'w', 'n', 'p')
+local current, previous = 0, 0
+if tonumber(found[1]) == window then
+  current, previous = tonumber(found[2]), tonumber(found[3]) or 0
+elseif tonumber(found[1]) == window - 1 then
+  previous = tonumber(found[2])
+end
+local covered = (span - (now - window * span)) / span
+if current + previous * covered + amount > limit then return 0 end
+redis.call('HSET', KEYS[1], 'w', window, 'n', current + amount, 'p', previous)
+redis.call('PEXPIRE', KEYS[1], 2 * span)
 return 1
 """
 )

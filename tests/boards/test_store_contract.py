@@ -173,10 +173,24 @@ async def test_spend_holds_a_limit_per_key_and_window(store: RoomStore) -> None:
     assert await store.spend("r/bytes/u1", 4, 4, hour)
 
 
-async def test_spend_starts_afresh_in_the_next_window(store: RoomStore) -> None:
+async def test_spend_is_forgotten_a_window_later(store: RoomStore) -> None:
     assert await store.spend("r/chat/u1", 2, 2, 50)
-    await asyncio.sleep(0.06)  # the window ends: time passing is the event
+    await asyncio.sleep(0.11)  # two fixed windows end: time passing is the event
     assert await store.spend("r/chat/u1", 2, 2, 50)
+
+
+async def test_spend_slides_so_a_burst_at_a_windows_edge_gets_no_second_limit(
+    store: RoomStore,
+) -> None:
+    window = 200
+    await asyncio.sleep((155 - time.time() * 1000) % window / 1000)  # 45 ms before an end
+    assert await store.spend("r/chat/u1", 10, 10, window)
+    accepted = 0
+    started = time.monotonic()
+    while time.monotonic() - started < 0.1:  # into the next window, by about 55 ms
+        accepted += await store.spend("r/chat/u1", 1, 10, window)
+        await asyncio.sleep(0.005)
+    assert accepted <= 4, "about the share of the window that has slid past"
 
 
 async def test_presence_snapshot(store: RoomStore) -> None:
