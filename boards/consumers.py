@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from boards import daphne_memory
 from boards.chat import ChatCommands
 from boards.connection import DOCUMENT_KINDS, DocumentConnection, DocumentKind
 from boards.documents import DocumentUnavailable
@@ -26,10 +29,11 @@ from boards.protocol import (
 )
 from boards.store import StoreBusy
 from boards.structure import Limits
-from boards.transport import Frame, SocketWriter
+from boards.transport import Frame, SocketWriter, daphne_protocol
 from rooms.permissions import Access, Denied, resolve_access
 
 logger = logging.getLogger(__name__)
+daphne_memory.install()
 
 DENIAL_CODES = {
     "not_found": CloseCode.NOT_FOUND,
@@ -47,15 +51,23 @@ def new_session(access: Access, kind: DocumentKind) -> SyncSession:
         max_frame_bytes=settings.WS_MAX_FRAME_BYTES,
         limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
         byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * settings.WS_MAX_FRAME_BYTES),
-        limits=Limits(
-            max_structs=settings.UPDATE_MAX_STRUCTS,
-            max_value_bytes=settings.VALUE_MAX_BYTES,
-            max_value_depth=settings.VALUE_MAX_DEPTH,
-            max_type_depth=settings.TYPE_MAX_DEPTH,
+        limits=shared_limits(
+            settings.UPDATE_MAX_STRUCTS,
+            settings.VALUE_MAX_BYTES,
+            settings.VALUE_MAX_DEPTH,
+            settings.TYPE_MAX_DEPTH,
         ),
         takes_commands=kind.server_owned,
         refusals=kind.refusals,
     )
+
+
+@cache
+def shared_limits(
+    max_structs: int, max_value_bytes: int, max_value_depth: int, max_type_depth: int
+) -> Limits:
+    """One `Limits` for every socket of the same settings (it is immutable)."""
+    return Limits(max_structs, max_value_bytes, max_value_depth, max_type_depth)
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):
@@ -64,11 +76,30 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     # No channel per socket: room events reach sockets through the hub (`RoomEvents`).
     channel_layer_alias = None
     connection: DocumentConnection | None = None
+    commands: ChatCommands | None = None
     in_room = False
     slots: list[str] = []
     writer: SocketWriter | None = None
     handshake: asyncio.TimerHandle | None = None
     _closing: asyncio.Future[None] | None = None
+
+    async def __call__(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Awaitable[dict[str, Any]]],
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        """Channels' `AsyncConsumer.__call__` for a consumer without a channel layer: each
+        message is awaited and dispatched in this task, instead of through a task per
+        message and an `asyncio.wait` that an idle socket keeps (about 3.5 KB)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch, minus its per-message thread hop to close stale database
@@ -85,6 +116,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         self.token: str | None = query.get("token", [None])[0]
         await self.accept()
+        protocol = daphne_protocol(self.base_send)
+        if protocol is not None:
+            daphne_memory.slim_open_socket(protocol)
         kind = DOCUMENT_KINDS.get(route["doc"])
         if kind is None:
             await self.close(code=int(CloseCode.NOT_FOUND))
@@ -103,14 +137,15 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=int(CloseCode.TOO_MANY_CONNECTIONS))
             return
         self.slots = [key for key, _ in slots]
-        self.commands = ChatCommands(access)
+        if kind.server_owned:
+            self.commands = ChatCommands(access)
         self.connection = DocumentConnection(
             hub,
             f"{self.slug}/{route['doc']}",
             new_session(access, kind),
             author=access.identity.id,
             write=self._write,
-            on_command=self.commands if kind.server_owned else None,
+            on_command=self.commands,
             kind=kind,
             presence_limiter=RateLimiter(
                 settings.WS_AWARENESS_BYTES_PER_SECOND, 4 * settings.WS_AWARENESS_BYTES_PER_SECOND
@@ -125,6 +160,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     def _handshake_expired(self) -> None:
         """Close a socket that never asked for the document (sync step 1) in time."""
+        self.handshake = None
         if self.connection is not None and not self.connection.session.synced:
             self._closing = asyncio.ensure_future(self._shut(CloseCode.HANDSHAKE_TIMEOUT))
 
@@ -147,7 +183,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     def _grant(self, access: Access) -> None:
         assert self.connection is not None
         self.connection.session.writable = access.can_write_board and not self.kind.server_owned
-        self.commands.access = access
+        if self.commands is not None:
+            self.commands.access = access
 
     async def _write(self, frame: Frame) -> None:
         """Send, unless this socket's reader has fallen too far behind: then close it with a

@@ -239,7 +239,7 @@ class RunCommand:
 Effect = Send | AnswerStep1 | Append | PublishAwareness | SendAwarenessStates | RunCommand
 
 
-@dataclass
+@dataclass(slots=True)
 class RateLimiter:
     """A token bucket: `rate` units a second on average, bursts up to `burst`."""
 
@@ -259,7 +259,7 @@ class RateLimiter:
         return True
 
 
-@dataclass
+@dataclass(slots=True)
 class SyncSession:
     """Decides what one connection's frames mean for one document.
 

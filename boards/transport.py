@@ -82,15 +82,21 @@ class SocketWriter:
 
     @classmethod
     def of(cls, asgi_send: Any, limit: int) -> SocketWriter | None:
-        """The writer of the socket behind a Daphne ASGI `send` (a partial over its protocol,
-        which Channels' session middleware wraps); None under other servers, such as
-        Channels' in-process test communicator."""
-        for _ in range(4):  # unwrap InstanceSessionWrapper.send -> its real_send
-            asgi_send = getattr(getattr(asgi_send, "__self__", None), "real_send", asgi_send)
-        protocol = next(iter(getattr(asgi_send, "args", ())), None)
+        """The writer of the socket behind a Daphne ASGI `send`; None under other servers."""
+        protocol = daphne_protocol(asgi_send)
         transport = getattr(protocol, "transport", None)
-        if not isinstance(protocol, WebSocketProtocol) or not all(
+        if protocol is None or not all(
             hasattr(transport, a) for a in ("dataBuffer", "offset", "_tempDataLen")
         ):
             return None
         return cls(protocol, limit)
+
+
+def daphne_protocol(asgi_send: Any) -> WebSocketProtocol | None:
+    """The websocket protocol behind a Daphne ASGI `send` (a partial over it, which Channels'
+    session middleware wraps); None under other servers, such as Channels' in-process test
+    communicator."""
+    for _ in range(4):  # unwrap InstanceSessionWrapper.send -> its real_send
+        asgi_send = getattr(getattr(asgi_send, "__self__", None), "real_send", asgi_send)
+    protocol = next(iter(getattr(asgi_send, "args", ())), None)
+    return protocol if isinstance(protocol, WebSocketProtocol) else None
