@@ -35,10 +35,12 @@ from boards.protocol import (
     update_message,
 )
 from boards.store import Entry, parse_id
-from boards.structure import Known, ParsedUpdate, Rejected
+from boards.structure import ID, Known, ParsedUpdate, Rejected
 from boards.transport import Frame
 
 WriteFrame = Callable[[Frame], Awaitable[None]]
+#: Writes a frame at once if the socket can take it without waiting; False if it cannot.
+WriteNow = Callable[[Frame], bool]
 QUOTA_CHUNK = 16 * 1024
 QUOTA_RESERVE_SECONDS = 5.0
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
@@ -76,6 +78,7 @@ class DocumentConnection:
         on_command: CommandHandler | None = None,
         kind: DocumentKind = DOCUMENT_KINDS["board"],
         presence_limiter: RateLimiter | None = None,
+        write_now: WriteNow | None = None,
     ) -> None:
         self.presence_limiter = presence_limiter
         self.id = uuid.uuid4().hex
@@ -86,8 +89,9 @@ class DocumentConnection:
         self.session = session
         self.author = author
         self.write = write
+        self.write_now = write_now
         self.on_command = on_command
-        self.cursor: str | None = None
+        self.cursor: ID | None = None  # the last log entry this socket has
         self._pending: list[Entry] = []
         self._joined: JoinState | None = None
         self._reserve, self._reserve_until = 0, 0.0  # write quota already taken (`_spend`)
@@ -99,7 +103,7 @@ class DocumentConnection:
         self._joined = joined
         if not self.kind.server_owned and self.session.writable:
             self._known = joined.known()
-        self.cursor = joined.upto
+        self.cursor = parse_id(joined.upto)
         pending, self._pending = self._pending, []
         if self.kind.refusals is not None:
             await self.send(app_message(self._limits()))
@@ -175,13 +179,22 @@ class DocumentConnection:
         """Send one message to this socket alone."""
         await self.write(Frame(message))
 
+    def deliver_now(self, first: ID, last: ID, frame: Frame) -> bool:
+        """`deliver_updates` for a socket that has every entry before `first` and can be
+        written at once (most sockets, most of the time): no coroutine per socket."""
+        if self.cursor is None or self.cursor >= first or self.write_now is None:
+            return False
+        if not self.write_now(frame):
+            return False
+        self.cursor = last
+        return True
+
     async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None:
         """New log entries, merged into `frame` (shared by every socket of the document)."""
         if self.cursor is None:
             self._pending.extend(entries)
             return
-        cursor = parse_id(self.cursor)
-        self.cursor = entries[-1].id
+        cursor, self.cursor = self.cursor, parse_id(entries[-1].id)
         if parse_id(entries[0].id) > cursor:
             await self.write(frame)
             return

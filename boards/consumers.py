@@ -145,6 +145,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             new_session(access, kind),
             author=access.identity.id,
             write=self._write,
+            write_now=self._write_now,
             on_command=self.commands,
             kind=kind,
             presence_limiter=RateLimiter(
@@ -188,17 +189,21 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def _write(self, frame: Frame) -> None:
         """Send, unless this socket's reader has fallen too far behind: then close it with a
-        transient code (its client reconnects and syncs afresh) and send nothing more.
-        Under Daphne the frame goes straight to the socket's protocol (`SocketWriter`)."""
-        if self.connection is None:
-            return
-        if self.writer is None:
+        transient code (its client reconnects and syncs afresh) and send nothing more."""
+        if self.connection is not None and not self._write_now(frame):
             await self.send(bytes_data=frame.data)
-            return
-        self.writer.write(frame)
-        if self.writer.over and self._closing is None:
-            logger.warning("closing %s: the client is not reading", self.scope["path"])
-            self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
+
+    def _write_now(self, frame: Frame) -> bool:
+        """Under Daphne the frame goes straight to the socket's protocol (`SocketWriter`), at
+        once; elsewhere (Channels' test communicator) this returns False and `_write` sends."""
+        if self.writer is None:
+            return False
+        if self.connection is not None:
+            self.writer.write(frame)
+            if self.writer.over and self._closing is None:
+                logger.warning("closing %s: the client is not reading", self.scope["path"])
+                self._closing = asyncio.ensure_future(self._shut(CloseCode.TOO_SLOW))
+        return True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.connection is None:

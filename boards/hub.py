@@ -40,7 +40,7 @@ from boards.store import (
     create_store,
     parse_id,
 )
-from boards.structure import STORED, DocumentStructure, Rejected, parse_update
+from boards.structure import ID, STORED, DocumentStructure, Rejected, parse_update
 from boards.transport import Frame
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class Subscriber(Protocol):
 
     id: str
     doc_name: str
+
+    def deliver_now(self, first: ID, last: ID, frame: Frame) -> bool: ...
 
     async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None: ...
 
@@ -283,7 +285,14 @@ class Hub:
             merged = pycrdt.merge_updates(*[e.payload for e in entries])
             self.joins.advance(topic.doc, entries, merged)
             frame = Frame(update_message(merged))
+            first, last = parse_id(entries[0].id), parse_id(entries[-1].id)
             for subscriber in subscribers:
+                try:
+                    if subscriber.deliver_now(first, last, frame):
+                        continue
+                except Exception:
+                    logger.exception("a delivery failed")
+                    continue
                 await _guard(subscriber.deliver_updates(entries, frame))
             return
         now_ms = int(time.time() * 1000)

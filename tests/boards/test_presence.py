@@ -14,6 +14,7 @@ from boards.presence import Presence
 from boards.protocol import AwarenessEntry, MessageType, decode_awareness
 from boards.store import PRESENCE_MAX_STATES, Entry, PresenceChange
 from boards.store.memory import MemoryRoomStore
+from boards.structure import ID
 from boards.transport import Frame
 
 
@@ -86,6 +87,9 @@ class Watcher:
         self.doc_name = doc_name
         self.frames: list[bytes] = []
         self.seen = asyncio.Event()
+
+    def deliver_now(self, first: ID, last: ID, frame: Frame) -> bool:
+        return True
 
     async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None:
         del entries, frame
