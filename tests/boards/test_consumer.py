@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import pycrdt
 import pytest
@@ -17,6 +17,7 @@ from pycrdt import Decoder
 
 from asgi import application
 from boards.compaction import compact
+from boards.connection import DocumentConnection
 from boards.hub import Hub, install_hub
 from boards.protocol import (
     CloseCode,
@@ -28,6 +29,7 @@ from boards.protocol import (
 )
 from boards.store import Entry, Snapshot, StoreBusy
 from boards.store.memory import MemoryRoomStore
+from boards.transport import Frame
 from rooms.invites import create_invite
 from rooms.models import Membership, Role, Room
 
@@ -349,3 +351,34 @@ async def test_small_writes_draw_on_a_quota_reserve() -> None:
     assert len(await store.read("lab/board")) == 20
     assert store.spends == 1, "a chunk of quota (kept for a few seconds) covers them"
     await counted.close()
+
+
+async def test_a_caught_up_socket_is_written_at_once_and_any_other_takes_the_full_path() -> None:
+    written: list[Frame] = []
+    ready = True
+
+    def write_now(frame: Frame) -> bool:
+        if ready:
+            written.append(frame)
+        return ready
+
+    async def write(frame: Frame) -> None:
+        raise AssertionError("not on this path")
+
+    connection = DocumentConnection(
+        Hub(MemoryRoomStore(), compact=False),
+        "lab/board",
+        cast(Any, None),
+        "u1",
+        write,
+        write_now=write_now,
+    )
+    frame = Frame(b"update")
+    assert not connection.deliver_now((5, 0), (6, 0), frame), "still joining"
+    connection.cursor = (5, 0)
+    assert not connection.deliver_now((5, 0), (6, 0), frame), "behind: it has the first entry"
+    assert connection.deliver_now((5, 1), (6, 0), frame)
+    assert written == [frame] and connection.cursor == (6, 0)
+    ready = False
+    assert not connection.deliver_now((7, 0), (8, 0), frame), "its writer cannot take it now"
+    assert connection.cursor == (6, 0)
