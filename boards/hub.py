@@ -49,7 +49,7 @@ LISTEN_BLOCK_SECONDS = 1.0
 PRESENCE_TICK_SECONDS = 0.04
 #: The fan-out tick: what arrives within one goes out as one message per document. It
 #: stretches while a process is busy, so that a socket costs less the more updates there are.
-FANOUT_TICK_SECONDS = 0.01
+FANOUT_TICK_SECONDS = 0.02
 FANOUT_TICK_MAX_SECONDS = 0.1
 
 

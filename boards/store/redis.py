@@ -232,12 +232,14 @@ class RedisRoomStore(RoomStore):
         # them) is retried on a connection error, so a pooled connection that went stale
         # when Redis restarted costs a reconnect, not a failed call. A repeated XADD of a
         # Yjs update is harmless because applying an update twice changes nothing.
+        self._retry = Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8)
         options: dict[str, Any] = {
-            "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=8),
+            "retry": self._retry,
             "retry_on_error": [RedisConnectionError, RedisTimeoutError],
         }
         seed = cluster_url(self.url)
         self._gate: asyncio.Semaphore | None = None
+        self._append_connection: Any = None
         self._redis: Any
         self._reader: Any
         if seed is None:
@@ -245,6 +247,7 @@ class RedisRoomStore(RoomStore):
                 self.url, max_connections=size, timeout=self._wait_seconds, **options
             )
             self._redis = redis.Redis(connection_pool=pool)
+            self._append_connection = pool.make_connection()
             # Blocking reads get their own connection so they never delay appends.
             self._reader = redis.Redis.from_url(self.url, single_connection_client=True, **options)
         else:
@@ -351,18 +354,52 @@ class RedisRoomStore(RoomStore):
 
     async def _append_batch(self, batch: list[tuple[str, bytes, str]]) -> list[Entry]:
         keys = [_key(Topic(doc, "log")) for doc, _, _ in batch]
-        # Not a transaction: `dirty` lives outside the rooms' hash slots.
-        async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
-            for key, (_, payload, author) in zip(keys, batch, strict=True):
-                pipe.xadd(key, {"u": payload, "a": author})
-            pipe.sadd(DIRTY, *dict.fromkeys(doc for doc, _, _ in batch))
-            for key in {await self._shard(self._redis, key): key for key in keys}.values():
-                await self._ring(pipe, key)
-            replies = await pipe.execute()
+        dirty = dict.fromkeys(doc for doc, _, _ in batch)
+        if self._gate is None:
+            replies = await self._append_directly(keys, batch, dirty)
+        else:
+            # Not a transaction: `dirty` lives outside the rooms' hash slots.
+            async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
+                for key, (_, payload, author) in zip(keys, batch, strict=True):
+                    pipe.xadd(key, {"u": payload, "a": author})
+                pipe.sadd(DIRTY, *dirty)
+                for key in {await self._shard(self._redis, key): key for key in keys}.values():
+                    await self._ring(pipe, key)
+                replies = await pipe.execute()
         return [
             _entry(entry_id, {b"u": payload, b"a": author.encode()})
             for entry_id, (_, payload, author) in zip(replies[: len(batch)], batch, strict=True)
         ]
+
+    async def _append_directly(
+        self, keys: list[str], batch: list[tuple[str, bytes, str]], dirty: Iterable[str]
+    ) -> list[Any]:
+        """One Redis: the batch's commands, written at once on a connection of the appends'
+        own (so no other call can hold up an update) and answered in order; a connection
+        error retries the batch on a new connection (an update stored twice changes
+        nothing). A Redis that does not answer in time gets `StoreBusy`."""
+        commands: list[tuple[Any, ...]] = [
+            ("XADD", key, "*", "u", payload, "a", author)
+            for key, (_, payload, author) in zip(keys, batch, strict=True)
+        ]
+        commands.append(("SADD", DIRTY, *dirty))
+        connection = self._append_connection
+
+        async def send() -> list[Any]:
+            try:
+                await connection.send_packed_command(connection.pack_commands(commands))
+                return [await connection.read_response() for _ in commands]
+            except BaseException:
+                await connection.disconnect()  # what it had not read would answer the next
+                raise
+
+        try:
+            return await asyncio.wait_for(
+                self._retry.call_with_retry(send, lambda _: connection.disconnect()),
+                self._wait_seconds,
+            )
+        except TimeoutError as error:
+            raise StoreBusy("Redis did not take the updates in time") from error
 
     async def read(self, doc: str, after: str = START, limit: int | None = None) -> list[Entry]:
         async with self._turn():
@@ -618,4 +655,6 @@ class RedisRoomStore(RoomStore):
         for shard in await self._shards():
             await self._redis.delete(self._wake_key(shard))
         await self._reader.aclose()
+        if self._append_connection is not None:
+            await self._append_connection.disconnect()
         await self._redis.aclose()

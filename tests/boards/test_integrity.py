@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from boards.documents import load_document, verified
 from boards.hub import Hub
 from boards.models import DocumentKeyframe, DocumentUpdate
 from boards.protocol import RunCommand
-from boards.store import RoomStore, Topic
+from boards.store import RoomStore, StoreBusy, Topic
 from boards.store.base import COMPACT_LEASE_MS
 from boards.store.memory import MemoryRoomStore
 from boards.store.redis import RedisRoomStore
@@ -313,6 +314,27 @@ async def test_a_store_object_works_at_once_after_redis_restarts(tmp_path: Path)
         assert await asyncio.wait_for(store.listen({log: first.id}, block=0.1), WAIT) == [
             (log, second)
         ]
+    finally:
+        await store.close()
+        server.stop()
+
+
+@pytest.mark.redis
+async def test_appends_to_a_redis_that_stops_answering_get_store_busy(tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "redis").start()
+    store = RedisRoomStore(server.url, wait_seconds=0.3)
+    assert server.process is not None
+    try:
+        first = await store.append("lab/board", b"one", "u1")
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            with pytest.raises(StoreBusy):
+                await asyncio.wait_for(store.append("lab/board", b"two", "u1"), WAIT)
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+        third = await asyncio.wait_for(store.append("lab/board", b"three", "u1"), WAIT)
+        stored = await store.read("lab/board")
+        assert stored[0] == first and stored[-1] == third  # "two" may or may not have landed
     finally:
         await store.close()
         server.stop()
