@@ -46,7 +46,7 @@ from boards.transport import Frame
 logger = logging.getLogger(__name__)
 
 LISTEN_BLOCK_SECONDS = 1.0
-PRESENCE_TICK_SECONDS = 0.04
+PRESENCE_TICK_SECONDS = 0.02
 #: The fan-out tick: what arrives within one goes out as one message per document. It
 #: stretches while a process is busy, so that a socket costs less the more updates there are.
 FANOUT_TICK_SECONDS = 0.02
