@@ -29,9 +29,13 @@ XSS = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=1</script>'
 NOTE_YELLOW = (0xFF, 0xF3, 0xA3)
 
 #: Ids of the board's objects that are not in `before`, once there is one.
+#: Objects this page's own Y.Doc added since `before` (others' may arrive meanwhile).
 NEW_IDS = """(before) => {
-  const ids = [...window.coworking.boardDoc.getMap('objects').keys()]
-  const added = ids.filter((id) => !before.includes(id))
+  const doc = window.coworking.boardDoc
+  const objects = doc.getMap('objects')
+  const added = [...objects.keys()].filter(
+    (id) => !before.includes(id) && objects.get(id)._item.id.client === doc.clientID
+  )
   return added.length ? added : null
 }"""
 
@@ -107,7 +111,7 @@ async def eventually(check: Callable[[], Awaitable[None]]) -> None:
 
 
 async def new_object(person: Person, before: list[str]) -> str:
-    """The id of the one object added to `person`'s board since `before`."""
+    """The id of the one object `person` added to the board since `before`."""
     handle = await person.page.wait_for_function(NEW_IDS, arg=before, timeout=TIMEOUT_MS)
     ids = await asyncio.wait_for(handle.json_value(), TIMEOUT_S)
     assert len(ids) == 1, ids
