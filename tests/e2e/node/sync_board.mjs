@@ -102,12 +102,16 @@ const board = async () => {
   await until(reader.doc, () => canonical(readerObjects.toJSON()) === expected,
     'the reader seeing every note')
   const seenAfterMs = Date.now() - started
-  // A client joining afterwards on the writer's server gets everything at its first sync.
+  // A client joining afterwards on the writer's server gets everything: at its first sync
+  // what that server has read of the log, then (within a fan-out tick) the rest.
   const late = await connect(writerUrl, 'board')
+  const lateObjects = late.doc.getMap('objects')
+  await until(late.doc, () => canonical(lateObjects.toJSON()) === expected,
+    'the late joiner seeing every note')
   const result = {
     written: written.toJSON(),
     seen: readerObjects.toJSON(),
-    late: late.doc.getMap('objects').toJSON(),
+    late: lateObjects.toJSON(),
     seenAfterMs,
     closes: [...writer.closes, ...reader.closes, ...late.closes]
   }
