@@ -394,10 +394,8 @@ class RedisRoomStore(RoomStore):
                 raise
 
         try:
-            return await asyncio.wait_for(
-                self._retry.call_with_retry(send, lambda _: connection.disconnect()),
-                self._wait_seconds,
-            )
+            async with asyncio.timeout(self._wait_seconds):  # no task of its own, unlike wait_for
+                return await self._retry.call_with_retry(send, lambda _: connection.disconnect())
         except TimeoutError as error:
             raise StoreBusy("Redis did not take the updates in time") from error
 
