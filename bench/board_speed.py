@@ -299,33 +299,45 @@ class BoardBuilder:
         return self.objects, bounds
 
 
-async def seed(
-    server: ServerProcess, token: str, objects: list[tuple[str, dict[str, Any]]]
-) -> float:
-    """Write the objects in transactions of 1,000 and wait until a new client reads them all;
-    returns the seconds it took."""
-    started = time.perf_counter()
-    url = f"{server.ws_url}/{SLUG}/board?token={token}"
-    writer = await YClient(url, server.http_url).join()
+async def write_board(
+    url: str,
+    origin: str,
+    objects: list[tuple[str, dict[str, Any]]],
+    batch: int = 1000,
+    pause: float = 0.2,
+) -> int:
+    """Write the objects through a Python Yjs client, `batch` to a transaction and `pause`
+    seconds apart, and wait until a new client reads them all; returns the stored board's
+    size in bytes."""
+    writer = await YClient(url, origin).join()
     try:
         board = writer.doc.get("objects", type=pycrdt.Map)
-        for start in range(0, len(objects), 1000):
+        for start in range(0, len(objects), batch):
             with writer.doc.transaction():
-                for object_id, fields in objects[start : start + 1000]:
+                for object_id, fields in objects[start : start + batch]:
                     board[object_id] = pycrdt.Map(fields)
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(pause)
         deadline = time.monotonic() + 60
         while True:
-            reader = await YClient(url, server.http_url).join()
+            reader = await YClient(url, origin).join()
             stored = len(reader.doc.get("objects", type=pycrdt.Map))
+            size = len(reader.doc.get_update())
             await reader.close()
             if stored == len(objects):
-                break
+                return size
             if time.monotonic() > deadline:
                 raise TimeoutError(f"only {stored} of {len(objects)} objects were stored")
             await asyncio.sleep(0.5)
     finally:
         await writer.close()
+
+
+async def seed(
+    server: ServerProcess, token: str, objects: list[tuple[str, dict[str, Any]]]
+) -> float:
+    """Write the objects into the room's board; returns the seconds it took."""
+    started = time.perf_counter()
+    await write_board(f"{server.ws_url}/{SLUG}/board?token={token}", server.http_url, objects)
     return time.perf_counter() - started
 
 

@@ -285,45 +285,17 @@ def seed_board(servers: Servers, objects: int) -> dict[str, Any]:
     """Write a board of `objects` objects (as bench/board_speed.py builds them: notes with
     text, frames, shapes, drawings, connectors) into the first room through a Python Yjs
     client; returns its size."""
-    import pycrdt
-
     sys.path.insert(0, str(BENCH))
-    from board_speed import BoardBuilder
-
-    from tests.support.yclient import YClient
+    from board_speed import BoardBuilder, write_board
 
     room = servers.rooms[0]
     query = f"?token={room['token']}" if "token" in room else ""
     url = f"{servers.targets[0]}/{room['name']}{query}"
     origin = "http://" + servers.targets[0].split("/")[2]
     board, _ = BoardBuilder(objects, seed=1).build()
-
-    async def seed() -> dict[str, Any]:
-        started = time.perf_counter()
-        writer = await YClient(url, origin).join()
-        try:
-            shared = writer.doc.get("objects", type=pycrdt.Map)
-            for start in range(0, len(board), 500):
-                with writer.doc.transaction():
-                    for object_id, fields in board[start : start + 500]:
-                        shared[object_id] = pycrdt.Map(fields)
-                await asyncio.sleep(0.5)
-            deadline = time.monotonic() + 60
-            while True:
-                reader = await YClient(url, origin).join()
-                stored = len(reader.doc.get("objects", type=pycrdt.Map))
-                size = len(reader.doc.get_update())
-                await reader.close()
-                if stored == len(board):
-                    break
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"only {stored} of {len(board)} objects were stored")
-                await asyncio.sleep(0.5)
-        finally:
-            await writer.close()
-        return {"objects": stored, "bytes": size, "seedS": round(time.perf_counter() - started, 1)}
-
-    return asyncio.run(seed())
+    started = time.perf_counter()
+    size = asyncio.run(write_board(url, origin, board, batch=500, pause=0.5))
+    return {"objects": len(board), "bytes": size, "seedS": round(time.perf_counter() - started, 1)}
 
 
 # --- the load generator --------------------------------------------------------------------
