@@ -68,6 +68,9 @@ PRESENCE_EXPIRE_MS = 2 * PRESENCE_TIMEOUT_MS
 DELETE_BATCH = 500
 #: At most this many appends go to Redis in one pipeline.
 APPEND_BATCH = 256
+#: The first append of a batch waits this long for others to join it: Redis is woken once
+#: per write, and waking it costs the writing process more than the write itself.
+APPEND_GATHER_SECONDS = 0.008
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 NOW_MS = """
 local t = redis.call('TIME')
@@ -322,8 +325,8 @@ class RedisRoomStore(RoomStore):
             pipe.xadd(doorbell, {"d": 1}, maxlen=1, approximate=False)
 
     async def append(self, doc: str, payload: bytes, author: str) -> Entry:
-        """Appends wait for the next round trip and go in it together (see `_send_appends`):
-        a busy process makes one round trip per batch, an idle one adds no delay."""
+        """Appends gather for `APPEND_GATHER_SECONDS` or until the round trip under way ends,
+        and go in the next round trip together (see `_send_appends`)."""
         added: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._appends.append((doc, payload, author, added))
         if self._appender is None:
@@ -335,6 +338,7 @@ class RedisRoomStore(RoomStore):
         at most one waiting append per socket (each waits for its own before the next)."""
         batch: list[tuple[str, bytes, str, asyncio.Future[Entry]]] = []
         try:
+            await asyncio.sleep(APPEND_GATHER_SECONDS)
             while self._appends:
                 batch = self._appends[:APPEND_BATCH]
                 del self._appends[:APPEND_BATCH]
