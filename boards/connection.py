@@ -149,8 +149,9 @@ class DocumentConnection:
                 refusal_messages(self.kind.refusals, rejected.code, rejected.message)
             )
             return
-        await self.hub.append(self.doc_name, update, self.author)
-        structure.record(parsed, placement)
+        change = structure.change(parsed, placement)
+        await self.hub.append(self.doc_name, update, self.author, change)
+        structure.apply(change)
 
     async def _spend(self, size: int) -> bool:
         """Spend `size` bytes of the author's write quota (per room and person, in the store).

@@ -40,7 +40,14 @@ from boards.store import (
     create_store,
     parse_id,
 )
-from boards.structure import ID, STORED, DocumentStructure, Rejected, parse_update
+from boards.structure import (
+    ID,
+    STORED,
+    DocumentStructure,
+    Rejected,
+    StructureChange,
+    parse_update,
+)
 from boards.transport import Frame
 
 logger = logging.getLogger(__name__)
@@ -226,9 +233,10 @@ class Hub:
                 _follow(built, entry)
             return built
 
-    async def append(self, name: str, update: bytes, author: str) -> Entry:
-        """Append a client's update that its writer records in the document's structure."""
-        entry = await self.store.append(name, update, author)
+    async def append(self, name: str, update: bytes, author: str, change: StructureChange) -> Entry:
+        """Append a client's update that its writer records in the document's structure
+        (`change`, stored with it for the other processes)."""
+        entry = await self.store.append(name, update, author, change.encode())
         if name in self._structures:
             self._own.setdefault(name, deque()).append(parse_id(entry.id))
         return entry
@@ -322,9 +330,14 @@ class Hub:
 
 
 def _follow(structure: DocumentStructure, entry: Entry) -> None:
-    """Record a stored update in a structure index (every process sees every entry)."""
+    """Record a stored update in a structure index (every process sees every entry): from
+    the change its writer stored with it, else (an entry of an older process, or of the
+    server's own writes) by reading the update."""
     try:
-        structure.follow(parse_update(entry.payload, STORED))
+        if entry.digest:
+            structure.apply(StructureChange.decode(entry.digest))
+        else:
+            structure.follow(parse_update(entry.payload, STORED))
     except (Malformed, Rejected):
         logger.warning("a stored update of %s is unreadable", entry.id)
 

@@ -9,6 +9,7 @@ number of structs, the size and nesting depth of every value, and, with the docu
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
@@ -344,6 +345,32 @@ class Placement:
     keyed: list[tuple[RootKey, Item]]
 
 
+@dataclass(frozen=True)
+class StructureChange:
+    """What one update changes in a `DocumentStructure`: depth ranges (client, clock,
+    length, depth), the root-map keys it sets ((root, key), client, clock, length) and its
+    deletions. The process that accepts an update stores it with the update (`encode`), so
+    that the others record the update without reading it again."""
+
+    ranges: list[list[int]]
+    keyed: list[tuple[RootKey, int, int, int]]
+    deletes: list[tuple[int, int, int]]
+
+    def encode(self) -> bytes:
+        keyed = [[*key, client, clock, length] for key, client, clock, length in self.keyed]
+        return json.dumps([self.ranges, keyed, self.deletes], separators=(",", ":")).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> StructureChange:
+        """Read an encoded change (the store is trusted: only this service writes there);
+        raises Malformed if it is not one."""
+        try:
+            ranges, keyed, deletes = json.loads(data)
+            return cls(ranges, [((root, key), *rest) for root, key, *rest in keyed], deletes)
+        except (ValueError, TypeError) as error:
+            raise Malformed("unreadable structure change") from error
+
+
 class DocumentStructure:
     """Where every item of one document sits, kept as updates are accepted.
 
@@ -396,22 +423,45 @@ class DocumentStructure:
 
     def record(self, parsed: ParsedUpdate, placement: Placement) -> None:
         """Take an accepted update into account."""
+        self.apply(self.change(parsed, placement))
+
+    @staticmethod
+    def change(parsed: ParsedUpdate, placement: Placement) -> StructureChange:
+        """What recording a placed update changes, to apply here and in other processes."""
+        ranges: list[list[int]] = []
         for item, depth in zip(parsed.items, placement.depths, strict=True):
-            if depth is not None:
-                self.depths.put(item.client, item.clock, item.length, depth)
-        for key, item in placement.keyed:
-            ident = (item.client, item.clock)
+            if depth is None:
+                continue
+            last = ranges[-1] if ranges else None
+            if (
+                last
+                and last[0] == item.client
+                and sum(last[1:3]) == item.clock
+                and last[3] == depth
+            ):
+                last[2] += item.length
+            else:
+                ranges.append([item.client, item.clock, item.length, depth])
+        keyed = [(key, item.client, item.clock, item.length) for key, item in placement.keyed]
+        return StructureChange(ranges, keyed, parsed.deletes)
+
+    def apply(self, change: StructureChange) -> None:
+        """Take a change (of this process's update, or read with another's) into account."""
+        for client, clock, length, depth in change.ranges:
+            self.depths.put(client, clock, length, depth)
+        for key, client, clock, length in change.keyed:
+            ident = (client, clock)
             if key not in self._live:
                 self._counts[key[0]] += 1
             self._live[key] = ident
             if ident not in self._key_items:
-                self._key_items[ident] = (item.length, key)
-                starts = self._key_starts.setdefault(item.client, [])
-                if not starts or starts[-1] < item.clock:
-                    starts.append(item.clock)
+                self._key_items[ident] = (length, key)
+                starts = self._key_starts.setdefault(client, [])
+                if not starts or starts[-1] < clock:
+                    starts.append(clock)
                 else:
-                    insort(starts, item.clock)
-        for key, ident in self._deleted_keys(parsed.deletes):
+                    insort(starts, clock)
+        for key, ident in self._deleted_keys(change.deletes):
             if self._live.get(key) == ident:
                 del self._live[key]
                 self._counts[key[0]] -= 1

@@ -33,12 +33,14 @@ class Topic(NamedTuple):
 
 @dataclass(frozen=True)
 class Entry:
-    """One accepted message: payload bytes, who sent it and when the server took it (ms)."""
+    """One accepted message: payload bytes, who sent it and when the server took it (ms);
+    `digest`, what the appending process noted of it for others (see `RoomStore.append`)."""
 
     id: str
     payload: bytes
     author: str
     time_ms: int
+    digest: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,10 @@ class RoomStore(ABC):
         self.url = url
 
     @abstractmethod
-    async def append(self, doc: str, payload: bytes, author: str) -> Entry:
-        """Durably add an accepted update to the document's log and mark it dirty."""
+    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
+        """Durably add an accepted update to the document's log and mark it dirty. Its log entry
+        keeps `digest` (a `StructureChange`, so that other processes need not read the
+        update again); the archive keeps updates alone."""
 
     @abstractmethod
     async def read(self, doc: str, after: str = START, limit: int | None = None) -> list[Entry]:

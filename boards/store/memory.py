@@ -65,15 +65,15 @@ class MemoryRoomStore(RoomStore):
         self._last_id = (ms, 0) if ms > last_ms else (last_ms, last_seq + 1)
         return f"{self._last_id[0]}-{self._last_id[1]}"
 
-    async def _add(self, topic: Topic, payload: bytes, author: str) -> Entry:
+    async def _add(self, topic: Topic, payload: bytes, author: str, digest: bytes = b"") -> Entry:
         entry_id = self._next_id()
-        entry = Entry(entry_id, bytes(payload), author, parse_id(entry_id)[0])
+        entry = Entry(entry_id, bytes(payload), author, parse_id(entry_id)[0], digest)
         self._streams[topic].append(entry)
         await self.wake()
         return entry
 
-    async def append(self, doc: str, payload: bytes, author: str) -> Entry:
-        entry = await self._add(Topic(doc, "log"), payload, author)
+    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
+        entry = await self._add(Topic(doc, "log"), payload, author, digest)
         self._dirty.add(doc)
         return entry
 

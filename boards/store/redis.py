@@ -31,7 +31,8 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 import redis.asyncio as redis
 from django.conf import settings
@@ -175,11 +176,31 @@ def _glob(text: str) -> str:
 
 def _entry(entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> Entry:
     text_id = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return Entry(text_id, fields[b"u"], fields[b"a"].decode(), parse_id(text_id)[0])
+    return Entry(
+        text_id, fields[b"u"], fields[b"a"].decode(), parse_id(text_id)[0], fields.get(b"s", b"")
+    )
+
+
+class _Append(NamedTuple):
+    doc: str
+    payload: bytes
+    author: str
+    digest: bytes
+    added: asyncio.Future[Entry]
+
+    def fields(self) -> dict[str, bytes | str]:
+        """The stream entry's fields: the update, its author and, if any, its digest."""
+        fields: dict[str, bytes | str] = {"u": self.payload, "a": self.author}
+        if self.digest:
+            fields["s"] = self.digest
+        return fields
+
+    def entry(self, entry_id: str) -> Entry:
+        return Entry(entry_id, self.payload, self.author, parse_id(entry_id)[0], self.digest)
 
 
 def _settle(
-    waiting: Sequence[tuple[str, bytes, str, asyncio.Future[Entry]]],
+    waiting: Sequence[_Append],
     entries: Sequence[Entry] = (),
     error: Exception | None = None,
 ) -> None:
@@ -260,7 +281,7 @@ class RedisRoomStore(RoomStore):
             self._redis = RedisCluster.from_url(seed, max_connections=size, **options)
             # The reader blocks on at most one connection per shard.
             self._reader = RedisCluster.from_url(seed, max_connections=2, **options)
-        self._appends: list[tuple[str, bytes, str, asyncio.Future[Entry]]] = []
+        self._appends: list[_Append] = []
         self._appender: asyncio.Task[None] | None = None
         self._wake_id = uuid.uuid4().hex
         self._wake_cursors: dict[str, str] = {}
@@ -324,11 +345,11 @@ class RedisRoomStore(RoomStore):
             doorbell = f"{PREFIX}{{{await self._shard(self._redis, key)}}}:doorbell"
             pipe.xadd(doorbell, {"d": 1}, maxlen=1, approximate=False)
 
-    async def append(self, doc: str, payload: bytes, author: str) -> Entry:
+    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
         """Appends gather for `APPEND_GATHER_SECONDS` or until the round trip under way ends,
         and go in the next round trip together (see `_send_appends`)."""
         added: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
-        self._appends.append((doc, payload, author, added))
+        self._appends.append(_Append(doc, payload, author, digest, added))
         if self._appender is None:
             self._appender = asyncio.create_task(self._send_appends(), name="store-appends")
         return await added
@@ -336,14 +357,14 @@ class RedisRoomStore(RoomStore):
     async def _send_appends(self) -> None:
         """Send waiting appends, at most `APPEND_BATCH` per pipeline, until none wait. There is
         at most one waiting append per socket (each waits for its own before the next)."""
-        batch: list[tuple[str, bytes, str, asyncio.Future[Entry]]] = []
+        batch: list[_Append] = []
         try:
             await asyncio.sleep(APPEND_GATHER_SECONDS)
             while self._appends:
                 batch = self._appends[:APPEND_BATCH]
                 del self._appends[:APPEND_BATCH]
                 try:
-                    entries = await self._append_batch([(d, p, a) for d, p, a, _ in batch])
+                    entries = await self._append_batch(batch)
                 except Exception as error:
                     _settle(batch, error=error)
                 else:
@@ -356,35 +377,35 @@ class RedisRoomStore(RoomStore):
         finally:
             self._appender = None
 
-    async def _append_batch(self, batch: list[tuple[str, bytes, str]]) -> list[Entry]:
-        keys = [_key(Topic(doc, "log")) for doc, _, _ in batch]
-        dirty = dict.fromkeys(doc for doc, _, _ in batch)
+    async def _append_batch(self, batch: list[_Append]) -> list[Entry]:
+        keys = [_key(Topic(append.doc, "log")) for append in batch]
+        dirty = dict.fromkeys(append.doc for append in batch)
         if self._gate is None:
             replies = await self._append_directly(keys, batch, dirty)
         else:
             # Not a transaction: `dirty` lives outside the rooms' hash slots.
             async with self._turn(), self._redis.pipeline(transaction=False) as pipe:
-                for key, (_, payload, author) in zip(keys, batch, strict=True):
-                    pipe.xadd(key, {"u": payload, "a": author})
+                for key, append in zip(keys, batch, strict=True):
+                    pipe.xadd(key, append.fields())
                 pipe.sadd(DIRTY, *dirty)
                 for key in {await self._shard(self._redis, key): key for key in keys}.values():
                     await self._ring(pipe, key)
                 replies = await pipe.execute()
         return [
-            _entry(entry_id, {b"u": payload, b"a": author.encode()})
-            for entry_id, (_, payload, author) in zip(replies[: len(batch)], batch, strict=True)
+            append.entry(entry_id.decode() if isinstance(entry_id, bytes) else entry_id)
+            for entry_id, append in zip(replies[: len(batch)], batch, strict=True)
         ]
 
     async def _append_directly(
-        self, keys: list[str], batch: list[tuple[str, bytes, str]], dirty: Iterable[str]
+        self, keys: list[str], batch: list[_Append], dirty: Iterable[str]
     ) -> list[Any]:
         """One Redis: the batch's commands, written at once on a connection of the appends'
         own (so no other call can hold up an update) and answered in order; a connection
         error retries the batch on a new connection (an update stored twice changes
         nothing). A Redis that does not answer in time gets `StoreBusy`."""
         commands: list[tuple[Any, ...]] = [
-            ("XADD", key, "*", "u", payload, "a", author)
-            for key, (_, payload, author) in zip(keys, batch, strict=True)
+            ("XADD", key, "*", *chain.from_iterable(append.fields().items()))
+            for key, append in zip(keys, batch, strict=True)
         ]
         commands.append(("SADD", DIRTY, *dirty))
         connection = self._append_connection

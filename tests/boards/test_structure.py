@@ -13,6 +13,7 @@ from boards.structure import (
     Known,
     Limits,
     Rejected,
+    StructureChange,
     json_depth,
     parse_update,
 )
@@ -128,6 +129,35 @@ def test_undoing_a_deleted_object_is_accepted() -> None:
     assert "n1" in objects
     admit(target, updates[-1])
     assert target.live_keys("objects") == 1
+
+
+def test_a_process_reading_the_writers_changes_knows_what_reading_the_updates_tells() -> None:
+    """Other processes record an update from the `StructureChange` its writer stored with it,
+    and end up where reading the update itself would have taken them."""
+    doc, objects = board()
+    updates = changes(doc)
+    writer, by_change, by_reading = DocumentStructure(), DocumentStructure(), DocumentStructure()
+    edits = [
+        lambda: objects.__setitem__("a", pycrdt.Map({"type": "note", "text": pycrdt.Text("hi")})),
+        lambda: objects["a"]["text"].insert(2, " there"),
+        lambda: objects.__setitem__("b", pycrdt.Map({"type": "frame", "items": pycrdt.Array()})),
+        lambda: objects["b"]["items"].append(pycrdt.Map({"x": 1})),
+        lambda: objects.__delitem__("a"),
+        lambda: objects.__setitem__("b", pycrdt.Map({"type": "note"})),
+    ]
+    for edit in edits:
+        edit()
+        parsed = parse_update(updates[-1], LIMITS)
+        change = writer.change(parsed, writer.place(parsed, LIMITS, "objects", 10))
+        writer.apply(change)
+        by_change.apply(StructureChange.decode(change.encode()))
+        by_reading.follow(parse_update(updates[-1], LIMITS))
+    for target in (writer, by_change):
+        assert target._live == by_reading._live
+        assert target.depths._ranges == by_reading.depths._ranges
+        assert target.live_keys("objects") == by_reading.live_keys("objects") == 1
+    with pytest.raises(Malformed):
+        StructureChange.decode(b"[1, 2]")
 
 
 def test_a_structure_built_from_a_stored_document_knows_its_types() -> None:
