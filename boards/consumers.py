@@ -146,6 +146,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             author=access.identity.id,
             write=self._write,
             write_now=self._write_now,
+            on_append_failed=self._append_failed,
             on_command=self.commands,
             kind=kind,
             presence_limiter=RateLimiter(
@@ -192,6 +193,12 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         transient code (its client reconnects and syncs afresh) and send nothing more."""
         if self.connection is not None and not self._write_now(frame):
             await self.send(bytes_data=frame.data)
+
+    def _append_failed(self, error: BaseException) -> None:
+        """An update that went on to the store while this socket read on has failed: close
+        the socket as if it had waited for it."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._guarded(_reraise(error)))
 
     def _write_now(self, frame: Frame) -> bool:
         """Under Daphne the frame goes straight to the socket's protocol (`SocketWriter`), at
@@ -259,3 +266,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         await self._leave()
+
+
+async def _reraise(error: BaseException) -> None:
+    raise error

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import weakref
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable
 from typing import Protocol
 
@@ -103,9 +103,6 @@ class Hub:
         self._cursors: dict[Topic, str] = {}
         self._presence: dict[str, Presence] = {}
         self._structures: dict[str, DocumentStructure] = {}
-        # Entries this process appended to a document it keeps a structure of, oldest first:
-        # their writers recorded them there already, so the reader need not read them again.
-        self._own: dict[str, deque[tuple[int, int]]] = {}
         self.sockets = Occupancy()
         self.joins = Joins(store)
         self.rooms = RoomEvents()
@@ -159,7 +156,6 @@ class Hub:
             del self._subscribers[name]
             self._presence.pop(name, None)
             self._structures.pop(name, None)
-            self._own.pop(name, None)
             self.joins.drop(name)
             for lock in (name, f"structure:{name}"):
                 if lock in self._writers and not self._writers[lock].locked():
@@ -233,13 +229,12 @@ class Hub:
                 _follow(built, entry)
             return built
 
-    async def append(self, name: str, update: bytes, author: str, change: StructureChange) -> Entry:
-        """Append a client's update that its writer records in the document's structure
-        (`change`, stored with it for the other processes)."""
-        entry = await self.store.append(name, update, author, change.encode())
-        if name in self._structures:
-            self._own.setdefault(name, deque()).append(parse_id(entry.id))
-        return entry
+    async def append(
+        self, name: str, update: bytes, author: str, change: StructureChange, structure: str
+    ) -> Entry:
+        """Append a client's update whose `change` its writer has applied to the structure
+        with token `structure` already; the change goes with it for every other structure."""
+        return await self.store.append(name, update, author, change.encode(), structure)
 
     def presence(self, name: str) -> bytes | None:
         """The current awareness states of a document this process serves."""
@@ -281,14 +276,8 @@ class Hub:
         if topic.kind == "log":
             structure = self._structures.get(topic.doc)
             if structure is not None:
-                own = self._own.get(topic.doc, deque())
                 for entry in entries:
-                    at = parse_id(entry.id)
-                    while own and own[0] < at:  # read before its append returned: followed
-                        own.popleft()
-                    if own and own[0] == at:
-                        own.popleft()
-                    else:
+                    if entry.origin != structure.token:  # else recorded by its writer
                         _follow(structure, entry)
             merged = pycrdt.merge_updates(*[e.payload for e in entries])
             self.joins.advance(topic.doc, entries, merged)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable
@@ -381,6 +382,7 @@ class DocumentStructure:
     """
 
     def __init__(self) -> None:
+        self.token = uuid.uuid4().hex[:16]  # names this index among every process's
         self.depths = RangeMap()
         self._live: dict[RootKey, ID] = {}  # (root, key) -> the item that sets it
         self._counts: Counter[str] = Counter()  # root -> live keys

@@ -34,13 +34,15 @@ class Topic(NamedTuple):
 @dataclass(frozen=True)
 class Entry:
     """One accepted message: payload bytes, who sent it and when the server took it (ms);
-    `digest`, what the appending process noted of it for others (see `RoomStore.append`)."""
+    `digest` and `origin`, what the appending process noted with it and which process that
+    was (see `RoomStore.append`)."""
 
     id: str
     payload: bytes
     author: str
     time_ms: int
     digest: bytes = b""
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,13 @@ class RoomStore(ABC):
         self.url = url
 
     @abstractmethod
-    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
+    async def append(
+        self, doc: str, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
+    ) -> Entry:
         """Durably add an accepted update to the document's log and mark it dirty. Its log entry
         keeps `digest` (a `StructureChange`, so that other processes need not read the
-        update again); the archive keeps updates alone."""
+        update again) and `origin` (the appending process, which knows it already); the
+        archive keeps updates alone."""
 
     @abstractmethod
     async def read(self, doc: str, after: str = START, limit: int | None = None) -> list[Entry]:

@@ -65,15 +65,19 @@ class MemoryRoomStore(RoomStore):
         self._last_id = (ms, 0) if ms > last_ms else (last_ms, last_seq + 1)
         return f"{self._last_id[0]}-{self._last_id[1]}"
 
-    async def _add(self, topic: Topic, payload: bytes, author: str, digest: bytes = b"") -> Entry:
+    async def _add(
+        self, topic: Topic, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
+    ) -> Entry:
         entry_id = self._next_id()
-        entry = Entry(entry_id, bytes(payload), author, parse_id(entry_id)[0], digest)
+        entry = Entry(entry_id, bytes(payload), author, parse_id(entry_id)[0], digest, origin)
         self._streams[topic].append(entry)
         await self.wake()
         return entry
 
-    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
-        entry = await self._add(Topic(doc, "log"), payload, author, digest)
+    async def append(
+        self, doc: str, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
+    ) -> Entry:
+        entry = await self._add(Topic(doc, "log"), payload, author, digest, origin)
         self._dirty.add(doc)
         return entry
 

@@ -176,8 +176,14 @@ def _glob(text: str) -> str:
 
 def _entry(entry_id: bytes | str, fields: Mapping[bytes, bytes]) -> Entry:
     text_id = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    origin = fields.get(b"o")
     return Entry(
-        text_id, fields[b"u"], fields[b"a"].decode(), parse_id(text_id)[0], fields.get(b"s", b"")
+        text_id,
+        fields[b"u"],
+        fields[b"a"].decode(),
+        parse_id(text_id)[0],
+        fields.get(b"s", b""),
+        origin.decode() if origin else "",
     )
 
 
@@ -186,17 +192,21 @@ class _Append(NamedTuple):
     payload: bytes
     author: str
     digest: bytes
+    origin: str
     added: asyncio.Future[Entry]
 
     def fields(self) -> dict[str, bytes | str]:
-        """The stream entry's fields: the update, its author and, if any, its digest."""
+        """The stream entry's fields: the update, its author and, if any, digest and origin."""
         fields: dict[str, bytes | str] = {"u": self.payload, "a": self.author}
         if self.digest:
             fields["s"] = self.digest
+        if self.origin:
+            fields["o"] = self.origin
         return fields
 
     def entry(self, entry_id: str) -> Entry:
-        return Entry(entry_id, self.payload, self.author, parse_id(entry_id)[0], self.digest)
+        ms = parse_id(entry_id)[0]
+        return Entry(entry_id, self.payload, self.author, ms, self.digest, self.origin)
 
 
 def _settle(
@@ -345,11 +355,13 @@ class RedisRoomStore(RoomStore):
             doorbell = f"{PREFIX}{{{await self._shard(self._redis, key)}}}:doorbell"
             pipe.xadd(doorbell, {"d": 1}, maxlen=1, approximate=False)
 
-    async def append(self, doc: str, payload: bytes, author: str, digest: bytes = b"") -> Entry:
+    async def append(
+        self, doc: str, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
+    ) -> Entry:
         """Appends gather for `APPEND_GATHER_SECONDS` or until the round trip under way ends,
         and go in the next round trip together (see `_send_appends`)."""
         added: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
-        self._appends.append(_Append(doc, payload, author, digest, added))
+        self._appends.append(_Append(doc, payload, author, digest, origin, added))
         if self._appender is None:
             self._appender = asyncio.create_task(self._send_appends(), name="store-appends")
         return await added

@@ -64,10 +64,11 @@ async def test_append_then_read_keeps_order_author_and_time(store: RoomStore) ->
     assert await store.read("other/board") == []
 
 
-async def test_an_entry_keeps_the_digest_its_writer_gave_it(store: RoomStore) -> None:
+async def test_an_entry_keeps_the_digest_and_origin_its_writer_gave_it(store: RoomStore) -> None:
     plain = await store.append("r/board", b"one", "u1")
-    noted = await store.append("r/board", b"two", "u1", digest=b"[[],[],[]]")
-    assert (plain.digest, noted.digest) == (b"", b"[[],[],[]]")
+    noted = await store.append("r/board", b"two", "u1", digest=b"[[],[],[]]", origin="p1")
+    assert (plain.digest, plain.origin) == (b"", "")
+    assert (noted.digest, noted.origin) == (b"[[],[],[]]", "p1")
     assert await store.read("r/board") == [plain, noted]
     log = Topic("r/board", "log")
     assert [e for _, e in await store.listen({log: START}, 0.1)] == [plain, noted]
