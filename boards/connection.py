@@ -6,10 +6,9 @@ import asyncio
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from time import monotonic as now
-from typing import Any
 
 import pycrdt
 from django.conf import settings
@@ -104,7 +103,7 @@ class DocumentConnection:
         self._pending: list[Entry] = []
         self._joined: JoinState | None = None
         self._reserve, self._reserve_until = 0, 0.0  # write quota already taken (`_spend`)
-        self._appending: deque[asyncio.Task[Entry]] = deque()
+        self._appending: deque[asyncio.Future[Entry]] = deque()
         self.on_append_failed = on_append_failed
 
     async def open(self) -> None:
@@ -166,7 +165,7 @@ class DocumentConnection:
             self.hub.append(self.doc_name, update, self.author, change, structure.token)
         )
 
-    async def _send_on(self, append: Coroutine[Any, Any, Entry]) -> None:
+    async def _send_on(self, append: Awaitable[Entry]) -> None:
         """Let an append travel while this socket's next frames are read: a writer's updates
         follow each other faster than one store round trip at busy times. They reach the
         store in the order made (tasks start in the order created); a failed one closes the
@@ -177,13 +176,13 @@ class DocumentConnection:
         if self.on_append_failed is None:  # nobody to tell: wait for it here
             await append
             return
-        task = asyncio.ensure_future(append)
-        appending.append(task)
-        task.add_done_callback(self._appended)
+        future = asyncio.ensure_future(append)  # a store's own future, or a task
+        appending.append(future)
+        future.add_done_callback(self._appended)
 
-    def _appended(self, task: asyncio.Task[Entry]) -> None:
-        self._appending.remove(task)
-        error = None if task.cancelled() else task.exception()
+    def _appended(self, future: asyncio.Future[Entry]) -> None:
+        self._appending.remove(future)
+        error = None if future.cancelled() else future.exception()
         if error is not None and self.on_append_failed is not None:
             self.on_append_failed(error)
 

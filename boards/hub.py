@@ -229,12 +229,12 @@ class Hub:
                 _follow(built, entry)
             return built
 
-    async def append(
+    def append(
         self, name: str, update: bytes, author: str, change: StructureChange, structure: str
-    ) -> Entry:
+    ) -> Awaitable[Entry]:
         """Append a client's update whose `change` its writer has applied to the structure
         with token `structure` already; the change goes with it for every other structure."""
-        return await self.store.append(name, update, author, change.encode(), structure)
+        return self.store.append(name, update, author, change.encode(), structure)
 
     def presence(self, name: str) -> bytes | None:
         """The current awareness states of a document this process serves."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -90,10 +90,11 @@ class RoomStore(ABC):
         self.url = url
 
     @abstractmethod
-    async def append(
+    def append(
         self, doc: str, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
-    ) -> Entry:
-        """Durably add an accepted update to the document's log and mark it dirty. Its log entry
+    ) -> Awaitable[Entry]:
+        """Durably add an accepted update to the document's log and mark it dirty; awaited,
+        the entry. Appends are made in the order of the calls, awaited or not. Its log entry
         keeps `digest` (a `StructureChange`, so that other processes need not read the
         update again) and `origin` (the appending process, which knows it already); the
         archive keeps updates alone."""

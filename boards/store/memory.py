@@ -6,7 +6,7 @@ import asyncio
 import time
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 from boards.store.base import (
@@ -74,8 +74,13 @@ class MemoryRoomStore(RoomStore):
         await self.wake()
         return entry
 
-    async def append(
+    def append(
         self, doc: str, payload: bytes, author: str, digest: bytes = b"", origin: str = ""
+    ) -> Awaitable[Entry]:
+        return self._append(doc, payload, author, digest, origin)
+
+    async def _append(
+        self, doc: str, payload: bytes, author: str, digest: bytes, origin: str
     ) -> Entry:
         entry = await self._add(Topic(doc, "log"), payload, author, digest, origin)
         self._dirty.add(doc)

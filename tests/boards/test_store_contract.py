@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
+from redis.asyncio.connection import Connection
 
 from boards.store import (
     PRESENCE_MAX_STATES,
@@ -22,7 +23,7 @@ from boards.store import (
     parse_id,
 )
 from boards.store.memory import MemoryRoomStore
-from boards.store.redis import RedisRoomStore
+from boards.store.redis import RedisRoomStore, _resp
 from tests.support.presence import publish
 
 REDIS_KINDS = [
@@ -323,3 +324,11 @@ async def test_a_caller_that_waits_too_long_gets_store_busy(
         assert [e.payload for e in written] == ([b"x"] if kind == "redis" else [])
     finally:
         await store.close()
+
+
+def test_appends_are_written_in_the_protocol_redis_py_writes() -> None:
+    commands = [
+        ("XADD", "coworking:{lab}:log", "*", "u", b"\x00\x01\xff\r\n", "a", "ünï", "s", b"[]"),
+        ("SADD", "coworking:{meta}:dirty", "lab/board", "lab/chat"),
+    ]
+    assert _resp(commands) == b"".join(Connection().pack_commands(commands))
