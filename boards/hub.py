@@ -249,7 +249,6 @@ class Hub:
         """Read every followed log and awareness channel, at most once a fan-out tick: what
         arrived within a tick goes out to each socket as one message per document."""
         while True:
-            started = time.monotonic()
             try:
                 batch = await self.store.listen(dict(self._cursors), LISTEN_BLOCK_SECONDS)
             except asyncio.CancelledError:
@@ -258,6 +257,7 @@ class Hub:
                 logger.exception("reading the room store failed; retrying")
                 await asyncio.sleep(0.5)
                 continue
+            started = time.monotonic()  # the wait for the store is others' time, not fan-out's
             grouped: dict[Topic, list[Entry]] = defaultdict(list)
             for topic, entry in batch:
                 if topic in self._cursors and parse_id(entry.id) > parse_id(self._cursors[topic]):
