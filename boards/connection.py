@@ -113,6 +113,7 @@ class DocumentConnection:
         self._joined = joined
         if not self.kind.server_owned and self.session.writable:
             self._known = joined.known()
+            self.hub.prepare_structure(self.doc_name)
         self.cursor = parse_id(joined.upto)
         pending, self._pending = self._pending, []
         if self.kind.refusals is not None:

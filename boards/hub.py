@@ -14,7 +14,7 @@ import time
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable
-from typing import Protocol
+from typing import Any, Protocol
 
 import pycrdt
 
@@ -103,6 +103,7 @@ class Hub:
         self._cursors: dict[Topic, str] = {}
         self._presence: dict[str, Presence] = {}
         self._structures: dict[str, DocumentStructure] = {}
+        self._preparing: dict[str, asyncio.Future[DocumentStructure]] = {}
         self.sockets = Occupancy()
         self.joins = Joins(store)
         self.rooms = RoomEvents()
@@ -211,6 +212,21 @@ class Hub:
             except Exception:
                 logger.exception("publishing presence failed; it is renewed by its clients")
 
+    def prepare_structure(self, name: str) -> None:
+        """Build a document's structure index in the background, for a writer who has just
+        joined: its first update would otherwise wait for a second load of the document."""
+        if name in self._structures or name in self._preparing:
+            return
+        task = asyncio.ensure_future(self.structure(name))
+        self._preparing[name] = task
+
+        def done(task: asyncio.Future[DocumentStructure]) -> None:
+            self._preparing.pop(name, None)
+            if not task.cancelled() and task.exception() is not None:
+                logger.warning("preparing the structure of %s failed: %r", name, task.exception())
+
+        task.add_done_callback(done)
+
     async def structure(self, name: str) -> DocumentStructure:
         """The structure index of a document this process serves: the one read when it was
         loaded, kept current by the reader while anyone is connected."""
@@ -311,9 +327,10 @@ class Hub:
 
     async def close(self) -> None:
         await self.rooms.close()
-        for task in self._tasks:
+        pending: list[asyncio.Future[Any]] = [*self._tasks, *self._preparing.values()]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         self._tasks.clear()
         await self.store.close()
 

@@ -125,6 +125,17 @@ async def test_two_members_edit_one_board(hub: Hub) -> None:
     assert entry.author.startswith("u")
 
 
+async def test_a_writer_who_joins_has_the_structure_ready_before_writing(hub: Hub) -> None:
+    """Its first update does not wait for the document to be read for its structure."""
+    ada = await sync_to_async(member)("lab", Role.OBSERVER, "ada")
+    await Peer("/ws/rooms/lab/board", ada).join()
+    await asyncio.sleep(0.05)
+    assert "lab/board" not in hub._structures, "an observer writes nothing"
+    bob = await sync_to_async(member)("lab", Role.PARTICIPANT, "bob")
+    await Peer("/ws/rooms/lab/board", bob).join()
+    await until(lambda: "lab/board" in hub._structures)
+
+
 async def test_the_board_counts_each_object_once_whoever_wrote_it(hub: Hub) -> None:
     """Writers record their own updates; the reader records the others' (those of other
     processes, or written before the structure was built)."""
