@@ -58,17 +58,24 @@ class DocumentKind:
     """What a room document is: `server_owned` ones take commands, never client updates.
 
     Client-written kinds name the root map whose keys (objects) are counted and bounded,
-    and the prefix of the type-100 replies their clients read (`<refusals>.error`).
+    and the prefix of the type-100 replies their clients read (`<refusals>.error`);
+    `lockable` ones refuse updates while the room document says `locked`, except from
+    those who may edit a locked board.
     """
 
     server_owned: bool
     counted: str | None = None
     refusals: str | None = None
+    lockable: bool = False
 
+
+#: The room document of a room, from which lockable documents read their lock.
+ROOM_DOCUMENT = "room"
 
 DOCUMENT_KINDS = {
-    "board": DocumentKind(server_owned=False, counted="objects", refusals="board"),
+    "board": DocumentKind(server_owned=False, counted="objects", refusals="board", lockable=True),
     "chat": DocumentKind(server_owned=True),
+    "room": DocumentKind(server_owned=True),
 }
 
 
@@ -105,9 +112,15 @@ class DocumentConnection:
         self._reserve, self._reserve_until = 0, 0.0  # write quota already taken (`_spend`)
         self._appending: deque[asyncio.Future[Entry]] = deque()
         self.on_append_failed = on_append_failed
+        self.may_edit_locked = False  # set from the socket's role
+        self.room_doc = f"{doc_name.rpartition('/')[0]}/{ROOM_DOCUMENT}"
+        self._following: str | None = None
 
     async def open(self) -> None:
         """Attach first, then load: entries that land meanwhile are buffered, not lost."""
+        if self.kind.lockable:
+            await self.hub.follow(self.room_doc)
+            self._following = self.room_doc
         await self.hub.attach(self)
         joined = await self.hub.joins.get(self.doc_name)
         self._joined = joined
@@ -130,6 +143,9 @@ class DocumentConnection:
         """Tell the others this connection's cursors are gone, and stop deliveries."""
         self.hub.depart(self.id, self.doc_name)
         self.hub.detach(self)
+        if self._following is not None:
+            self.hub.unfollow(self._following)
+            self._following = None
 
     def _limits(self) -> dict[str, object]:
         return {
@@ -143,6 +159,15 @@ class DocumentConnection:
         """Store a client's update if it changes something and every limit admits it."""
         known, self._known = self._known, None
         if reply_to_step1 and known is not None and known.covers(parsed):
+            return
+        if self.kind.lockable and not self.may_edit_locked and self._locked():
+            await self._carry_out(
+                refusal_messages(
+                    self.kind.refusals,
+                    "locked",
+                    "The facilitator has locked the board for now: your change was not kept.",
+                )
+            )
             return
         structure = await self.hub.structure(self.doc_name)
         try:
@@ -186,6 +211,10 @@ class DocumentConnection:
         error = None if future.cancelled() else future.exception()
         if error is not None and self.on_append_failed is not None:
             self.on_append_failed(error)
+
+    def _locked(self) -> bool:
+        """Whether the room is locked, as far as this process has read its room document."""
+        return bool(self.hub.values(self.room_doc, "room").get("locked"))
 
     async def _spend(self, size: int) -> bool:
         """Spend `size` bytes of the author's write quota (per room and person, in the store).
@@ -269,13 +298,16 @@ class DocumentConnection:
 
 async def write_as_server(
     hub: Hub, name: str, author: str, change: Callable[[pycrdt.Doc], None]
-) -> Entry:
-    """Apply `change` to a server-owned document and append the resulting update, written
-    with a Yjs client id that never reuses an item id (see `ServerWriters`)."""
+) -> Entry | None:
+    """Apply `change` to a server-owned document and append the resulting update (None if
+    it changed nothing), written with a Yjs client id that never reuses an item id (see
+    `ServerWriters`)."""
     async with hub.writer_lock(name):
         loaded = await server_writers.load(hub.store, name)
         before = loaded.doc.get_state()
         change(loaded.doc)
+        if loaded.doc.get_state() == before:
+            return None
         entry = await hub.store.append(name, loaded.doc.get_update(before), author)
         server_writers.wrote(name, loaded.doc)
         return entry

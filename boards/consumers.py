@@ -27,6 +27,7 @@ from boards.protocol import (
     SyncSession,
     reraise_control_flow,
 )
+from boards.room_commands import RoomCommands
 from boards.store import StoreBusy
 from boards.structure import Limits
 from boards.transport import Frame, SocketWriter, daphne_protocol
@@ -62,6 +63,13 @@ def new_session(access: Access, kind: DocumentKind) -> SyncSession:
     )
 
 
+#: The command handlers of each server-owned document kind.
+COMMANDS: dict[str, type[ChatCommands] | type[RoomCommands]] = {
+    "chat": ChatCommands,
+    "room": RoomCommands,
+}
+
+
 @cache
 def shared_limits(
     max_structs: int, max_value_bytes: int, max_value_depth: int, max_type_depth: int
@@ -76,7 +84,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     # No channel per socket: room events reach sockets through the hub (`RoomEvents`).
     channel_layer_alias = None
     connection: DocumentConnection | None = None
-    commands: ChatCommands | None = None
+    commands: ChatCommands | RoomCommands | None = None
     in_room = False
     slots: list[str] = []
     writer: SocketWriter | None = None
@@ -138,7 +146,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             return
         self.slots = [key for key, _ in slots]
         if kind.server_owned:
-            self.commands = ChatCommands(access)
+            self.commands = COMMANDS[route["doc"]](access)
         self.connection = DocumentConnection(
             hub,
             f"{self.slug}/{route['doc']}",
@@ -185,6 +193,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     def _grant(self, access: Access) -> None:
         assert self.connection is not None
         self.connection.session.writable = access.can_write_board and not self.kind.server_owned
+        self.connection.may_edit_locked = access.can_facilitate
         if self.commands is not None:
             self.commands.access = access
 

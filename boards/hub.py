@@ -73,6 +73,26 @@ class Subscriber(Protocol):
     async def deliver_awareness(self, frame: Frame) -> None: ...
 
 
+class _Follower:
+    """The hub's own subscription to a document it reads rules from (a room document, for
+    the lock): it keeps the document's join state current and writes to no socket."""
+
+    def __init__(self, doc_name: str) -> None:
+        self.id = f"follower:{doc_name}"
+        self.doc_name = doc_name
+        self.count = 0
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def deliver_now(self, first: ID, last: ID, frame: Frame) -> bool:
+        return True
+
+    async def deliver_updates(self, entries: list[Entry], frame: Frame) -> None:
+        return None
+
+    async def deliver_awareness(self, frame: Frame) -> None:
+        return None
+
+
 class Occupancy:
     """Open sockets of this process per key (a person, an address), each key capped."""
 
@@ -104,6 +124,8 @@ class Hub:
         self._presence: dict[str, Presence] = {}
         self._structures: dict[str, DocumentStructure] = {}
         self._preparing: dict[str, asyncio.Future[DocumentStructure]] = {}
+        self._followed: dict[str, _Follower] = {}
+        self._read_values: dict[str, tuple[str, dict[str, Any]]] = {}  # name -> (upto, values)
         self.sockets = Occupancy()
         self.joins = Joins(store)
         self.rooms = RoomEvents()
@@ -211,6 +233,47 @@ class Hub:
                 await self.store.publish_presence(changes)
             except Exception:
                 logger.exception("publishing presence failed; it is renewed by its clients")
+
+    async def follow(self, name: str) -> None:
+        """Keep document `name` current in this process until as many `unfollow` calls (its
+        values are read with `values`)."""
+        follower = self._followed.get(name)
+        if follower is None:
+            follower = self._followed[name] = _Follower(name)
+            try:
+                await self.attach(follower)
+                await self.joins.get(name)
+            except BaseException as error:
+                del self._followed[name]
+                self.detach(follower)
+                follower.ready.set_exception(error)
+                follower.ready.exception()  # retrieved: the followers waiting see it
+                raise
+            follower.ready.set_result(None)
+        await asyncio.shield(follower.ready)
+        follower.count += 1
+
+    def unfollow(self, name: str) -> None:
+        follower = self._followed.get(name)
+        if follower is None:
+            return
+        follower.count -= 1
+        if follower.count <= 0:
+            del self._followed[name]
+            self._read_values.pop(name, None)
+            self.detach(follower)
+
+    def values(self, name: str, root: str) -> dict[str, Any]:
+        """The values of root map `root` of a followed document, as far as this process has
+        read its log (empty if it is not followed)."""
+        state = self.joins.current(name)
+        if state is None:
+            return {}
+        known = self._read_values.get(name)
+        if known is None or known[0] != state.upto:
+            known = (state.upto, state.doc.get(root, type=pycrdt.Map).to_py() or {})
+            self._read_values[name] = known
+        return known[1]
 
     def prepare_structure(self, name: str) -> None:
         """Build a document's structure index in the background, for a writer who has just

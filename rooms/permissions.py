@@ -40,6 +40,11 @@ class Access:
         return self.role in WRITER_ROLES
 
     @property
+    def can_facilitate(self) -> bool:
+        """Run the lab: timer, lock, agenda, votes; edit the board while it is locked."""
+        return self.role == Role.FACILITATOR
+
+    @property
     def can_chat(self) -> bool:
         return self.role in WRITER_ROLES
 

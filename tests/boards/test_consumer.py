@@ -452,3 +452,76 @@ async def test_a_caught_up_socket_is_written_at_once_and_any_other_takes_the_ful
     ready = False
     assert not connection.deliver_now((7, 0), (8, 0), frame), "its writer cannot take it now"
     assert connection.cursor == (6, 0)
+
+
+def room_map(peer: Peer) -> dict[str, Any]:
+    return peer.doc.get("room", type=pycrdt.Map).to_py() or {}
+
+
+async def test_room_commands_are_server_stamped_and_refused_with_a_code(hub: Hub) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
+    observer = await sync_to_async(member)("lab", Role.OBSERVER, "oli")
+    host = await Peer("/ws/rooms/lab/room", facilitator).join()
+    guest = await Peer("/ws/rooms/lab/room", participant).join()
+    watcher = await Peer("/ws/rooms/lab/room", observer).join()
+    await host.socket.send_to(text_data=json.dumps({"type": "timer.start", "seconds": 90}))
+    await guest.pump(frames=1)
+    timer = room_map(guest)["timer"]
+    assert timer["running"] is True and timer["durationMs"] == 90_000
+    await guest.socket.send_to(text_data=json.dumps({"type": "board.lock", "locked": True}))
+    while not guest.replies:
+        await guest.pump(frames=1)
+    assert guest.replies[-1]["type"] == "room.error"
+    assert guest.replies[-1]["code"] == "forbidden"
+    await guest.socket.send_to(text_data=json.dumps({"type": "hand.raise"}))
+    while "hands" not in room_map(watcher):
+        await watcher.pump(frames=1)
+    pat = await sync_to_async(User.objects.get)(username="pat")
+    assert list(room_map(watcher)["hands"]) == [f"u{pat.pk}"]
+    await watcher.socket.send_to(text_data=json.dumps({"type": "hand.raise"}))
+    while not watcher.replies:
+        await watcher.pump(frames=1)
+    assert watcher.replies[-1]["code"] == "forbidden"
+    await host.socket.send_to(text_data=json.dumps({"type": "timer.start", "seconds": "soon"}))
+    while not host.replies:
+        await host.pump(frames=1)
+    assert host.replies[-1]["code"] == "invalid"
+    forged = pycrdt.Doc()
+    forged.get("room", type=pycrdt.Map)["locked"] = True
+    await guest.socket.send_to(bytes_data=update_message(forged.get_update()))
+    while not guest.denied:
+        await guest.pump(frames=1)
+    entries = await hub.store.read("lab/room")
+    assert len(entries) == 2, "the timer and the hand; not the forged lock"
+
+
+async def test_a_locked_board_refuses_participants_and_keeps_facilitators_editing(
+    hub: Hub,
+) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
+    control = await Peer("/ws/rooms/lab/room", facilitator).join()
+    host = await Peer("/ws/rooms/lab/board", facilitator).join()
+    guest = await Peer("/ws/rooms/lab/board", participant).join()
+    await control.socket.send_to(text_data=json.dumps({"type": "board.lock", "locked": True}))
+    await control.pump(frames=1)
+    await until(lambda: bool(hub.values("lab/room", "room").get("locked")))
+    await guest.socket.send_to(bytes_data=update_message(note_update("sneaky")))
+    await guest.pump(frames=2)
+    assert guest.denied and guest.replies[-1] == {
+        "type": "board.error",
+        "code": "locked",
+        "message": "The facilitator has locked the board for now: your change was not kept.",
+    }
+    assert await hub.store.read("lab/board") == [], "never stored, so never relayed"
+    await host.socket.send_to(bytes_data=update_message(note_update("scaffold")))
+    await guest.pump(frames=1)
+    assert str(guest.doc.get("objects", type=pycrdt.Map)["n1"]["text"]) == "scaffold"
+    await control.socket.send_to(text_data=json.dumps({"type": "board.lock", "locked": False}))
+    await control.pump(frames=1)
+    await until(lambda: not hub.values("lab/room", "room").get("locked"))
+    await guest.socket.send_to(bytes_data=update_message(note_update("open again")))
+    store = hub.store
+    assert isinstance(store, MemoryRoomStore)
+    await until(lambda: len(store._streams[Topic("lab/board", "log")]) == 2)

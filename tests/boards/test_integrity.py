@@ -112,6 +112,7 @@ async def test_server_writes_after_redis_lost_data_reach_every_client(redis_url:
             doc.get("messages", type=pycrdt.Array).append({"text": text})
 
         entry = await asyncio.wait_for(write_as_server(hub, "lab/chat", "u1", append), WAIT)
+        assert entry is not None
         connected.apply_update(entry.payload)
 
     await post("one")
