@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from boards.structure import Rejected
 from rooms.permissions import HIDDEN_CATEGORIES
 
 #: Every key of the room map, with the value it has before anyone changed it.
@@ -39,14 +40,9 @@ PHASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 PHASE_TOOLS = frozenset({"locked", "private"})
 
 
-class RoomRejected(Exception):
+class RoomRejected(Rejected):
     """A command the server will not carry out; `code` is one of forbidden, bad_command,
     invalid, over_budget, rate_limited, closed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
