@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pycrdt
 import pytest
@@ -93,3 +94,53 @@ async def test_redis_restart_keeps_every_acknowledged_update(
     await after.wait_for(lambda: "later" in board_notes(after.doc), within=20)
     await after.close()
     await other.close()
+
+
+def room_state(peer: YClient) -> dict[str, Any]:
+    return peer.doc.get("room", type=pycrdt.Map).to_py() or {}
+
+
+async def test_a_lock_set_through_one_process_holds_in_the_other(cluster: LiveCluster) -> None:
+    """The facilitator locks the board through process 0; a participant writing through
+    process 1 is refused there, and nobody ever sees the change."""
+    cluster.room("locked")
+    host_token = cluster.token("locked", role="facilitator")
+    control = await client(cluster, 0, "locked", "room", host_token).join()
+    watcher = await client(cluster, 0, "locked", "board", host_token).join()
+    writer = await client(cluster, 1, "locked", "board", cluster.token("locked")).join()
+    await control.command({"type": "board.lock", "locked": True})
+    await control.wait_for(lambda: room_state(control).get("locked") is True)
+    for attempt in range(50):  # until process 1 has read the lock from the log
+        add_note(writer.doc, f"try-{attempt}", "while locked")
+        try:
+            await writer.wait_for(lambda: bool(writer.denied), within=0.2)
+            break
+        except TimeoutError:
+            continue
+    assert {r["code"] for r in writer.replies if r["type"] == "board.error"} == {"locked"}
+    refusals = len(writer.denied)
+    add_note(writer.doc, "refused", "while locked")
+    await writer.wait_for(lambda: len(writer.denied) > refusals)
+    add_note(watcher.doc, "scaffold", "the facilitator still edits")
+    await writer.wait_for(lambda: "scaffold" in board_notes(writer.doc))
+    await asyncio.sleep(0.3)
+    assert "refused" not in board_notes(watcher.doc)
+    for peer in (control, watcher, writer):
+        await peer.close()
+
+
+async def test_commands_through_two_processes_at_once_all_take_effect(
+    cluster: LiveCluster,
+) -> None:
+    cluster.room("timed")
+    left = await client(cluster, 0, "timed", "room", cluster.token("timed", "facilitator")).join()
+    right = await client(cluster, 1, "timed", "room", cluster.token("timed", "facilitator")).join()
+    await left.command({"type": "timer.start", "seconds": 60})
+    await right.wait_for(lambda: room_state(right).get("timer", {}).get("running") is True)
+    adds = [peer.command({"type": "timer.add", "seconds": 60}) for peer in (left, right) * 5]
+    await asyncio.gather(*adds)
+    await left.wait_for(lambda: room_state(left)["timer"]["durationMs"] == 660_000)
+    await right.wait_for(lambda: room_state(right)["timer"]["durationMs"] == 660_000)
+    assert not left.replies and not right.replies
+    await left.close()
+    await right.close()
