@@ -170,6 +170,23 @@ class RoomStore(ABC):
         window's edge gets twice the limit through."""
 
     @abstractmethod
+    async def cast_vote(
+        self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
+    ) -> dict[str, int] | None:
+        """Add `delta` (1, or -1 to take one back) to `voter`'s votes for `target` in the
+        vote `vote` ("<room slug>/<vote id>"), atomically across processes: refused (None)
+        if the voter's votes would pass `budget`, their votes for one target `per_target`,
+        or go below zero. Returns the voter's votes after it, {target: n}."""
+
+    @abstractmethod
+    async def vote_results(self, vote: str) -> dict[str, int]:
+        """The votes every target of `vote` has, {target: n} (targets with none left out)."""
+
+    @abstractmethod
+    async def forget_vote(self, vote: str) -> None:
+        """Forget every ballot and count of `vote` (once its results are published)."""
+
+    @abstractmethod
     async def delete_documents(self, prefix: str) -> None:
         """Forget every document of a room, `prefix` being "<room slug>/": logs, keyframes,
         awareness, presence, compaction work and quotas."""

@@ -27,6 +27,8 @@ AWARENESS_KEEP = 256
 PRESENCE_EXPIRE_MS = 2 * PRESENCE_TIMEOUT_MS
 #: Quota counters kept at most; past windows go first, then the oldest counters.
 QUOTA_MAX_KEYS = 10_000
+#: Votes whose ballots are kept at once; beyond it the oldest are forgotten.
+VOTES_KEPT = 1_000
 
 
 def _now_ms() -> int:
@@ -46,6 +48,7 @@ class MemoryRoomStore(RoomStore):
         self._dirty: set[str] = set()
         self._compacting: dict[str, int] = {}
         self._quotas: dict[str, tuple[int, int, int]] = {}  # key -> (window, spent, before)
+        self._votes: dict[str, dict[str, dict[str, int]]] = {}  # vote -> voter -> target -> n
         self._held: set[str] = set()
         self._swept_ms = 0
         self._last_id = (0, 0)
@@ -231,10 +234,35 @@ class MemoryRoomStore(RoomStore):
         if len(self._quotas) >= QUOTA_MAX_KEYS:
             del self._quotas[next(iter(self._quotas))]
 
+    async def cast_vote(
+        self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
+    ) -> dict[str, int] | None:
+        if vote not in self._votes and len(self._votes) >= VOTES_KEPT:
+            del self._votes[next(iter(self._votes))]
+        mine = self._votes.setdefault(vote, {}).setdefault(voter, {})
+        now = mine.get(target, 0) + delta
+        if now < 0 or now > per_target or sum(mine.values()) + delta > budget:
+            return None
+        if now:
+            mine[target] = now
+        else:
+            mine.pop(target, None)
+        return dict(mine)
+
+    async def vote_results(self, vote: str) -> dict[str, int]:
+        results: dict[str, int] = {}
+        for mine in self._votes.get(vote, {}).values():
+            for target, n in mine.items():
+                results[target] = results.get(target, 0) + n
+        return results
+
+    async def forget_vote(self, vote: str) -> None:
+        self._votes.pop(vote, None)
+
     async def delete_documents(self, prefix: str) -> None:
         for topic in [t for t in self._streams if t.doc.startswith(prefix)]:
             del self._streams[topic]
-        for table in (self._snapshots, self._presence, self._compacting, self._quotas):
+        for table in (self._snapshots, self._presence, self._compacting, self._quotas, self._votes):
             for name in [n for n in table if n.startswith(prefix)]:
                 del table[name]
         self._dirty = {doc for doc in self._dirty if not doc.startswith(prefix)}

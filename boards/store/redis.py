@@ -72,6 +72,8 @@ APPEND_BATCH = 256
 #: The first append of a batch waits this long for others to join it: Redis is woken once
 #: per write, and waking it costs the writing process more than the write itself.
 APPEND_GATHER_SECONDS = 0.008
+#: Ballots of a vote nobody ends are forgotten this long after the last cast.
+VOTE_EXPIRE_MS = 7 * 24 * 3600 * 1000
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 NOW_MS = """
 local t = redis.call('TIME')
@@ -102,6 +104,20 @@ redis.call('PEXPIRE', KEYS[1], 2 * span)
 return 1
 """
 )
+# KEYS: the voter's ballot hash (target -> n), the vote's tally hash.
+# ARGV: target, delta, budget, per target, expire ms.
+CAST_VOTE = """
+local delta, budget, per = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local n = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') + delta
+local total = delta
+for _, v in ipairs(redis.call('HVALS', KEYS[1])) do total = total + tonumber(v) end
+if n < 0 or n > per or total > budget then return false end
+if n == 0 then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], n) end
+if redis.call('HINCRBY', KEYS[2], ARGV[1], delta) <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return redis.call('HGETALL', KEYS[1])
+"""
 # KEYS: dirty set, compacting sorted set. ARGV: lease ms.
 TAKE_DIRTY = (
     NOW_MS
@@ -209,6 +225,12 @@ class _Append(NamedTuple):
         return Entry(entry_id, self.payload, self.author, ms, self.digest, self.origin)
 
 
+def _vote_key(vote: str, part: str) -> str:
+    """A key of vote "<room slug>/<vote id>", under the room's hash tag."""
+    room, _, vote_id = vote.partition("/")
+    return f"{PREFIX}{{{room}}}:vote:{vote_id}:{part}"
+
+
 def _resp(commands: Iterable[Sequence[bytes | str]]) -> bytes:
     """Commands in Redis's protocol (RESP arrays of bulk strings): what redis-py's packer
     makes of them, at a third of its cost for the many small appends of a busy process."""
@@ -310,6 +332,7 @@ class RedisRoomStore(RoomStore):
         self._lowest_slots: tuple[object, dict[str, int]] = (None, {})
         self._release_lock = self._redis.register_script(RELEASE_LOCK)
         self._spend = self._redis.register_script(SPEND)
+        self._casting = asyncio.Lock()
         self._take_dirty = self._redis.register_script(TAKE_DIRTY)
         self._save_presence = self._redis.register_script(SAVE_PRESENCE)
         self._load_presence = self._redis.register_script(LOAD_PRESENCE)
@@ -662,6 +685,33 @@ class RedisRoomStore(RoomStore):
         quota = f"{PREFIX}{{{room_of(key)}}}:quota:{key}"
         async with self._turn():
             return bool(await self._spend(keys=[quota], args=[amount, limit, window_ms]))
+
+    async def cast_vote(
+        self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
+    ) -> dict[str, int] | None:
+        keys = [_vote_key(vote, f"by:{voter}"), _vote_key(vote, "tally")]
+        # One cast at a time per process: scripts run concurrently through redis-py's
+        # asyncio cluster client lost replies and used closed connections under test. Votes
+        # come at the pace of people; their atomicity across processes is the script's.
+        async with self._casting, self._turn():
+            flat = await self._redis.eval(
+                CAST_VOTE, len(keys), *keys, target, delta, budget, per_target, VOTE_EXPIRE_MS
+            )
+        if flat is None:
+            return None
+        return {flat[i].decode(): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+
+    async def vote_results(self, vote: str) -> dict[str, int]:
+        async with self._turn():
+            tally = await self._redis.hgetall(_vote_key(vote, "tally"))
+        return {target.decode(): int(n) for target, n in tally.items()}
+
+    async def forget_vote(self, vote: str) -> None:
+        pattern = _glob(_vote_key(vote, "*")[: -len("*")]) + "*"
+        async with self._turn():
+            keys = [key async for key in self._redis.scan_iter(match=pattern, count=DELETE_BATCH)]
+            for start in range(0, len(keys), DELETE_BATCH):
+                await self._redis.unlink(*keys[start : start + DELETE_BATCH])
 
     async def delete_documents(self, prefix: str) -> None:
         # Every key under the room's hash tag belongs to the room (a cluster scans every

@@ -332,3 +332,26 @@ def test_appends_are_written_in_the_protocol_redis_py_writes() -> None:
         ("SADD", "coworking:{meta}:dirty", "lab/board", "lab/chat"),
     ]
     assert _resp(commands) == b"".join(Connection().pack_commands(commands))
+
+
+async def test_votes_hold_their_budget_and_per_target_limit_under_concurrent_casts(
+    store: RoomStore,
+) -> None:
+    casts = [store.cast_vote("lab/v1", "u1", f"n{i % 3}", 1, 3, 2) for i in range(12)]
+    landed = await asyncio.gather(*casts)
+    mine = [result for result in landed if result is not None]
+    assert len(mine) == 3, f"a budget of 3, whatever arrives at once: {landed}"
+    final = max(mine, key=lambda votes: sum(votes.values()))  # the last to land
+    assert sum(final.values()) == 3 and max(final.values()) <= 2
+    assert await store.cast_vote("lab/v1", "u1", "n0", 1, 3, 2) is None
+    assert await store.cast_vote("lab/v1", "u2", "n0", 1, 3, 2) == {"n0": 1}
+    assert await store.cast_vote("lab/v1", "u2", "n0", 1, 3, 2) == {"n0": 2}
+    assert await store.cast_vote("lab/v1", "u2", "n0", 1, 3, 2) is None, "two per note"
+    assert await store.cast_vote("lab/v1", "u2", "n0", -1, 3, 2) == {"n0": 1}
+    assert await store.cast_vote("lab/v1", "u2", "n9", -1, 3, 2) is None, "none to take back"
+    results = await store.vote_results("lab/v1")
+    assert sum(results.values()) == 4 and results["n0"] == final.get("n0", 0) + 1
+    assert await store.vote_results("lab/v2") == {}
+    await store.forget_vote("lab/v1")
+    assert await store.vote_results("lab/v1") == {}
+    assert await store.cast_vote("lab/v1", "u1", "n0", 1, 3, 2) == {"n0": 1}, "ballots gone"
