@@ -36,6 +36,8 @@ MAX_TITLE_LENGTH = 120
 MAX_HANDS = 500
 MAX_ZOOM = 20.0
 PHASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+OBJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_VOTE_BUDGET = 50
 #: What a phase may set up when it starts (its `tools`).
 PHASE_TOOLS = frozenset({"locked", "private"})
 
@@ -56,6 +58,8 @@ class Actor:
 
 State = Mapping[str, Any]
 Changes = dict[str, Any]
+#: What the server looked up or made for a command: a new vote's id, a vote's results.
+Context = Mapping[str, Any]
 
 
 def current(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,7 +67,9 @@ def current(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: values.get(key, default) for key, default in DEFAULTS.items()}
 
 
-def run(state: State, name: str, data: Any, actor: Actor, now_ms: int) -> Changes:
+def run(
+    state: State, name: str, data: Any, actor: Actor, now_ms: int, context: Context | None = None
+) -> Changes:
     """The keys `name` changes, and their new values; RoomRejected if it is refused."""
     rule = RULES.get(name)
     if rule is None:
@@ -75,7 +81,7 @@ def run(state: State, name: str, data: Any, actor: Actor, now_ms: int) -> Change
         raise RoomRejected("forbidden", "Observers can watch but not take part.")
     if not isinstance(data, dict):
         raise RoomRejected("invalid", "A command's data is a JSON object.")
-    return handler(state, data, actor, now_ms)
+    return handler(state, data, actor, now_ms, context or {})
 
 
 def _seconds(data: Mapping[str, Any], low: int, high: int) -> int:
@@ -106,19 +112,25 @@ def _remaining(timer: Mapping[str, Any], now_ms: int) -> float:
     return float(timer.get("remainingMs") or 0)
 
 
-def timer_start(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def timer_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     ms = _seconds(data, 1, MAX_TIMER_SECONDS) * 1000
     return _timer(True, now_ms + ms, ms, ms)
 
 
-def timer_pause(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def timer_pause(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     timer = state["timer"]
     if not timer.get("running"):
         raise RoomRejected("closed", "The timer is not running.")
     return _timer(False, None, _remaining(timer, now_ms), timer.get("durationMs") or 0)
 
 
-def timer_resume(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def timer_resume(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     timer = state["timer"]
     remaining = _remaining(timer, now_ms)
     if timer.get("running") or remaining <= 0:
@@ -126,7 +138,9 @@ def timer_resume(state: State, data: Mapping[str, Any], actor: Actor, now_ms: in
     return _timer(True, now_ms + remaining, remaining, timer.get("durationMs") or 0)
 
 
-def timer_add(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def timer_add(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     ms = _seconds(data, 1, MAX_TIMER_SECONDS) * 1000
     timer = state["timer"]
     remaining = min(_remaining(timer, now_ms) + ms, MAX_TIMER_SECONDS * 1000)
@@ -136,18 +150,24 @@ def timer_add(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) 
     return _timer(False, None, remaining, duration)
 
 
-def timer_stop(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def timer_stop(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     return _timer(False, None, 0, 0)
 
 
-def board_lock(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def board_lock(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     locked = data.get("locked")
     if not isinstance(locked, bool):
         raise RoomRejected("invalid", "Say whether the board is locked (true or false).")
     return {"locked": locked}
 
 
-def hand_raise(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def hand_raise(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     hands = dict(state["hands"])
     if actor.id in hands:
         return {}
@@ -157,7 +177,9 @@ def hand_raise(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int)
     return {"hands": hands}
 
 
-def hand_lower(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def hand_lower(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     """Lower your own hand; a facilitator may lower anyone's (`{"id": identity id}`)."""
     whose = data.get("id", actor.id)
     if whose != actor.id and not actor.facilitator:
@@ -206,7 +228,9 @@ def _phase(raw: Any) -> dict[str, Any]:
     return {"id": phase_id, "title": title, "minutes": minutes, "tools": dict(tools)}
 
 
-def agenda_set(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def agenda_set(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     agenda = data.get("agenda")
     if not isinstance(agenda, list) or len(agenda) > MAX_AGENDA_PHASES:
         raise RoomRejected("invalid", f"An agenda is a list of at most {MAX_AGENDA_PHASES} phases.")
@@ -220,7 +244,9 @@ def agenda_set(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int)
     return changes
 
 
-def phase_go(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def phase_go(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     """Go to a phase of the agenda: its timer starts (when it has minutes) and its tools are
     set up; `{"id": null}` leaves the agenda (the tools stay as they are)."""
     phase_id = data.get("id")
@@ -256,15 +282,80 @@ def _view(raw: Any) -> dict[str, float]:
     return view
 
 
-def spotlight_summon(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def spotlight_summon(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     return {"spotlight": {"by": actor.id, "view": _view(data.get("view")), "at": now_ms}}
 
 
-def spotlight_end(state: State, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Changes:
+def spotlight_end(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
     return {"spotlight": None}
 
 
-Rule = Callable[[State, Mapping[str, Any], Actor, int], Changes]
+def vote_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Open a dot vote: each voter has `budget` dots, at most `maxPerObject` on one object."""
+    if state["vote"] is not None and state["vote"].get("open"):
+        raise RoomRejected("closed", "A vote is open already: end it first.")
+    budget = _count(data.get("budget"), "budget", MAX_VOTE_BUDGET)
+    per_object = _count(data.get("maxPerObject", budget), "maxPerObject", budget)
+    anonymous = data.get("anonymous", True)
+    if not isinstance(anonymous, bool):
+        raise RoomRejected("invalid", "Say whether the vote is anonymous (true or false).")
+    scope = data.get("scope", "board")
+    if scope != "board" and not (
+        isinstance(scope, dict)
+        and set(scope) == {"frame"}
+        and isinstance(scope["frame"], str)
+        and OBJECT_ID.fullmatch(scope["frame"])
+    ):
+        raise RoomRejected("invalid", 'A vote\'s scope is "board" or {"frame": <frame id>}.')
+    vote = {
+        "id": context["voteId"],
+        "open": True,
+        "budget": budget,
+        "maxPerObject": per_object,
+        "anonymous": anonymous,
+        "scope": scope,
+        "results": None,
+    }
+    return {"vote": vote}
+
+
+def _count(value: Any, name: str, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise RoomRejected("invalid", f"{name} is a whole number from 1 to {high}.")
+    return value
+
+
+def ballot(state: State, data: Mapping[str, Any], actor: Actor) -> tuple[str, str, int, int]:
+    """What `vote.cast` and `vote.retract` act on: (vote id, object id, budget, most per
+    object); RoomRejected if there is no open vote or the sender may not vote."""
+    if not (actor.writer or actor.facilitator):
+        raise RoomRejected("forbidden", "Observers can watch but not vote.")
+    vote = state["vote"]
+    if vote is None or not vote.get("open"):
+        raise RoomRejected("closed", "No vote is open.")
+    target = data.get("objectId")
+    if not isinstance(target, str) or not OBJECT_ID.fullmatch(target):
+        raise RoomRejected("invalid", "Vote for an object of the board (its id).")
+    return str(vote["id"]), target, int(vote["budget"]), int(vote["maxPerObject"])
+
+
+def vote_end(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Close the open vote and publish its results (`context["results"]`)."""
+    vote = state["vote"]
+    if vote is None or not vote.get("open"):
+        raise RoomRejected("closed", "No vote is open.")
+    return {"vote": {**vote, "open": False, "results": dict(context["results"])}}
+
+
+Rule = Callable[[State, Mapping[str, Any], Actor, int, Context], Changes]
 
 #: Command name -> (who may send it, what it does).
 RULES: dict[str, tuple[str, Rule]] = {
@@ -278,6 +369,8 @@ RULES: dict[str, tuple[str, Rule]] = {
     "phase.go": ("facilitator", phase_go),
     "spotlight.summon": ("facilitator", spotlight_summon),
     "spotlight.end": ("facilitator", spotlight_end),
+    "vote.start": ("facilitator", vote_start),
+    "vote.end": ("facilitator", vote_end),
     "hand.raise": ("writer", hand_raise),
     "hand.lower": ("writer", hand_lower),
 }

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pycrdt
@@ -13,12 +15,15 @@ from django.conf import settings
 
 from boards.connection import DocumentConnection, write_as_server
 from boards.protocol import RunCommand, app_message
-from boards.room import Actor, RoomRejected, current, run
+from boards.room import Actor, RoomRejected, ballot, current, run
+from boards.store import room_of
 from rooms.permissions import Access
 
 #: How long a command waits for another process's command on the same room to finish.
 TURN_WAIT_SECONDS = 2.0
 TURN_TTL_SECONDS = 5.0
+#: The commands that cast (+1) or take back (-1) one vote.
+BALLOTS = {"vote.cast": 1, "vote.retract": -1}
 
 
 def room_values(doc: pycrdt.Doc) -> dict[str, Any]:
@@ -48,7 +53,10 @@ class RoomCommands:
     async def __call__(self, connection: DocumentConnection, command: RunCommand) -> None:
         try:
             await self._spend(connection)
-            await self._carry_out(connection, command, self.actor)
+            if command.name in BALLOTS:
+                await self._vote(connection, command, self.actor)
+            else:
+                await self._carry_out(connection, command, self.actor)
         except RoomRejected as error:
             reply = {"type": "room.error", "code": error.code, "message": error.message}
             await connection.send(app_message(reply))
@@ -59,6 +67,28 @@ class RoomCommands:
         if not await connection.hub.store.spend(key, 1, int(count), int(seconds * 1000)):
             raise RoomRejected("rate_limited", "Slow down a little: too many commands.")
 
+    async def _vote(
+        self, connection: DocumentConnection, command: RunCommand, actor: Actor
+    ) -> None:
+        """Cast or take back one dot: counted in the store alone (no shared document holds
+        anyone's votes while the vote is open); the voter learns their own votes."""
+        state = current(connection.hub.values(connection.doc_name, "room"))
+        vote_id, target, budget, per_object = ballot(state, command.data, actor)
+        delta = BALLOTS[command.name]
+        vote = f"{room_of(connection.doc_name)}/{vote_id}"
+        mine = await connection.hub.store.cast_vote(
+            vote, actor.id, target, delta, budget, per_object
+        )
+        if mine is None:
+            if delta > 0:
+                raise RoomRejected(
+                    "over_budget",
+                    f"You have used your votes ({budget}, at most {per_object} on one object).",
+                )
+            raise RoomRejected("invalid", "You have no vote on that to take back.")
+        reply = {"type": "vote.mine", "votes": mine, "left": budget - sum(mine.values())}
+        await connection.send(app_message(reply))
+
     async def _carry_out(
         self, connection: DocumentConnection, command: RunCommand, actor: Actor
     ) -> None:
@@ -67,18 +97,41 @@ class RoomCommands:
         while True:
             async with store.lock(f"room-commands:{name}", TURN_TTL_SECONDS) as acquired:
                 if acquired:
+                    context, ended = await self._context(connection, command)
                     await write_as_server(
-                        connection.hub, name, actor.id, lambda doc: _apply(doc, command, actor)
+                        connection.hub,
+                        name,
+                        actor.id,
+                        partial(_apply, command=command, actor=actor, context=context),
                     )
+                    if ended is not None:  # its results are out: no record of who voted
+                        await store.forget_vote(ended)
                     return
             if time.monotonic() > deadline:
                 raise RoomRejected("rate_limited", "The room is busy: try again in a moment.")
             await asyncio.sleep(0.02)
 
+    @staticmethod
+    async def _context(
+        connection: DocumentConnection, command: RunCommand
+    ) -> tuple[dict[str, Any], str | None]:
+        """What a command needs from the server (a new vote's id, the open vote's results),
+        and the vote it ends, if any."""
+        if command.name == "vote.start":
+            return {"voteId": uuid.uuid4().hex[:16]}, None
+        if command.name == "vote.end":
+            vote = current(connection.hub.values(connection.doc_name, "room"))["vote"]
+            if vote is not None and vote.get("open"):
+                ended = f"{room_of(connection.doc_name)}/{vote['id']}"
+                return {"results": await connection.hub.store.vote_results(ended)}, ended
+            return {"results": {}}, None
+        return {}, None
 
-def _apply(doc: pycrdt.Doc, command: RunCommand, actor: Actor) -> None:
+
+def _apply(doc: pycrdt.Doc, command: RunCommand, actor: Actor, context: dict[str, Any]) -> None:
     """Carry out `command` on a room document (raises RoomRejected before changing it)."""
-    changes = run(room_values(doc), command.name, command.data, actor, int(time.time() * 1000))
+    now_ms = int(time.time() * 1000)
+    changes = run(room_values(doc), command.name, command.data, actor, now_ms, context)
     room = doc.get("room", type=pycrdt.Map)
     with doc.transaction():
         for key, value in changes.items():

@@ -525,3 +525,38 @@ async def test_a_locked_board_refuses_participants_and_keeps_facilitators_editin
     store = hub.store
     assert isinstance(store, MemoryRoomStore)
     await until(lambda: len(store._streams[Topic("lab/board", "log")]) == 2)
+
+
+async def command(peer: Peer, body: dict[str, Any]) -> dict[str, Any]:
+    """Send a room command and return the next type-100 reply to it."""
+    replies = len(peer.replies)
+    await peer.socket.send_to(text_data=json.dumps(body))
+    while len(peer.replies) == replies:
+        await peer.pump(frames=1)
+    return peer.replies[-1]
+
+
+async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
+    host = await Peer("/ws/rooms/lab/room", facilitator).join()
+    voter = await Peer("/ws/rooms/lab/room", participant).join()
+    await host.socket.send_to(text_data=json.dumps({"type": "vote.start", "budget": 2}))
+    while not room_map(voter).get("vote"):
+        await voter.pump(frames=1)
+    vote = room_map(voter)["vote"]
+    assert vote["open"] is True and vote["results"] is None
+    cast = {"type": "vote.cast", "objectId": "note-a"}
+    assert await command(voter, cast) == {"type": "vote.mine", "votes": {"note-a": 1}, "left": 1}
+    assert (await command(voter, cast))["left"] == 0
+    assert (await command(voter, cast))["code"] == "over_budget"
+    retract = {"type": "vote.retract", "objectId": "note-a"}
+    assert await command(voter, retract) == {"type": "vote.mine", "votes": {"note-a": 1}, "left": 1}
+    assert (await command(voter, {**retract, "objectId": "note-b"}))["code"] == "invalid"
+    assert "note-a" not in json.dumps(room_map(voter)), "no shared document holds a vote"
+    await host.socket.send_to(text_data=json.dumps({"type": "vote.end"}))
+    while room_map(voter)["vote"]["open"]:
+        await voter.pump(frames=1)
+    assert room_map(voter)["vote"]["results"] == {"note-a": 1}
+    assert await hub.store.vote_results(f"lab/{vote['id']}") == {}, "no record of who voted"
+    assert (await command(voter, cast))["code"] == "closed"

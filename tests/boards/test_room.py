@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from boards.room import DEFAULTS, Actor, RoomRejected, current, run
+from boards.room import DEFAULTS, Actor, RoomRejected, ballot, current, run
 
 NOW = 1_800_000_000_000
 FACILITATOR = Actor("u1", facilitator=True, writer=True)
@@ -14,14 +14,21 @@ PARTICIPANT = Actor("u2", facilitator=False, writer=True)
 OBSERVER = Actor("u3", facilitator=False, writer=False)
 
 
-def step(state: dict[str, Any], name: str, actor: Actor = FACILITATOR, at: int = NOW, **data: Any):
+def step(
+    state: dict[str, Any],
+    name: str,
+    actor: Actor = FACILITATOR,
+    at: int = NOW,
+    context: dict[str, Any] | None = None,
+    **data: Any,
+) -> dict[str, Any]:
     """Run a command and return the state it leaves."""
-    return {**state, **run(state, name, {"type": name, **data}, actor, at)}
+    return {**state, **run(state, name, {"type": name, **data}, actor, at, context)}
 
 
 def refused(state: dict[str, Any], name: str, actor: Actor = FACILITATOR, **data: Any) -> str:
     with pytest.raises(RoomRejected) as error:
-        run(state, name, {"type": name, **data}, actor, NOW)
+        run(state, name, {"type": name, **data}, actor, NOW, {"voteId": "v2", "results": {}})
     return error.value.code
 
 
@@ -144,3 +151,43 @@ def test_a_summon_names_who_and_where() -> None:
     assert step(state, "spotlight.end")["spotlight"] is None
     for bad in [{"x": 0, "y": 0}, {"x": 0, "y": 0, "zoom": 0}, {"x": 1e12, "y": 0, "zoom": 1}]:
         assert refused(current({}), "spotlight.summon", view=bad) == "invalid"
+
+
+def test_a_dot_vote_opens_once_takes_ballots_only_while_open_and_publishes_results() -> None:
+    state = step(current({}), "vote.start", budget=3, context={"voteId": "v1"})
+    assert state["vote"] == {
+        "id": "v1",
+        "open": True,
+        "budget": 3,
+        "maxPerObject": 3,
+        "anonymous": True,
+        "scope": "board",
+        "results": None,
+    }
+    assert refused(state, "vote.start", budget=3) == "closed"
+    assert ballot(state, {"objectId": "abc123"}, PARTICIPANT) == ("v1", "abc123", 3, 3)
+    with pytest.raises(RoomRejected):
+        ballot(state, {"objectId": "abc123"}, OBSERVER)
+    with pytest.raises(RoomRejected):
+        ballot(state, {"objectId": "not an id"}, PARTICIPANT)
+    state = step(state, "vote.end", context={"results": {"abc123": 2}})
+    assert state["vote"]["open"] is False and state["vote"]["results"] == {"abc123": 2}
+    with pytest.raises(RoomRejected) as closed:
+        ballot(state, {"objectId": "abc123"}, PARTICIPANT)
+    assert closed.value.code == "closed"
+    assert refused(state, "vote.end") == "closed"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"budget": 0},
+        {"budget": 51},
+        {"budget": 3, "maxPerObject": 4},
+        {"budget": 3, "anonymous": "no"},
+        {"budget": 3, "scope": {"frame": "x y"}},
+        {"budget": 3, "scope": "everything"},
+    ],
+)
+def test_a_vote_needs_a_sensible_budget_and_scope(data: dict[str, Any]) -> None:
+    assert refused(current({}), "vote.start", **data) == "invalid"

@@ -144,3 +144,33 @@ async def test_commands_through_two_processes_at_once_all_take_effect(
     assert not left.replies and not right.replies
     await left.close()
     await right.close()
+
+
+async def test_a_burst_of_votes_through_two_processes_never_overspends(
+    cluster: LiveCluster,
+) -> None:
+    cluster.room("dots")
+    host = await client(cluster, 0, "dots", "room", cluster.token("dots", "facilitator")).join()
+    token = cluster.token("dots")  # one voter, with a socket on each process
+    left = await client(cluster, 0, "dots", "room", token).join()
+    right = await client(cluster, 1, "dots", "room", token).join()
+    await host.command({"type": "vote.start", "budget": 3, "maxPerObject": 2})
+    await left.wait_for(lambda: bool((room_state(left).get("vote") or {}).get("open")))
+    await right.wait_for(lambda: bool((room_state(right).get("vote") or {}).get("open")))
+    casts = [
+        peer.command({"type": "vote.cast", "objectId": f"note-{i % 2}"})
+        for i, peer in enumerate((left, right) * 5)
+    ]
+    await asyncio.gather(*casts)
+    await left.wait_for(lambda: len(left.replies) + len(right.replies) >= 10)
+    await right.wait_for(lambda: len(left.replies) + len(right.replies) >= 10)
+    replies = left.replies + right.replies
+    accepted = [r for r in replies if r["type"] == "vote.mine"]
+    assert len(accepted) == 3 and min(r["left"] for r in accepted) == 0
+    assert {r["code"] for r in replies if r["type"] == "room.error"} == {"over_budget"}
+    await host.command({"type": "vote.end"})
+    await host.wait_for(lambda: room_state(host)["vote"]["open"] is False)
+    results = room_state(host)["vote"]["results"]
+    assert sum(results.values()) == 3 and max(results.values()) <= 2
+    for peer in (host, left, right):
+        await peer.close()
