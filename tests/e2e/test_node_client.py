@@ -63,10 +63,12 @@ def invite_id(cluster: LiveCluster, token: str) -> int:
 
 
 async def node_in_new_room(
-    cluster: LiveCluster, folder: Path, slug: str, mode: str, **config: Any
+    cluster: LiveCluster, folder: Path, slug: str, mode: str, create: bool = True, **config: Any
 ) -> tuple[dict[str, Any], str]:
-    """Create room `slug` and run the Node client in `mode` against every server process."""
-    cluster.room(slug)
+    """Create room `slug` (unless `create` is false) and run the Node client in `mode`
+    against every server process."""
+    if create:
+        cluster.room(slug)
     token = cluster.token(slug)
     urls = [server.ws_url for server in cluster.servers]
     result = await asyncio.to_thread(
@@ -102,4 +104,21 @@ async def test_chat_command_comes_back_stamped_by_the_server(
     assert message["author"] == "Guest"
     assert isinstance(message["id"], str) and message["id"]
     assert isinstance(message["ts"], int | float) and message["ts"] > 0
+    assert result["closes"] == []
+
+
+async def test_a_stock_client_reads_the_room_document_as_plain_json(
+    cluster: LiveCluster, tmp_path: Path
+) -> None:
+    cluster.room("node-room")
+    host_token = cluster.token("node-room", "facilitator")
+    result, _ = await node_in_new_room(
+        cluster, tmp_path, "node-room", "room", hostToken=host_token, create=False
+    )
+    state = result["room"]
+    assert result["plain"] is True, "no nested Yjs types in the room map"
+    assert state["locked"] is True, "the facilitator's lock, not the participant's unlock"
+    timer = state["timer"]
+    assert timer["running"] is True and timer["durationMs"] == 120_000
+    assert timer["endsAt"] > 1_700_000_000_000
     assert result["closes"] == []

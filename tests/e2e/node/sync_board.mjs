@@ -1,8 +1,9 @@
 // A stock Yjs client (yjs + y-websocket's WebsocketProvider) against the service.
 //
 // Usage: node sync_board.mjs '<json>' where the JSON holds
-//   {"mode": "board" | "chat", "urls": [ws base of server A, ws base of server B],
-//    "room": slug, "token": invite token, "notes": how many notes (board mode)}
+//   {"mode": "board" | "chat" | "room", "urls": [ws base of server A, ws base of server B],
+//    "room": slug, "token": invite token, "notes": how many notes (board mode),
+//    "hostToken": a facilitator's invite token (room mode)}
 // Prints one JSON object with what each client saw; exits non-zero on any timeout.
 
 import WebSocket from 'ws'
@@ -50,11 +51,11 @@ const until = (doc, check, what) => within(new Promise((resolve) => {
 }), what)
 
 /** A fresh doc connected to `url` as `<room>/<name>`, once its first sync is done. */
-const connect = async (url, name) => {
+const connect = async (url, name, token = config.token) => {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(url, `${config.room}/${name}`, doc, {
     WebSocketPolyfill: socketClass(url),
-    params: { token: config.token },
+    params: { token },
     disableBc: true
   })
   const closes = []
@@ -141,7 +142,26 @@ const chat = async () => {
   return result
 }
 
-const modes = { board, chat }
+const room = async () => {
+  const [hostUrl, readerUrl] = config.urls
+  const host = await connect(hostUrl, 'room', config.hostToken)
+  const reader = await connect(readerUrl, 'room')
+  host.provider.ws.send(JSON.stringify({ type: 'timer.start', seconds: 120 }))
+  host.provider.ws.send(JSON.stringify({ type: 'board.lock', locked: true }))
+  reader.provider.ws.send(JSON.stringify({ type: 'board.lock', locked: false })) // refused
+  const state = reader.doc.getMap('room')
+  await until(reader.doc, () => state.get('locked') === true && state.get('timer')?.running,
+    'the reader seeing the timer and the lock')
+  const result = {
+    room: state.toJSON(),
+    plain: [...state.values()].every((value) => !(value instanceof Y.AbstractType)),
+    closes: [...host.closes, ...reader.closes]
+  }
+  for (const client of [host, reader]) client.provider.destroy()
+  return result
+}
+
+const modes = { board, chat, room }
 try {
   const result = await modes[config.mode]()
   process.stdout.write(JSON.stringify(result) + '\n')
