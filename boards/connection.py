@@ -60,13 +60,19 @@ class DocumentKind:
     Client-written kinds name the root map whose keys (objects) are counted and bounded,
     and the prefix of the type-100 replies their clients read (`<refusals>.error`);
     `lockable` ones refuse updates while the room document says `locked`, except from
-    those who may edit a locked board.
+    those who may edit a locked board. A `per_person` kind is one document per person in
+    the room: each socket reaches its own person's, and nobody else's.
     """
 
     server_owned: bool
     counted: str | None = None
     refusals: str | None = None
     lockable: bool = False
+    per_person: bool = False
+
+    def name(self, slug: str, kind: str, identity: str) -> str:
+        """The stored name of document `kind` of room `slug` for the person `identity`."""
+        return f"{slug}/{kind}.{identity}" if self.per_person else f"{slug}/{kind}"
 
 
 #: The room document of a room, from which lockable documents read their lock.
@@ -76,6 +82,10 @@ DOCUMENT_KINDS = {
     "board": DocumentKind(server_owned=False, counted="objects", refusals="board", lockable=True),
     "chat": DocumentKind(server_owned=True),
     "room": DocumentKind(server_owned=True),
+    # Private brainstorming: notes only their writer sees until the facilitator reveals them.
+    "private": DocumentKind(
+        server_owned=False, counted="objects", refusals="board", per_person=True
+    ),
 }
 
 

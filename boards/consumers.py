@@ -149,7 +149,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             self.commands = COMMANDS[route["doc"]](access)
         self.connection = DocumentConnection(
             hub,
-            f"{self.slug}/{route['doc']}",
+            kind.name(self.slug, route["doc"], access.identity.id),
             new_session(access, kind),
             author=access.identity.id,
             write=self._write,

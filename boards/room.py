@@ -266,6 +266,19 @@ def phase_go(
     return changes
 
 
+def private_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    return {"private": True}
+
+
+def private_reveal(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Private brainstorming ends; the notes were moved onto the board before this."""
+    return {"private": False}
+
+
 def _view(raw: Any) -> dict[str, float]:
     if not isinstance(raw, dict):
         raise RoomRejected("invalid", "A view is an object with x, y and zoom.")
@@ -369,6 +382,8 @@ RULES: dict[str, tuple[str, Rule]] = {
     "phase.go": ("facilitator", phase_go),
     "spotlight.summon": ("facilitator", spotlight_summon),
     "spotlight.end": ("facilitator", spotlight_end),
+    "private.start": ("facilitator", private_start),
+    "private.reveal": ("facilitator", private_reveal),
     "vote.start": ("facilitator", vote_start),
     "vote.end": ("facilitator", vote_end),
     "hand.raise": ("writer", hand_raise),

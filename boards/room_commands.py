@@ -14,6 +14,8 @@ import pycrdt
 from django.conf import settings
 
 from boards.connection import DocumentConnection, write_as_server
+from boards.documents import load_document
+from boards.hub import Hub
 from boards.protocol import RunCommand, app_message
 from boards.room import Actor, RoomRejected, ballot, current, run
 from boards.store import room_of
@@ -111,14 +113,17 @@ class RoomCommands:
                 raise RoomRejected("rate_limited", "The room is busy: try again in a moment.")
             await asyncio.sleep(0.02)
 
-    @staticmethod
     async def _context(
-        connection: DocumentConnection, command: RunCommand
+        self, connection: DocumentConnection, command: RunCommand
     ) -> tuple[dict[str, Any], str | None]:
         """What a command needs from the server (a new vote's id, the open vote's results),
         and the vote it ends, if any."""
         if command.name == "vote.start":
             return {"voteId": uuid.uuid4().hex[:16]}, None
+        if command.name == "private.reveal":
+            access = self.access
+            moved = await reveal(connection.hub, access.room.slug, access.room.anonymous, access)
+            return {"revealed": moved}, None
         if command.name == "vote.end":
             vote = current(connection.hub.values(connection.doc_name, "room"))["vote"]
             if vote is not None and vote.get("open"):
@@ -126,6 +131,67 @@ class RoomCommands:
                 return {"results": await connection.hub.store.vote_results(ended)}, ended
             return {"results": {}}, None
         return {}, None
+
+
+#: The fields of a board object a revealed note keeps (plain values, and its text).
+NOTE_FIELDS = ("type", "x", "y", "w", "h", "color", "z", "createdAt", "fontSize", "shape")
+REVEALED_TYPES = frozenset({"note", "text", "shape"})
+
+
+async def reveal(hub: Hub, slug: str, anonymous: bool, access: Access) -> int:
+    """Move every private note of room `slug` onto its board, under its writer's name (none
+    in an anonymous room), then empty the private documents. Returns how many moved.
+    A note keeps its id, so a reveal cut short and run again moves nothing twice."""
+    moved: dict[str, dict[str, Any]] = {}
+    limit = settings.BOARD_MAX_OBJECTS
+    names = await hub.store.logs(f"{slug}/private.")
+    for name in names:
+        owner = name.rpartition(".")[2]
+        objects = (await load_document(hub.store, name)).doc.get("objects", type=pycrdt.Map)
+        for key, value in objects.items():
+            if isinstance(value, pycrdt.Map):
+                moved[key] = _revealed(value, owner, anonymous)
+        if len(moved) > limit:
+            raise RoomRejected("invalid", f"A board holds at most {limit} objects.")
+    if not moved:
+        return 0
+
+    def place(doc: pycrdt.Doc) -> None:
+        board = doc.get("objects", type=pycrdt.Map)
+        if len(board) + len([k for k in moved if k not in board]) > limit:
+            raise RoomRejected("invalid", f"The board has no room for {len(moved)} more notes.")
+        with doc.transaction():
+            for key, fields in moved.items():
+                board[key] = pycrdt.Map({**fields, "text": pycrdt.Text(fields["text"])})
+
+    await write_as_server(hub, f"{slug}/board", access.identity.id, place)
+    for name in names:
+        await write_as_server(hub, name, access.identity.id, _emptied)
+    return len(moved)
+
+
+def _revealed(note: pycrdt.Map, owner: str, anonymous: bool) -> dict[str, Any]:
+    """A private note as a board object: its plain fields and text, its writer's id."""
+    fields: dict[str, Any] = {}
+    for field in NOTE_FIELDS:
+        value = note.get(field)
+        if isinstance(value, str | float | int) and not isinstance(value, bool):
+            fields[field] = value
+    text = note.get("text")
+    fields["text"] = str(text) if isinstance(text, pycrdt.Text | str) else ""
+    if fields.get("type") not in REVEALED_TYPES:
+        fields["type"] = "note"
+    author = note.get("author")
+    fields["author"] = "" if anonymous else (author if isinstance(author, str) else "")
+    fields["authorId"] = "" if anonymous else owner
+    return fields
+
+
+def _emptied(doc: pycrdt.Doc) -> None:
+    objects = doc.get("objects", type=pycrdt.Map)
+    with doc.transaction():
+        for key in list(objects.keys()):
+            del objects[key]
 
 
 def _apply(doc: pycrdt.Doc, command: RunCommand, actor: Actor, context: dict[str, Any]) -> None:

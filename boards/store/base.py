@@ -170,6 +170,11 @@ class RoomStore(ABC):
         window's edge gets twice the limit through."""
 
     @abstractmethod
+    async def logs(self, prefix: str) -> list[str]:
+        """The names of the documents starting with `prefix` ("<room slug>/...") that have
+        a log in the store, sorted."""
+
+    @abstractmethod
     async def cast_vote(
         self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
     ) -> dict[str, int] | None:

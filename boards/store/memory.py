@@ -234,6 +234,9 @@ class MemoryRoomStore(RoomStore):
         if len(self._quotas) >= QUOTA_MAX_KEYS:
             del self._quotas[next(iter(self._quotas))]
 
+    async def logs(self, prefix: str) -> list[str]:
+        return sorted(t.doc for t in self._streams if t.kind == "log" and t.doc.startswith(prefix))
+
     async def cast_vote(
         self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
     ) -> dict[str, int] | None:

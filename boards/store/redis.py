@@ -686,6 +686,12 @@ class RedisRoomStore(RoomStore):
         async with self._turn():
             return bool(await self._spend(keys=[quota], args=[amount, limit, window_ms]))
 
+    async def logs(self, prefix: str) -> list[str]:
+        pattern = f"{PREFIX}{{{_glob(room_of(prefix))}}}:doc:{_glob(prefix)}*:log"
+        async with self._turn():
+            keys = [key async for key in self._redis.scan_iter(match=pattern, count=DELETE_BATCH)]
+        return sorted({_topic(key.decode()).doc for key in keys})
+
     async def cast_vote(
         self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
     ) -> dict[str, int] | None:

@@ -560,3 +560,63 @@ async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
     assert room_map(voter)["vote"]["results"] == {"note-a": 1}
     assert await hub.store.vote_results(f"lab/{vote['id']}") == {}, "no record of who voted"
     assert (await command(voter, cast))["code"] == "closed"
+
+
+def objects(peer: Peer) -> dict[str, Any]:
+    return peer.doc.get("objects", type=pycrdt.Map).to_py() or {}
+
+
+def private_note(text: str) -> bytes:
+    doc = pycrdt.Doc()
+    doc["objects"] = notes = pycrdt.Map()
+    notes[f"note-{text}"] = pycrdt.Map(
+        {"type": "note", "x": 5.0, "y": 6.0, "text": pycrdt.Text(text), "author": text.title()}
+    )
+    return doc.get_update()
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_private_notes_reach_nobody_until_the_reveal_moves_them_onto_the_board(
+    hub: Hub, anonymous: bool
+) -> None:
+    await sync_to_async(Room.objects.create)(
+        slug="lab", title="Lab", kind="lab", anonymous=anonymous
+    )
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    bob = await sync_to_async(member)("lab", Role.PARTICIPANT, "bob")
+    control = await Peer("/ws/rooms/lab/room", facilitator).join()
+    board = await Peer("/ws/rooms/lab/board", facilitator).join()
+    await control.socket.send_to(text_data=json.dumps({"type": "private.start"}))
+    while not room_map(control).get("private"):
+        await control.pump(frames=1)
+    ada_private = await Peer("/ws/rooms/lab/private", ada).join()
+    bob_private = await Peer("/ws/rooms/lab/private", bob).join()
+    await ada_private.socket.send_to(bytes_data=update_message(private_note("ada")))
+    await bob_private.socket.send_to(bytes_data=update_message(private_note("bob")))
+    ada_id, bob_id = [
+        await sync_to_async(lambda who=who: f"u{User.objects.get(username=who).pk}")()
+        for who in ("ada", "bob")
+    ]
+    store = hub.store
+    assert isinstance(store, MemoryRoomStore)
+
+    def wrote(person: str) -> Callable[[], bool]:
+        return lambda: bool(store._streams.get(Topic(f"lab/private.{person}", "log")))
+
+    for person in (ada_id, bob_id):
+        await until(wrote(person))
+    assert set(objects(ada_private)) <= {"note-ada"} and "note-bob" not in objects(ada_private)
+    spy = await Peer("/ws/rooms/lab/private", facilitator).join()
+    assert objects(spy) == {} and objects(board) == {}, "nobody else reads a private note"
+    await control.socket.send_to(text_data=json.dumps({"type": "private.reveal"}))
+    while set(objects(board)) != {"note-ada", "note-bob"}:
+        await board.pump(frames=1)
+    revealed = objects(board)["note-ada"]
+    assert revealed["text"] == "ada" and (revealed["x"], revealed["y"]) == (5.0, 6.0)
+    expected = ("", "") if anonymous else ("Ada", ada_id)
+    assert (revealed["author"], revealed["authorId"]) == expected
+    while objects(ada_private):
+        await ada_private.pump(frames=1)
+    while room_map(control).get("private"):
+        await control.pump(frames=1)

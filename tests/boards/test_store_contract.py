@@ -355,3 +355,10 @@ async def test_votes_hold_their_budget_and_per_target_limit_under_concurrent_cas
     await store.forget_vote("lab/v1")
     assert await store.vote_results("lab/v1") == {}
     assert await store.cast_vote("lab/v1", "u1", "n0", 1, 3, 2) == {"n0": 1}, "ballots gone"
+
+
+async def test_the_logs_of_a_room_are_listed_by_prefix(store: RoomStore) -> None:
+    for name in ("lab/private.u2", "lab/private.u1", "lab/board", "labs/private.u3"):
+        await store.append(name, b"x", "u1")
+    assert await store.logs("lab/private.") == ["lab/private.u1", "lab/private.u2"]
+    assert await store.logs("other/") == []
