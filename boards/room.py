@@ -266,19 +266,6 @@ def phase_go(
     return changes
 
 
-def private_start(
-    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
-) -> Changes:
-    return {"private": True}
-
-
-def private_reveal(
-    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
-) -> Changes:
-    """Private brainstorming ends; the notes were moved onto the board before this."""
-    return {"private": False}
-
-
 def _view(raw: Any) -> dict[str, float]:
     if not isinstance(raw, dict):
         raise RoomRejected("invalid", "A view is an object with x, y and zoom.")
@@ -299,12 +286,6 @@ def spotlight_summon(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
     return {"spotlight": {"by": actor.id, "view": _view(data.get("view")), "at": now_ms}}
-
-
-def spotlight_end(
-    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
-) -> Changes:
-    return {"spotlight": None}
 
 
 def vote_start(
@@ -370,6 +351,18 @@ def vote_end(
 
 Rule = Callable[[State, Mapping[str, Any], Actor, int, Context], Changes]
 
+
+def _sets(**values: Any) -> Rule:
+    """A rule that sets keys to fixed values."""
+
+    def rule(
+        state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+    ) -> Changes:
+        return dict(values)
+
+    return rule
+
+
 #: Command name -> (who may send it, what it does).
 RULES: dict[str, tuple[str, Rule]] = {
     "timer.start": ("facilitator", timer_start),
@@ -381,9 +374,10 @@ RULES: dict[str, tuple[str, Rule]] = {
     "agenda.set": ("facilitator", agenda_set),
     "phase.go": ("facilitator", phase_go),
     "spotlight.summon": ("facilitator", spotlight_summon),
-    "spotlight.end": ("facilitator", spotlight_end),
-    "private.start": ("facilitator", private_start),
-    "private.reveal": ("facilitator", private_reveal),
+    "spotlight.end": ("facilitator", _sets(spotlight=None)),
+    "private.start": ("facilitator", _sets(private=True)),
+    # The notes were moved onto the board before (see `room_commands.reveal`).
+    "private.reveal": ("facilitator", _sets(private=False)),
     "vote.start": ("facilitator", vote_start),
     "vote.end": ("facilitator", vote_end),
     "hand.raise": ("writer", hand_raise),
