@@ -18,6 +18,7 @@ from boards.hub import Hub
 from boards.joins import JoinState
 from boards.presence import presence_size
 from boards.protocol import (
+    EMPTY_UPDATE,
     AnswerStep1,
     Append,
     CloseCode,
@@ -316,8 +317,9 @@ async def write_as_server(
         loaded = await server_writers.load(hub.store, name)
         before = loaded.doc.get_state()
         change(loaded.doc)
-        if loaded.doc.get_state() == before:
+        update = loaded.doc.get_update(before)
+        if update == EMPTY_UPDATE:  # no item added and none deleted
             return None
-        entry = await hub.store.append(name, loaded.doc.get_update(before), author)
+        entry = await hub.store.append(name, update, author)
         server_writers.wrote(name, loaded.doc)
         return entry

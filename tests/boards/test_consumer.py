@@ -18,6 +18,7 @@ from pycrdt import Decoder
 from asgi import application
 from boards.compaction import compact
 from boards.connection import DocumentConnection
+from boards.documents import load_document
 from boards.hub import Hub, install_hub
 from boards.protocol import (
     CloseCode,
@@ -616,7 +617,8 @@ async def test_private_notes_reach_nobody_until_the_reveal_moves_them_onto_the_b
     assert revealed["text"] == "ada" and (revealed["x"], revealed["y"]) == (5.0, 6.0)
     expected = ("", "") if anonymous else ("Ada", ada_id)
     assert (revealed["author"], revealed["authorId"]) == expected
-    while objects(ada_private):
-        await ada_private.pump(frames=1)
-    while room_map(control).get("private"):
+    while room_map(control).get("private"):  # the reveal's last step
         await control.pump(frames=1)
+    for person in (ada_id, bob_id):
+        left = await load_document(store, f"lab/private.{person}")
+        assert left.doc.get("objects", type=pycrdt.Map).to_py() == {}, "private documents emptied"

@@ -174,3 +174,26 @@ async def test_a_burst_of_votes_through_two_processes_never_overspends(
     assert sum(results.values()) == 3 and max(results.values()) <= 2
     for peer in (host, left, right):
         await peer.close()
+
+
+async def test_a_private_note_reaches_nobody_until_revealed_across_processes(
+    cluster: LiveCluster,
+) -> None:
+    cluster.room("quiet")
+    host_token = cluster.token("quiet", "facilitator")
+    writer = await client(cluster, 0, "quiet", "private", cluster.token("quiet")).join()
+    other_token = cluster.token("quiet")
+    other_private = await client(cluster, 1, "quiet", "private", other_token).join()
+    other_board = await client(cluster, 1, "quiet", "board", other_token).join()
+    control = await client(cluster, 1, "quiet", "room", host_token).join()
+    await control.command({"type": "private.start"})
+    add_note(writer.doc, "secret", "only mine for now")
+    await asyncio.sleep(0.5)  # a few fan-out ticks on both processes
+    assert board_notes(other_private.doc) == {} and board_notes(other_board.doc) == {}
+    await control.command({"type": "private.reveal"})
+    await other_board.wait_for(lambda: "secret" in board_notes(other_board.doc))
+    assert board_notes(other_board.doc)["secret"]["text"] == "only mine for now"
+    await writer.wait_for(lambda: board_notes(writer.doc) == {})
+    assert board_notes(other_private.doc) == {}
+    for peer in (writer, other_private, other_board, control):
+        await peer.close()
