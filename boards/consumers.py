@@ -179,6 +179,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         self.in_room = True
         await get_hub().rooms.join(self.slug, self)
         await self.connection.open()
+        if isinstance(self.commands, RoomCommands):
+            await self.commands.joined(self.connection)
 
     async def _resolve(self) -> Access | None:
         """This socket's access to its room; closes the socket when there is none."""

@@ -69,6 +69,17 @@ class RoomCommands:
         if not await connection.hub.store.spend(key, 1, int(count), int(seconds * 1000)):
             raise RoomRejected("rate_limited", "Slow down a little: too many commands.")
 
+    async def joined(self, connection: DocumentConnection) -> None:
+        """Tell a voter who (re)joins while a vote is open what they have voted so far."""
+        vote = current(connection.hub.values(connection.doc_name, "room"))["vote"]
+        actor = self.actor
+        if vote is None or not vote.get("open") or not (actor.writer or actor.facilitator):
+            return
+        name = f"{room_of(connection.doc_name)}/{vote['id']}"
+        budget, per_object = int(vote["budget"]), int(vote["maxPerObject"])
+        mine = await connection.hub.store.cast_vote(name, actor.id, "-", 0, budget, per_object)
+        await connection.send(app_message(_mine(mine or {}, budget)))
+
     async def _vote(
         self, connection: DocumentConnection, command: RunCommand, actor: Actor
     ) -> None:
@@ -88,8 +99,7 @@ class RoomCommands:
                     f"You have used your votes ({budget}, at most {per_object} on one object).",
                 )
             raise RoomRejected("invalid", "You have no vote on that to take back.")
-        reply = {"type": "vote.mine", "votes": mine, "left": budget - sum(mine.values())}
-        await connection.send(app_message(reply))
+        await connection.send(app_message(_mine(mine, budget)))
 
     async def _carry_out(
         self, connection: DocumentConnection, command: RunCommand, actor: Actor
@@ -185,6 +195,10 @@ def _revealed(note: pycrdt.Map, owner: str, anonymous: bool) -> dict[str, Any]:
     fields["author"] = "" if anonymous else (author if isinstance(author, str) else "")
     fields["authorId"] = "" if anonymous else owner
     return fields
+
+
+def _mine(votes: dict[str, int], budget: int) -> dict[str, Any]:
+    return {"type": "vote.mine", "votes": votes, "left": budget - sum(votes.values())}
 
 
 def _emptied(doc: pycrdt.Doc) -> None:

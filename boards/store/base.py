@@ -178,7 +178,7 @@ class RoomStore(ABC):
     async def cast_vote(
         self, vote: str, voter: str, target: str, delta: int, budget: int, per_target: int
     ) -> dict[str, int] | None:
-        """Add `delta` (1, or -1 to take one back) to `voter`'s votes for `target` in the
+        """Add `delta` (1, -1 to take one back, 0 to read) to `voter`'s votes for `target` in the
         vote `vote` ("<room slug>/<vote id>"), atomically across processes: refused (None)
         if the voter's votes would pass `budget`, their votes for one target `per_target`,
         or go below zero. Returns the voter's votes after it, {target: n}."""

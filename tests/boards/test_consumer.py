@@ -555,6 +555,11 @@ async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
     assert await command(voter, retract) == {"type": "vote.mine", "votes": {"note-a": 1}, "left": 1}
     assert (await command(voter, {**retract, "objectId": "note-b"}))["code"] == "invalid"
     assert "note-a" not in json.dumps(room_map(voter)), "no shared document holds a vote"
+    again = Peer("/ws/rooms/lab/room", participant)
+    await again.join()
+    while not again.replies:
+        await again.pump(frames=1)
+    assert again.replies[-1] == {"type": "vote.mine", "votes": {"note-a": 1}, "left": 1}
     await host.socket.send_to(text_data=json.dumps({"type": "vote.end"}))
     while room_map(voter)["vote"]["open"]:
         await voter.pump(frames=1)
