@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -105,6 +106,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "canEdit": access.can_write_board,
         "user": {"id": access.identity.id, "name": access.identity.name},
         "wsPath": "/ws/rooms",
+        "serverTime": int(time.time() * 1000),
     }
     context = {
         "room": found,

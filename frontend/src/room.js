@@ -18,6 +18,7 @@ import { Toolbar } from './board/toolbar.js'
 import { Menus } from './board/menus.js'
 import { Minimap } from './board/minimap.js'
 import { Outline } from './board/outline.js'
+import { LabPanel } from './lab.js'
 
 /** How long a board message stays visible. */
 const MESSAGE_MS = 6000
@@ -174,12 +175,29 @@ function start () {
     canWrite: config.canEdit
   })
 
+  const lab = new LabPanel({
+    root: /** @type {HTMLElement} */ (byTestId('lab-panel')),
+    serverUrl,
+    slug: config.slug,
+    clockOffsetMs: Number(/** @type {any} */ (config).serverTime || Date.now()) - Date.now(),
+    userId: user.id,
+    nameOf: (id) => {
+      for (const state of connection.provider.awareness.getStates().values()) {
+        if (state?.user?.id === id && typeof state.user.name === 'string') return state.user.name
+      }
+      return id === user.id ? user.name : 'Someone'
+    }
+  })
+  reportSync(lab.provider, 'roomSynced')
+  banner.watch(lab.provider)
+
   window.coworking = {
     get boardDoc () { return connection.doc },
     get boardProvider () { return connection.provider },
     chatDoc,
     chatProvider,
-    board
+    board,
+    roomDoc: lab.doc
   }
 }
 

@@ -798,9 +798,15 @@ async def test_the_room_page_has_no_axe_violations(
     ada, ben = await pair(cluster, crowd, "access")
     await draw_one_of_each(ada, png)
     await expect(ben.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+    fay = await crowd.join_as_guest(
+        cluster.servers[0], cluster.token("access", "facilitator"), "Fay"
+    )  # the facilitation controls too
+    await fay.by_test_id("lab-timer-start").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-lock").click(timeout=TIMEOUT_MS)
+    await expect(ben.by_test_id("lab-locked")).to_be_visible(timeout=TIMEOUT_MS)
 
     report = []
-    for person in (ada, ben):
+    for person in (ada, ben, fay):
         await asyncio.wait_for(person.page.add_script_tag(path=AXE), TIMEOUT_S)
         violations = await asyncio.wait_for(person.page.evaluate(AXE_RUN), 3 * TIMEOUT_S)
         report += [
@@ -809,4 +815,4 @@ async def test_the_room_page_has_no_axe_violations(
             for v in violations
         ]
     assert report == [], "axe-core violations:\n" + "\n".join(report)
-    assert_no_page_errors(ada, ben)
+    assert_no_page_errors(ada, ben, fay)

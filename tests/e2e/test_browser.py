@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from playwright.async_api import Dialog, Locator, Position, expect
@@ -239,3 +240,45 @@ async def test_banner_reports_a_lost_server_and_the_reconnection(
         "Anyone there?", timeout=TIMEOUT_MS
     )
     await expect(banner).to_be_hidden(timeout=TIMEOUT_MS)
+
+
+async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hands(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    cluster.room("sprint")
+    fay = await crowd.join_as_guest(
+        cluster.servers[0], cluster.token("sprint", "facilitator"), "Fay"
+    )
+    pat = await crowd.join_as_guest(cluster.servers[1], cluster.token("sprint"), "Pat")
+    await expect(pat.by_test_id("lab-timer-start")).to_have_count(0, timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-minutes").fill("2", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-timer-start").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-timer")).to_have_text(
+        re.compile(r"^(2:00|1:5\d)$"), timeout=TIMEOUT_MS
+    )
+    await fay.by_test_id("lab-timer-pause").click(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-timer-pause")).to_have_text("Resume", timeout=TIMEOUT_MS)
+    paused = await pat.by_test_id("lab-timer").text_content(timeout=TIMEOUT_MS)
+    await asyncio.sleep(1.5)
+    await expect(pat.by_test_id("lab-timer")).to_have_text(paused or "", timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-lock").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-locked")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-lock")).to_have_attribute("aria-pressed", "true")
+    await pat.by_test_id("add-note").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("board-message")).to_contain_text("locked", timeout=TIMEOUT_MS)
+    await asyncio.sleep(1)  # time for a wrongly relayed note to arrive
+    assert await fay.board_keys() == []
+    await add_note(fay, "Scaffold")
+    await expect(pat.by_test_id("note-text")).to_have_value("Scaffold", timeout=TIMEOUT_MS)
+
+    await pat.by_test_id("lab-hand").click(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-hands-count")).to_have_text("1", timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-hands")).to_contain_text("Pat", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-hand")).to_have_text("Lower hand", timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-lock").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
+    await add_note(pat, "Open again")
+    await expect(fay.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)

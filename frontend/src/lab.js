@@ -1,0 +1,181 @@
+/** The lab panel: the room document's timer, phase, lock and raised hands, and the
+ * facilitator's controls, which send room commands (the server checks and writes them). */
+
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import { WebsocketProvider } from 'y-websocket'
+import { Awareness } from 'y-protocols/awareness'
+
+/** y-websocket message type of the server's replies (`room.error`, `vote.mine`). */
+const MESSAGE_APP = 100
+/** How often a running timer's display is refreshed. */
+const TICK_MS = 250
+
+/** @param {number} ms @returns {string} m:ss (h:mm:ss from an hour) */
+export function formatDuration (ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = String(total % 60).padStart(2, '0')
+  return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
+}
+
+/**
+ * The time a timer shows: while running, until `endsAt` by the server's clock; else what
+ * was left when it paused.
+ * @param {any} timer the room document's `timer`
+ * @param {number} serverNow ms since the epoch, server time
+ * @returns {number | null} ms left, or null when no timer is set
+ */
+export function timeLeft (timer, serverNow) {
+  if (!timer || typeof timer !== 'object') return null
+  if (timer.running && typeof timer.endsAt === 'number') return Math.max(0, timer.endsAt - serverNow)
+  const remaining = Number(timer.remainingMs) || 0
+  return remaining > 0 ? remaining : null
+}
+
+export class LabPanel {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.root the `lab-panel` element
+   * @param {string} options.serverUrl
+   * @param {string} options.slug
+   * @param {number} options.clockOffsetMs server time minus this browser's clock
+   * @param {string} options.userId
+   * @param {(id: string) => string} options.nameOf a person's display name
+   */
+  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf }) {
+    this.root = root
+    this.userId = userId
+    this.nameOf = nameOf
+    this.clockOffsetMs = clockOffsetMs
+    this.doc = new Y.Doc()
+    const awareness = new Awareness(this.doc)
+    awareness.setLocalState(null)
+    this.provider = new WebsocketProvider(serverUrl, `${slug}/room`, this.doc, { disableBc: true, awareness })
+    this.state = this.doc.getMap('room')
+    /** @param {string} id */
+    this.part = (id) => /** @type {HTMLElement | null} */ (root.querySelector(`[data-testid="${id}"]`))
+    /** The `endsAt` whose end was announced, so it is said once. */
+    this.announcedEnd = null
+
+    this.provider.messageHandlers[MESSAGE_APP] = (_encoder, decoder) => {
+      this.onReply(decoding.readVarString(decoder))
+    }
+    this.state.observe(() => this.render())
+    this.wire()
+    this.render()
+    window.setInterval(() => this.renderTimer(), TICK_MS)
+  }
+
+  /** @param {Record<string, unknown>} command */
+  send (command) {
+    const ws = this.provider.ws
+    if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) {
+      this.showError('You are offline: try again once reconnected.')
+      return
+    }
+    this.showError('')
+    ws.send(JSON.stringify(command))
+  }
+
+  wire () {
+    /** @param {string} id @param {() => void} action */
+    const on = (id, action) => this.part(id)?.addEventListener('click', action)
+    const minutes = /** @type {HTMLInputElement | null} */ (this.part('lab-minutes'))
+    on('lab-timer-start', () => this.send({ type: 'timer.start', seconds: Math.round(Number(minutes?.value || 5) * 60) }))
+    on('lab-timer-pause', () => this.send({ type: this.timer()?.running ? 'timer.pause' : 'timer.resume' }))
+    on('lab-timer-add', () => this.send({ type: 'timer.add', seconds: 60 }))
+    on('lab-timer-stop', () => this.send({ type: 'timer.stop' }))
+    on('lab-lock', () => this.send({ type: 'board.lock', locked: !this.state.get('locked') }))
+    on('lab-hand', () => this.send({ type: this.handRaised() ? 'hand.lower' : 'hand.raise' }))
+  }
+
+  /** @returns {any} */
+  timer () { return this.state.get('timer') }
+
+  /** @returns {Record<string, number>} */
+  hands () {
+    const hands = this.state.get('hands')
+    return hands && typeof hands === 'object' ? /** @type {Record<string, number>} */ (hands) : {}
+  }
+
+  handRaised () { return this.userId in this.hands() }
+
+  render () {
+    const locked = this.state.get('locked') === true
+    const lockNote = this.part('lab-locked')
+    if (lockNote) lockNote.hidden = !locked
+    const lockButton = this.part('lab-lock')
+    if (lockButton) {
+      lockButton.textContent = locked ? 'Unlock board' : 'Lock board'
+      lockButton.setAttribute('aria-pressed', String(locked))
+    }
+    const phaseId = this.state.get('phase')
+    const agenda = this.state.get('agenda')
+    const phase = Array.isArray(agenda) ? agenda.find((p) => p?.id === phaseId) : null
+    const phaseLine = this.part('lab-phase')
+    if (phaseLine) {
+      phaseLine.textContent = phase && typeof phase.title === 'string' ? phase.title : ''
+      phaseLine.hidden = !phaseLine.textContent
+    }
+    const hands = Object.entries(this.hands()).sort((a, b) => a[1] - b[1])
+    const count = this.part('lab-hands-count')
+    if (count) count.textContent = String(hands.length)
+    const list = this.part('lab-hands')
+    if (list) {
+      list.replaceChildren(...hands.map(([id]) => {
+        const item = document.createElement('li')
+        item.textContent = this.nameOf(id)
+        return item
+      }))
+    }
+    const hand = this.part('lab-hand')
+    if (hand) {
+      hand.textContent = this.handRaised() ? 'Lower hand' : 'Raise hand'
+      hand.setAttribute('aria-pressed', String(this.handRaised()))
+    }
+    const pause = this.part('lab-timer-pause')
+    if (pause) pause.textContent = this.timer()?.running ? 'Pause' : 'Resume'
+    this.renderTimer()
+  }
+
+  renderTimer () {
+    const timer = this.timer()
+    const left = timeLeft(timer, Date.now() + this.clockOffsetMs)
+    const display = this.part('lab-timer')
+    if (display) display.textContent = left === null ? '–:––' : formatDuration(left)
+    this.root.classList.toggle('is-timing', Boolean(timer?.running))
+    if (timer?.running && left === 0 && this.announcedEnd !== timer.endsAt) {
+      this.announcedEnd = timer.endsAt
+      this.announce('Time is up.')
+    }
+  }
+
+  /** @param {string} message said by screen readers (a polite live region) */
+  announce (message) {
+    const region = this.part('lab-announce')
+    if (region) region.textContent = message
+  }
+
+  /** @param {string} message empty hides the error */
+  showError (message) {
+    const line = this.part('lab-error')
+    if (!line) return
+    line.textContent = message
+    line.hidden = !message
+  }
+
+  /** @param {string} payload a type-100 reply: `room.error` or `vote.mine` */
+  onReply (payload) {
+    let reply
+    try {
+      reply = JSON.parse(payload)
+    } catch {
+      return
+    }
+    if (reply?.type === 'room.error') {
+      this.showError(typeof reply.message === 'string' && reply.message ? reply.message : 'That did not work.')
+    }
+  }
+}
