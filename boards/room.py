@@ -247,8 +247,9 @@ def agenda_set(
 def phase_go(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
-    """Go to a phase of the agenda: its timer starts (when it has minutes) and its tools are
-    set up; `{"id": null}` leaves the agenda (the tools stay as they are)."""
+    """Go to a phase of the agenda: its timer starts (when it has minutes) and the tools are
+    set as it says (a tool it does not name is off); `{"id": null}` leaves the agenda (the
+    tools stay as they are)."""
     phase_id = data.get("id")
     if phase_id is None:
         return {"phase": None}
@@ -262,7 +263,8 @@ def phase_go(
         if minutes
         else _timer(False, None, 0, 0)
     )
-    changes.update({tool: bool(on) for tool, on in (phase.get("tools") or {}).items()})
+    tools = phase.get("tools") or {}
+    changes.update({tool: bool(tools.get(tool, False)) for tool in sorted(PHASE_TOOLS)})
     return changes
 
 

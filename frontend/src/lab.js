@@ -34,6 +34,49 @@ export function timeLeft (timer, serverNow) {
   return remaining > 0 ? remaining : null
 }
 
+/** Tools a phase can set up, as written in the agenda editor: `[lock]`, `[private]`. */
+const TOOL_TAGS = { lock: 'locked', private: 'private' }
+
+/**
+ * An agenda typed one phase a line, `<minutes> <title> [lock] [private]` (minutes may be
+ * left out: 0, no timer), as the room document holds it.
+ * @param {string} text
+ * @returns {{id: string, title: string, minutes: number, tools: Record<string, boolean>}[]}
+ */
+export function parseAgenda (text) {
+  const phases = []
+  for (const line of text.split('\n')) {
+    let rest = line.trim()
+    if (!rest) continue
+    /** @type {Record<string, boolean>} */
+    const tools = {}
+    rest = rest.replace(/\[(\w+)\]/g, (tag, name) => {
+      const tool = TOOL_TAGS[/** @type {keyof typeof TOOL_TAGS} */ (name.toLowerCase())]
+      if (!tool) return tag
+      tools[tool] = true
+      return ''
+    }).trim()
+    const minutes = /^(\d{1,3})\s+/.exec(rest)
+    const title = (minutes ? rest.slice(minutes[0].length) : rest).replace(/\s+/g, ' ').trim()
+    if (!title) continue
+    phases.push({ id: `p${phases.length + 1}`, title: title.slice(0, 120), minutes: minutes ? Number(minutes[1]) : 0, tools })
+  }
+  return phases
+}
+
+/**
+ * The agenda editor's text for an agenda (the inverse of `parseAgenda`).
+ * @param {unknown} agenda
+ * @returns {string}
+ */
+export function agendaText (agenda) {
+  if (!Array.isArray(agenda)) return ''
+  return agenda.map((phase) => {
+    const tags = Object.entries(TOOL_TAGS).filter(([, tool]) => phase?.tools?.[tool]).map(([tag]) => ` [${tag}]`)
+    return `${phase?.minutes ? `${phase.minutes} ` : ''}${phase?.title ?? ''}${tags.join('')}`
+  }).join('\n')
+}
+
 export class LabPanel {
   /**
    * @param {object} options
@@ -89,10 +132,36 @@ export class LabPanel {
     on('lab-timer-stop', () => this.send({ type: 'timer.stop' }))
     on('lab-lock', () => this.send({ type: 'board.lock', locked: !this.state.get('locked') }))
     on('lab-hand', () => this.send({ type: this.handRaised() ? 'hand.lower' : 'hand.raise' }))
+    on('lab-next-phase', () => {
+      const next = this.nextPhase()
+      if (next) this.send({ type: 'phase.go', id: next.id })
+    })
+    const editor = /** @type {HTMLTextAreaElement | null} */ (this.part('lab-agenda-text'))
+    on('lab-agenda-save', () => this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '') }))
+    this.part('lab-agenda-editor')?.addEventListener('toggle', () => {
+      if (editor) editor.value = agendaText(this.state.get('agenda'))
+    })
+    this.part('lab-agenda')?.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('[data-phase]') : null
+      if (button instanceof HTMLElement) this.send({ type: 'phase.go', id: button.dataset.phase })
+    })
   }
 
   /** @returns {any} */
   timer () { return this.state.get('timer') }
+
+  /** @returns {any[]} */
+  agenda () {
+    const agenda = this.state.get('agenda')
+    return Array.isArray(agenda) ? agenda : []
+  }
+
+  /** The phase after the current one (the first when none is current). */
+  nextPhase () {
+    const agenda = this.agenda()
+    const at = agenda.findIndex((phase) => phase?.id === this.state.get('phase'))
+    return agenda[at + 1] ?? null
+  }
 
   /** @returns {Record<string, number>} */
   hands () {
@@ -112,12 +181,21 @@ export class LabPanel {
       lockButton.setAttribute('aria-pressed', String(locked))
     }
     const phaseId = this.state.get('phase')
-    const agenda = this.state.get('agenda')
-    const phase = Array.isArray(agenda) ? agenda.find((p) => p?.id === phaseId) : null
+    const agenda = this.agenda()
+    const phase = agenda.find((p) => p?.id === phaseId)
     const phaseLine = this.part('lab-phase')
     if (phaseLine) {
-      phaseLine.textContent = phase && typeof phase.title === 'string' ? phase.title : ''
-      phaseLine.hidden = !phaseLine.textContent
+      const title = phase && typeof phase.title === 'string' ? phase.title : ''
+      if (title && phaseLine.textContent !== title) this.announce(`Now: ${title}.`)
+      phaseLine.textContent = title
+      phaseLine.hidden = !title
+    }
+    this.renderAgenda(agenda, phaseId)
+    const next = this.part('lab-next-phase')
+    if (next) {
+      const upcoming = this.nextPhase()
+      next.hidden = !upcoming
+      next.textContent = upcoming ? `Next: ${upcoming.title}` : ''
     }
     const hands = Object.entries(this.hands()).sort((a, b) => a[1] - b[1])
     const count = this.part('lab-hands-count')
@@ -138,6 +216,35 @@ export class LabPanel {
     const pause = this.part('lab-timer-pause')
     if (pause) pause.textContent = this.timer()?.running ? 'Pause' : 'Resume'
     this.renderTimer()
+  }
+
+  /**
+   * @param {any[]} agenda
+   * @param {unknown} current the current phase's id
+   */
+  renderAgenda (agenda, current) {
+    const list = this.part('lab-agenda')
+    if (!list) return
+    const canRun = Boolean(this.part('lab-next-phase'))
+    list.replaceChildren(...agenda.map((phase) => {
+      const item = document.createElement('li')
+      item.className = 'lab-agenda-item'
+      if (phase?.id === current) item.setAttribute('aria-current', 'step')
+      const label = `${String(phase?.title ?? '')}${phase?.minutes ? ` (${phase.minutes} min)` : ''}`
+      if (canRun) {
+        const button = document.createElement('button')
+        button.type = 'button'
+        button.className = 'lab-phase-button'
+        button.dataset.phase = String(phase?.id ?? '')
+        button.textContent = label
+        button.title = 'Go to this phase'
+        item.append(button)
+      } else {
+        item.textContent = label
+      }
+      return item
+    }))
+    list.hidden = agenda.length === 0
   }
 
   renderTimer () {

@@ -118,6 +118,7 @@ def test_going_to_a_phase_starts_its_timer_and_sets_up_its_tools() -> None:
     assert state["timer"]["running"] and state["timer"]["endsAt"] == NOW + 8 * 60_000
     state = step(state, "phase.go", id="discuss")
     assert state["locked"] is True and state["timer"] == DEFAULTS["timer"]
+    assert state["private"] is False, "each phase sets every tool"
     assert refused(state, "phase.go", id="missing") == "invalid"
     state = step(state, "agenda.set", agenda=AGENDA[:1])
     assert state["phase"] is None, "the current phase left the agenda"

@@ -282,3 +282,39 @@ async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hand
     await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
     await add_note(pat, "Open again")
     await expect(fay.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+
+
+async def test_a_lab_runs_from_its_agenda_with_one_button_per_phase(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    cluster.room("recipe")
+    fay = await crowd.join_as_guest(
+        cluster.servers[0], cluster.token("recipe", "facilitator"), "Fay"
+    )
+    pat = await crowd.join_as_guest(cluster.servers[1], cluster.token("recipe"), "Pat")
+    await fay.page.get_by_text("Edit agenda").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-agenda-text").fill("1 Warm-up\n3 Discuss [lock]", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-agenda-save").click(timeout=TIMEOUT_MS)
+    agenda = pat.by_test_id("lab-agenda").locator("li")
+    await expect(agenda).to_have_text(["Warm-up (1 min)", "Discuss (3 min)"], timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-next-phase").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-timer")).to_have_text(
+        re.compile(r"^(1:00|0:5\d)$"), timeout=TIMEOUT_MS
+    )
+    await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
+    await expect(agenda.nth(0)).to_have_attribute("aria-current", "step", timeout=TIMEOUT_MS)
+
+    await expect(fay.by_test_id("lab-next-phase")).to_have_text("Next: Discuss", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-next-phase").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-phase")).to_have_text("Discuss", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-locked")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-timer")).to_have_text(
+        re.compile(r"^(3:00|2:5\d)$"), timeout=TIMEOUT_MS
+    )
+    await expect(fay.by_test_id("lab-next-phase")).to_be_hidden(timeout=TIMEOUT_MS)
+    await (
+        fay.by_test_id("lab-agenda").get_by_role("button", name="Warm-up").click(timeout=TIMEOUT_MS)
+    )
+    await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
