@@ -242,14 +242,18 @@ async def test_banner_reports_a_lost_server_and_the_reconnection(
     await expect(banner).to_be_hidden(timeout=TIMEOUT_MS)
 
 
+async def lab(cluster: LiveCluster, crowd: Crowd, slug: str) -> tuple[Person, Person]:
+    """Fay, a facilitator on server 0, and Pat, a participant on server 1, in a new lab."""
+    cluster.room(slug)
+    fay = await crowd.join_as_guest(cluster.servers[0], cluster.token(slug, "facilitator"), "Fay")
+    pat = await crowd.join_as_guest(cluster.servers[1], cluster.token(slug), "Pat")
+    return fay, pat
+
+
 async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hands(
     cluster: LiveCluster, crowd: Crowd
 ) -> None:
-    cluster.room("sprint")
-    fay = await crowd.join_as_guest(
-        cluster.servers[0], cluster.token("sprint", "facilitator"), "Fay"
-    )
-    pat = await crowd.join_as_guest(cluster.servers[1], cluster.token("sprint"), "Pat")
+    fay, pat = await lab(cluster, crowd, "sprint")
     await expect(pat.by_test_id("lab-timer-start")).to_have_count(0, timeout=TIMEOUT_MS)
 
     await fay.by_test_id("lab-minutes").fill("2", timeout=TIMEOUT_MS)
@@ -287,11 +291,7 @@ async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hand
 async def test_a_lab_runs_from_its_agenda_with_one_button_per_phase(
     cluster: LiveCluster, crowd: Crowd
 ) -> None:
-    cluster.room("recipe")
-    fay = await crowd.join_as_guest(
-        cluster.servers[0], cluster.token("recipe", "facilitator"), "Fay"
-    )
-    pat = await crowd.join_as_guest(cluster.servers[1], cluster.token("recipe"), "Pat")
+    fay, pat = await lab(cluster, crowd, "recipe")
     await fay.page.get_by_text("Edit agenda").click(timeout=TIMEOUT_MS)
     await fay.by_test_id("lab-agenda-text").fill("1 Warm-up\n3 Discuss [lock]", timeout=TIMEOUT_MS)
     await fay.by_test_id("lab-agenda-save").click(timeout=TIMEOUT_MS)
@@ -318,3 +318,4 @@ async def test_a_lab_runs_from_its_agenda_with_one_button_per_phase(
         fay.by_test_id("lab-agenda").get_by_role("button", name="Warm-up").click(timeout=TIMEOUT_MS)
     )
     await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
