@@ -86,11 +86,18 @@ export class LabPanel {
    * @param {number} options.clockOffsetMs server time minus this browser's clock
    * @param {string} options.userId
    * @param {(id: string) => string} options.nameOf a person's display name
+   * @param {() => string[]} options.selected the ids of the board objects selected now
+   * @param {(id: string) => string} options.describe a board object's text, to name it
+   * @param {(id: string) => void} options.show selects an object and brings it into view
    */
-  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf }) {
+  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf, selected, describe, show }) {
     this.root = root
     this.userId = userId
     this.nameOf = nameOf
+    this.selected = selected
+    this.describe = describe
+    /** This person's votes in the open vote, as the server last told them. */
+    this.mine = { voteId: null, votes: /** @type {Record<string, number>} */ ({}), left: 0 }
     this.clockOffsetMs = clockOffsetMs
     this.doc = new Y.Doc()
     const awareness = new Awareness(this.doc)
@@ -140,6 +147,15 @@ export class LabPanel {
     on('lab-agenda-save', () => this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '') }))
     this.part('lab-agenda-editor')?.addEventListener('toggle', () => {
       if (editor) editor.value = agendaText(this.state.get('agenda'))
+    })
+    const budget = /** @type {HTMLInputElement | null} */ (this.part('lab-vote-budget'))
+    on('lab-vote-start', () => this.send({ type: 'vote.start', budget: Math.round(Number(budget?.value || 3)) }))
+    on('lab-vote-end', () => this.send({ type: 'vote.end' }))
+    on('lab-vote-cast', () => { for (const id of this.selected()) this.send({ type: 'vote.cast', objectId: id }) })
+    on('lab-vote-retract', () => { for (const id of this.selected()) this.send({ type: 'vote.retract', objectId: id }) })
+    this.part('lab-results')?.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('[data-object]') : null
+      if (button instanceof HTMLElement) show(/** @type {string} */ (button.dataset.object))
     })
     this.part('lab-agenda')?.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('[data-phase]') : null
@@ -213,6 +229,7 @@ export class LabPanel {
       hand.textContent = this.handRaised() ? 'Lower hand' : 'Raise hand'
       hand.setAttribute('aria-pressed', String(this.handRaised()))
     }
+    this.renderVote()
     const pause = this.part('lab-timer-pause')
     if (pause) pause.textContent = this.timer()?.running ? 'Pause' : 'Resume'
     this.renderTimer()
@@ -245,6 +262,39 @@ export class LabPanel {
       return item
     }))
     list.hidden = agenda.length === 0
+  }
+
+  renderVote () {
+    const vote = this.state.get('vote')
+    const open = Boolean(vote && typeof vote === 'object' && vote.open)
+    const box = this.part('lab-vote')
+    if (box) box.hidden = !open
+    const startButton = this.part('lab-vote-start')
+    if (startButton) startButton.hidden = open
+    const endButton = this.part('lab-vote-end')
+    if (endButton) endButton.hidden = !open
+    if (open && this.mine.voteId !== vote.id) {
+      this.mine = { voteId: vote.id, votes: {}, left: Number(vote.budget) || 0 }
+    }
+    const left = this.part('lab-vote-left')
+    if (left) left.textContent = String(this.mine.left)
+    const results = this.part('lab-results')
+    if (!results) return
+    const totals = !open && vote && typeof vote.results === 'object' && vote.results ? vote.results : null
+    const ranked = totals ? Object.entries(totals).filter(([, n]) => Number(n) > 0).sort((a, b) => Number(b[1]) - Number(a[1])).slice(0, 10) : []
+    results.replaceChildren(...ranked.map(([id, n]) => {
+      const item = document.createElement('li')
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'lab-phase-button'
+      button.dataset.object = id
+      button.textContent = `${this.describe(id) || 'An object'}: ${n} ${Number(n) === 1 ? 'vote' : 'votes'}`
+      item.append(button)
+      return item
+    }))
+    const heading = this.part('lab-results-heading')
+    if (heading) heading.hidden = !totals
+    results.hidden = !totals
   }
 
   renderTimer () {
@@ -280,6 +330,12 @@ export class LabPanel {
       reply = JSON.parse(payload)
     } catch {
       return
+    }
+    if (reply?.type === 'vote.mine' && reply.votes && typeof reply.votes === 'object') {
+      const vote = this.state.get('vote')
+      this.mine = { voteId: vote?.id ?? null, votes: reply.votes, left: Number(reply.left) || 0 }
+      this.renderVote()
+      this.announce(`${this.mine.left} ${this.mine.left === 1 ? 'vote' : 'votes'} left.`)
     }
     if (reply?.type === 'room.error') {
       this.showError(typeof reply.message === 'string' && reply.message ? reply.message : 'That did not work.')

@@ -186,6 +186,15 @@ function start () {
         if (state?.user?.id === id && typeof state.user.name === 'string') return state.user.name
       }
       return id === user.id ? user.name : 'Someone'
+    },
+    selected: () => [...board.selection.ids],
+    describe: (id) => {
+      const object = /** @type {any} */ (board.model.get(id))
+      return typeof object?.text === 'string' ? object.text.slice(0, 80) : ''
+    },
+    show: (id) => {
+      board.selection.set([id])
+      board.focusObject(id)
     }
   })
   reportSync(lab.provider, 'roomSynced')

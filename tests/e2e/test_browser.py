@@ -319,3 +319,31 @@ async def test_a_lab_runs_from_its_agenda_with_one_button_per_phase(
     )
     await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
     await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
+
+
+async def test_a_dot_vote_keeps_votes_private_until_the_facilitator_ends_it(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "dots")
+    await add_note(fay, "Idea A")
+    await expect(pat.by_test_id("note-text")).to_have_value("Idea A", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-vote-budget").fill("2", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-vote-start").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-vote")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-vote-left")).to_have_text("2", timeout=TIMEOUT_MS)
+
+    await pat.by_test_id("board").focus(timeout=TIMEOUT_MS)
+    await pat.page.keyboard.press("Tab")  # selects the first object in reading order
+    for left in ("1", "0"):
+        await pat.by_test_id("lab-vote-cast").click(timeout=TIMEOUT_MS)
+        await expect(pat.by_test_id("lab-vote-left")).to_have_text(left, timeout=TIMEOUT_MS)
+    await pat.by_test_id("lab-vote-cast").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-error")).to_contain_text("used your votes", timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-results")).to_be_hidden(timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-vote-end").click(timeout=TIMEOUT_MS)
+    for person in (fay, pat):
+        await expect(person.by_test_id("lab-results")).to_have_text(
+            "Idea A: 2 votes", timeout=TIMEOUT_MS
+        )
+    await expect(pat.by_test_id("lab-vote")).to_be_hidden(timeout=TIMEOUT_MS)
