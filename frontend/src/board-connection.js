@@ -94,6 +94,13 @@ export class BoardConnection extends ObservableV2 {
     }
   }
 
+  /** Closes the connection for good (a private board once brainstorming ends). */
+  destroy () {
+    this.provider.destroy()
+    this.doc.destroy()
+    super.destroy()
+  }
+
   /** Replaces the document and provider with fresh ones synced from the server. */
   resync () {
     const previous = { doc: this.doc, provider: this.provider }

@@ -112,6 +112,9 @@ export class LabPanel {
     this.provider.messageHandlers[MESSAGE_APP] = (_encoder, decoder) => {
       this.onReply(decoding.readVarString(decoder))
     }
+    /** @type {Set<(on: boolean) => void>} */
+    this.privateListeners = new Set()
+    this.privateOn = false
     this.state.observe(() => this.render())
     this.wire()
     this.render()
@@ -151,6 +154,8 @@ export class LabPanel {
     const budget = /** @type {HTMLInputElement | null} */ (this.part('lab-vote-budget'))
     on('lab-vote-start', () => this.send({ type: 'vote.start', budget: Math.round(Number(budget?.value || 3)) }))
     on('lab-vote-end', () => this.send({ type: 'vote.end' }))
+    on('lab-private-start', () => this.send({ type: 'private.start' }))
+    on('lab-private-reveal', () => this.send({ type: 'private.reveal' }))
     on('lab-vote-cast', () => { for (const id of this.selected()) this.send({ type: 'vote.cast', objectId: id }) })
     on('lab-vote-retract', () => { for (const id of this.selected()) this.send({ type: 'vote.retract', objectId: id }) })
     this.part('lab-results')?.addEventListener('click', (event) => {
@@ -186,6 +191,11 @@ export class LabPanel {
   }
 
   handRaised () { return this.userId in this.hands() }
+
+  /** @param {(on: boolean) => void} listener told when private brainstorming starts or ends */
+  onPrivate (listener) {
+    this.privateListeners.add(listener)
+  }
 
   render () {
     const locked = this.state.get('locked') === true
@@ -230,6 +240,16 @@ export class LabPanel {
       hand.setAttribute('aria-pressed', String(this.handRaised()))
     }
     this.renderVote()
+    const privateOn = this.state.get('private') === true
+    const privateNote = this.part('lab-private')
+    if (privateNote) privateNote.hidden = !privateOn
+    const privateStart = this.part('lab-private-start')
+    if (privateStart) privateStart.hidden = privateOn
+    if (privateOn !== this.privateOn) {
+      this.privateOn = privateOn
+      this.announce(privateOn ? 'Private brainstorming has started.' : 'Private brainstorming has ended.')
+      for (const listener of this.privateListeners) listener(privateOn)
+    }
     const pause = this.part('lab-timer-pause')
     if (pause) pause.textContent = this.timer()?.running ? 'Pause' : 'Resume'
     this.renderTimer()

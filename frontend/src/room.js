@@ -151,6 +151,14 @@ function start () {
 
   connection.on('limits', (limits) => board.setLimits(limits))
   connection.on('error', (message) => notify(message))
+  /** A participant's own board while private brainstorming is on. @type {BoardConnection | null} */
+  let privateBoard = null
+  /** @param {Y.Doc} doc the document the board shows and edits */
+  const show = (doc) => {
+    board.bind(doc)
+    outline?.destroy()
+    outline = showOutline(doc)
+  }
   // After a refused change the board starts again from the server's copy.
   connection.on('bind', (doc, provider, previous) => {
     banner.unwatch(previous)
@@ -159,9 +167,7 @@ function start () {
     presenceList.bind(provider.awareness)
     remote.bind(provider.awareness)
     cursors.bind(provider.awareness)
-    board.bind(doc)
-    outline?.destroy()
-    outline = showOutline(doc)
+    if (!privateBoard) show(doc)
   })
 
   new Chat({
@@ -198,6 +204,22 @@ function start () {
     }
   })
   reportSync(lab.provider, 'roomSynced')
+  // Participants write on a board of their own while brainstorming is private; the reveal
+  // moves their notes onto the shared board, which they see again.
+  lab.onPrivate((on) => {
+    if (on && config.canEdit && config.role !== 'facilitator' && !privateBoard) {
+      privateBoard = new BoardConnection(serverUrl, `${config.slug}/private`, providerOptions)
+      privateBoard.on('bind', (doc) => show(doc))
+      privateBoard.on('error', (message) => notify(message))
+      show(privateBoard.doc)
+      board.surface.classList.add('is-private')
+    } else if (!on && privateBoard) {
+      privateBoard.destroy()
+      privateBoard = null
+      show(connection.doc)
+      board.surface.classList.remove('is-private')
+    }
+  })
   banner.watch(lab.provider)
 
   window.coworking = {

@@ -347,3 +347,29 @@ async def test_a_dot_vote_keeps_votes_private_until_the_facilitator_ends_it(
             "Idea A: 2 votes", timeout=TIMEOUT_MS
         )
     await expect(pat.by_test_id("lab-vote")).to_be_hidden(timeout=TIMEOUT_MS)
+
+
+async def test_private_notes_show_to_their_writer_alone_until_the_reveal(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "quiet")
+    await fay.by_test_id("lab-private-start").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-private")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("board")).to_have_class(
+        re.compile("is-private"), timeout=TIMEOUT_MS
+    )
+    await add_note(pat, "Secret idea")
+    await asyncio.sleep(1)  # time for a wrongly shared note to arrive
+    assert await fay.board_keys() == []
+    await expect(fay.by_test_id("note")).to_have_count(0, timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-private-reveal").click(timeout=TIMEOUT_MS)
+    for person in (fay, pat):
+        await expect(person.by_test_id("note-text")).to_have_value(
+            "Secret idea", timeout=TIMEOUT_MS
+        )
+    await expect(pat.by_test_id("board")).not_to_have_class(
+        re.compile("is-private"), timeout=TIMEOUT_MS
+    )
+    await expect(pat.by_test_id("lab-private")).to_be_hidden(timeout=TIMEOUT_MS)
+    assert len(await pat.board_keys()) == 1
