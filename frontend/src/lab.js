@@ -89,8 +89,15 @@ export class LabPanel {
    * @param {() => string[]} options.selected the ids of the board objects selected now
    * @param {(id: string) => string} options.describe a board object's text, to name it
    * @param {(id: string) => void} options.show selects an object and brings it into view
+   * @param {() => {x: number, y: number, zoom: number}} options.view where this board looks
+   * @param {(view: {x: number, y: number, zoom: number}) => void} options.goTo moves the board there
    */
-  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf, selected, describe, show }) {
+  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf, selected, describe, show, view, goTo }) {
+    this.goTo = goTo
+    this.view = view
+    this.show = show
+    /** The summon last followed (its time), so each is followed once. */
+    this.summoned = null
     this.root = root
     this.userId = userId
     this.nameOf = nameOf
@@ -155,12 +162,16 @@ export class LabPanel {
     on('lab-vote-start', () => this.send({ type: 'vote.start', budget: Math.round(Number(budget?.value || 3)) }))
     on('lab-vote-end', () => this.send({ type: 'vote.end' }))
     on('lab-private-start', () => this.send({ type: 'private.start' }))
+    on('lab-summon', () => {
+      const { x, y, zoom } = this.view()
+      this.send({ type: 'spotlight.summon', view: { x, y, zoom } })
+    })
     on('lab-private-reveal', () => this.send({ type: 'private.reveal' }))
     on('lab-vote-cast', () => { for (const id of this.selected()) this.send({ type: 'vote.cast', objectId: id }) })
     on('lab-vote-retract', () => { for (const id of this.selected()) this.send({ type: 'vote.retract', objectId: id }) })
     this.part('lab-results')?.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('[data-object]') : null
-      if (button instanceof HTMLElement) show(/** @type {string} */ (button.dataset.object))
+      if (button instanceof HTMLElement) this.show(/** @type {string} */ (button.dataset.object))
     })
     this.part('lab-agenda')?.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('[data-phase]') : null
@@ -240,6 +251,7 @@ export class LabPanel {
       hand.setAttribute('aria-pressed', String(this.handRaised()))
     }
     this.renderVote()
+    this.followSummon()
     const privateOn = this.state.get('private') === true
     const privateNote = this.part('lab-private')
     if (privateNote) privateNote.hidden = !privateOn
@@ -282,6 +294,20 @@ export class LabPanel {
       return item
     }))
     list.hidden = agenda.length === 0
+  }
+
+  /** A facilitator's summon takes everyone else's board to their view, once per summon. */
+  followSummon () {
+    const spotlight = this.state.get('spotlight')
+    if (!spotlight || typeof spotlight !== 'object' || spotlight.at === this.summoned) return
+    const first = this.summoned === null && !this.provider.synced
+    this.summoned = spotlight.at
+    const view = spotlight.view
+    if (first || spotlight.by === this.userId || !view || typeof view !== 'object') return
+    if ([view.x, view.y, view.zoom].every(Number.isFinite)) {
+      this.goTo({ x: view.x, y: view.y, zoom: view.zoom })
+      this.announce(`${this.nameOf(String(spotlight.by))} brought everyone to their view.`)
+    }
   }
 
   renderVote () {

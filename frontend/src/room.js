@@ -201,7 +201,9 @@ function start () {
     show: (id) => {
       board.selection.set([id])
       board.focusObject(id)
-    }
+    },
+    view: () => ({ x: board.viewport.x, y: board.viewport.y, zoom: board.viewport.zoom }),
+    goTo: (view) => board.viewport.set(view, 'program')
   })
   reportSync(lab.provider, 'roomSynced')
   // Participants write on a board of their own while brainstorming is private; the reveal

@@ -347,6 +347,10 @@ async def test_a_dot_vote_keeps_votes_private_until_the_facilitator_ends_it(
             "Idea A: 2 votes", timeout=TIMEOUT_MS
         )
     await expect(pat.by_test_id("lab-vote")).to_be_hidden(timeout=TIMEOUT_MS)
+    await pat.by_test_id("lab-results").get_by_role("button").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("note")).to_have_class(
+        re.compile("is-selected"), timeout=TIMEOUT_MS
+    )
 
 
 async def test_private_notes_show_to_their_writer_alone_until_the_reveal(
@@ -373,3 +377,17 @@ async def test_private_notes_show_to_their_writer_alone_until_the_reveal(
     )
     await expect(pat.by_test_id("lab-private")).to_be_hidden(timeout=TIMEOUT_MS)
     assert len(await pat.board_keys()) == 1
+
+
+async def test_a_summon_brings_everyone_to_the_facilitators_view(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "summon")
+    for _ in range(2):
+        await pat.by_test_id("zoom-in").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("zoom-reset")).not_to_have_text("100 %", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-summon").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("100 %", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Fay (guest) brought everyone to their view.", timeout=TIMEOUT_MS
+    )
