@@ -77,6 +77,45 @@ export function agendaText (agenda) {
   }).join('\n')
 }
 
+/** Where this browser keeps whether the time-up chime is on. */
+const SOUND_KEY = 'coworking.lab.sound'
+
+/** @param {string} key @returns {string | null} */
+function readSetting (key) {
+  try {
+    return window.localStorage.getItem(key)
+  } catch {
+    return null
+  }
+}
+
+/** @param {string} key @param {string} value */
+function writeSetting (key, value) {
+  try {
+    window.localStorage.setItem(key, value)
+  } catch {}
+}
+
+/** A soft two-note chime (Web Audio), where the browser allows sound. */
+function chime () {
+  const Context = window.AudioContext ?? /** @type {any} */ (window).webkitAudioContext
+  if (!Context) return
+  const audio = new Context()
+  for (const [index, frequency] of [660, 880].entries()) {
+    const start = audio.currentTime + index * 0.18
+    const tone = audio.createOscillator()
+    const gain = audio.createGain()
+    tone.frequency.value = frequency
+    gain.gain.setValueAtTime(0.0001, start)
+    gain.gain.exponentialRampToValueAtTime(0.2, start + 0.02)
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.5)
+    tone.connect(gain).connect(audio.destination)
+    tone.start(start)
+    tone.stop(start + 0.5)
+  }
+  window.setTimeout(() => audio.close(), 1200)
+}
+
 export class LabPanel {
   /**
    * @param {object} options
@@ -148,6 +187,11 @@ export class LabPanel {
     on('lab-timer-add', () => this.send({ type: 'timer.add', seconds: 60 }))
     on('lab-timer-stop', () => this.send({ type: 'timer.stop' }))
     on('lab-lock', () => this.send({ type: 'board.lock', locked: !this.state.get('locked') }))
+    const sound = /** @type {HTMLInputElement | null} */ (this.part('lab-sound'))
+    if (sound) {
+      sound.checked = readSetting(SOUND_KEY) === 'on'
+      sound.addEventListener('change', () => writeSetting(SOUND_KEY, sound.checked ? 'on' : 'off'))
+    }
     on('lab-hand', () => this.send({ type: this.handRaised() ? 'hand.lower' : 'hand.raise' }))
     on('lab-next-phase', () => {
       const next = this.nextPhase()
@@ -348,11 +392,19 @@ export class LabPanel {
     const left = timeLeft(timer, Date.now() + this.clockOffsetMs)
     const display = this.part('lab-timer')
     if (display) display.textContent = left === null ? '–:––' : formatDuration(left)
-    this.root.classList.toggle('is-timing', Boolean(timer?.running))
+    this.root.classList.toggle('is-timing', Boolean(timer?.running) && left !== 0)
+    this.root.classList.toggle('is-over', Boolean(timer?.running) && left === 0)
     if (timer?.running && left === 0 && this.announcedEnd !== timer.endsAt) {
       this.announcedEnd = timer.endsAt
       this.announce('Time is up.')
+      if (this.soundOn()) chime()
     }
+  }
+
+  /** Whether this person wants a chime when time is up (kept in this browser). */
+  soundOn () {
+    const box = /** @type {HTMLInputElement | null} */ (this.part('lab-sound'))
+    return Boolean(box?.checked)
   }
 
   /** @param {string} message said by screen readers (a polite live region) */

@@ -391,3 +391,26 @@ async def test_a_summon_brings_everyone_to_the_facilitators_view(
     await expect(pat.by_test_id("lab-announce")).to_have_text(
         "Fay (guest) brought everyone to their view.", timeout=TIMEOUT_MS
     )
+
+
+async def test_when_time_is_up_everyone_sees_and_hears_of_it(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "chime")
+    await pat.by_test_id("lab-sound").check(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-minutes").fill("0.1", timeout=TIMEOUT_MS)  # six seconds
+    await fay.by_test_id("lab-timer-start").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-panel")).to_have_class(
+        re.compile("is-timing"), timeout=TIMEOUT_MS
+    )
+    for person in (fay, pat):
+        await expect(person.by_test_id("lab-panel")).to_have_class(
+            re.compile("is-over"), timeout=3 * TIMEOUT_MS
+        )
+        await expect(person.by_test_id("lab-timer")).to_have_text("0:00", timeout=TIMEOUT_MS)
+        await expect(person.by_test_id("lab-announce")).to_have_text(
+            "Time is up.", timeout=TIMEOUT_MS
+        )
+    await pat.reload()
+    await expect(pat.by_test_id("lab-sound")).to_be_checked(timeout=TIMEOUT_MS)
+    assert fay.errors == [] and pat.errors == [], (fay.errors, pat.errors)
