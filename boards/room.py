@@ -327,14 +327,20 @@ def _count(value: Any, name: str, high: int) -> int:
     return value
 
 
-def ballot(state: State, data: Mapping[str, Any], actor: Actor) -> tuple[str, str, int, int]:
-    """What `vote.cast` and `vote.retract` act on: (vote id, object id, budget, most per
-    object); RoomRejected if there is no open vote or the sender may not vote."""
+def open_vote(state: State, actor: Actor) -> Mapping[str, Any]:
+    """The open vote `actor` may vote in; RoomRejected if there is none or they may not."""
     if not (actor.writer or actor.facilitator):
         raise RoomRejected("forbidden", "Observers can watch but not vote.")
     vote = state["vote"]
     if vote is None or not vote.get("open"):
         raise RoomRejected("closed", "No vote is open.")
+    return vote
+
+
+def ballot(state: State, data: Mapping[str, Any], actor: Actor) -> tuple[str, str, int, int]:
+    """What `vote.cast` and `vote.retract` act on: (vote id, object id, budget, most per
+    object); RoomRejected if there is no open vote or the sender may not vote."""
+    vote = open_vote(state, actor)
     target = data.get("objectId")
     if not isinstance(target, str) or not OBJECT_ID.fullmatch(target):
         raise RoomRejected("invalid", "Vote for an object of the board (its id).")

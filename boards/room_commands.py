@@ -17,7 +17,7 @@ from boards.connection import DocumentConnection, write_as_server
 from boards.documents import load_document
 from boards.hub import Hub
 from boards.protocol import RunCommand, app_message
-from boards.room import Actor, RoomRejected, ballot, current, run
+from boards.room import Actor, RoomRejected, ballot, current, open_vote, run
 from boards.store import room_of
 from rooms.permissions import Access
 
@@ -71,13 +71,15 @@ class RoomCommands:
 
     async def joined(self, connection: DocumentConnection) -> None:
         """Tell a voter who (re)joins while a vote is open what they have voted so far."""
-        vote = current(connection.hub.values(connection.doc_name, "room"))["vote"]
         actor = self.actor
-        if vote is None or not vote.get("open") or not (actor.writer or actor.facilitator):
+        try:
+            vote = open_vote(current(connection.hub.values(connection.doc_name, "room")), actor)
+        except RoomRejected:
             return
-        name = f"{room_of(connection.doc_name)}/{vote['id']}"
         budget, per_object = int(vote["budget"]), int(vote["maxPerObject"])
-        mine = await connection.hub.store.cast_vote(name, actor.id, "-", 0, budget, per_object)
+        mine = await connection.hub.store.cast_vote(
+            _vote_name(connection, vote["id"]), actor.id, "-", 0, budget, per_object
+        )
         await connection.send(app_message(_mine(mine or {}, budget)))
 
     async def _vote(
@@ -88,9 +90,8 @@ class RoomCommands:
         state = current(connection.hub.values(connection.doc_name, "room"))
         vote_id, target, budget, per_object = ballot(state, command.data, actor)
         delta = BALLOTS[command.name]
-        vote = f"{room_of(connection.doc_name)}/{vote_id}"
         mine = await connection.hub.store.cast_vote(
-            vote, actor.id, target, delta, budget, per_object
+            _vote_name(connection, vote_id), actor.id, target, delta, budget, per_object
         )
         if mine is None:
             if delta > 0:
@@ -135,9 +136,12 @@ class RoomCommands:
             moved = await reveal(connection.hub, access.room.slug, access.room.anonymous, access)
             return {"revealed": moved}, None
         if command.name == "vote.end":
-            vote = current(connection.hub.values(connection.doc_name, "room"))["vote"]
+            # As stored, not as this process has read it: the vote may have started through
+            # another process a moment ago (the turn is held, so it is current).
+            loaded = await load_document(connection.hub.store, connection.doc_name)
+            vote = room_values(loaded.doc)["vote"]
             if vote is not None and vote.get("open"):
-                ended = f"{room_of(connection.doc_name)}/{vote['id']}"
+                ended = _vote_name(connection, vote["id"])
                 return {"results": await connection.hub.store.vote_results(ended)}, ended
             return {"results": {}}, None
         return {}, None
@@ -195,6 +199,11 @@ def _revealed(note: pycrdt.Map, owner: str, anonymous: bool) -> dict[str, Any]:
     fields["author"] = "" if anonymous else (author if isinstance(author, str) else "")
     fields["authorId"] = "" if anonymous else owner
     return fields
+
+
+def _vote_name(connection: DocumentConnection, vote_id: str) -> str:
+    """The store's name of a vote of the connection's room ("<room slug>/<vote id>")."""
+    return f"{room_of(connection.doc_name)}/{vote_id}"
 
 
 def _mine(votes: dict[str, int], budget: int) -> dict[str, Any]:
