@@ -71,6 +71,12 @@ def run(
     state: State, name: str, data: Any, actor: Actor, now_ms: int, context: Context | None = None
 ) -> Changes:
     """The keys `name` changes, and their new values; RoomRejected if it is refused."""
+    return permit(name, data, actor)(state, data, actor, now_ms, context or {})
+
+
+def permit(name: str, data: Any, actor: Actor) -> Rule:
+    """The rule of command `name` if `actor` may send it with `data`; RoomRejected if not.
+    Checked before the server does any work for a command, and again when it runs."""
     rule = RULES.get(name)
     if rule is None:
         raise RoomRejected("bad_command", f"Unknown command {name[:40]!r}.")
@@ -81,7 +87,7 @@ def run(
         raise RoomRejected("forbidden", "Observers can watch but not take part.")
     if not isinstance(data, dict):
         raise RoomRejected("invalid", "A command's data is a JSON object.")
-    return handler(state, data, actor, now_ms, context or {})
+    return handler
 
 
 def _seconds(data: Mapping[str, Any], low: int, high: int) -> int:

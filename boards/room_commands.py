@@ -17,7 +17,7 @@ from boards.connection import DocumentConnection, write_as_server
 from boards.documents import load_document
 from boards.hub import Hub
 from boards.protocol import RunCommand, app_message
-from boards.room import Actor, RoomRejected, ballot, current, open_vote, run
+from boards.room import Actor, RoomRejected, ballot, current, open_vote, permit, run
 from boards.store import room_of
 from rooms.permissions import Access
 
@@ -105,6 +105,7 @@ class RoomCommands:
     async def _carry_out(
         self, connection: DocumentConnection, command: RunCommand, actor: Actor
     ) -> None:
+        permit(command.name, command.data, actor)  # before any work done for the command
         store, name = connection.hub.store, connection.doc_name
         deadline = time.monotonic() + TURN_WAIT_SECONDS
         while True:

@@ -615,6 +615,13 @@ async def test_private_notes_reach_nobody_until_the_reveal_moves_them_onto_the_b
     assert set(objects(ada_private)) <= {"note-ada"} and "note-bob" not in objects(ada_private)
     spy = await Peer("/ws/rooms/lab/private", facilitator).join()
     assert objects(spy) == {} and objects(board) == {}, "nobody else reads a private note"
+    ada_control = await Peer("/ws/rooms/lab/room", ada).join()
+    refused = await command(ada_control, {"type": "private.reveal"})
+    assert refused["code"] == "forbidden"
+    stored = await load_document(hub.store, "lab/board")
+    assert stored.doc.get("objects", type=pycrdt.Map).to_py() == {}, "a participant reveals nothing"
+    kept = await load_document(hub.store, f"lab/private.{ada_id}")
+    assert "note-ada" in kept.doc.get("objects", type=pycrdt.Map).to_py()
     await control.socket.send_to(text_data=json.dumps({"type": "private.reveal"}))
     while set(objects(board)) != {"note-ada", "note-bob"}:
         await board.pump(frames=1)
