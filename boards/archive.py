@@ -81,6 +81,16 @@ def _history(doc: str) -> list[Entry]:
     return [Entry(r.entry_id, bytes(r.payload), r.author, r.ms) for r in rows]
 
 
+def _page(doc: str, after: str, limit: int) -> list[Entry]:
+    """At most `limit` archived entries of `doc` after entry `after`, oldest first."""
+    ms, seq = parse_id(after)
+    rows = DocumentUpdate.objects.filter(doc=doc).filter(Q(ms__gt=ms) | Q(ms=ms, seq__gt=seq))
+    return [
+        Entry(r.entry_id, bytes(r.payload), r.author, r.ms)
+        for r in rows.order_by("ms", "seq")[:limit]
+    ]
+
+
 def updates_between(docs: Sequence[str], start_ms: int, end_ms: int) -> QuerySet[DocumentUpdate]:
     """The archived updates of `docs` with server times from `start_ms` to `end_ms` (both
     included), in the order the server took them: a range of the unique (doc, ms, seq)
@@ -135,5 +145,6 @@ archive_position = database_sync_to_async(_position)
 save_keyframe = database_sync_to_async(_save_keyframe)
 recovery = database_sync_to_async(_recovery)
 archived_history = database_sync_to_async(_history)
+archived_page = database_sync_to_async(_page)
 archived_between = database_sync_to_async(_recording)
 archived_keyframe_at = database_sync_to_async(_keyframe_at)

@@ -39,7 +39,7 @@ class ChatCommands:
 
     async def __call__(self, connection: DocumentConnection, command: RunCommand) -> None:
         try:
-            message = self._message(command)
+            message = self._message(connection, command)
             await self._spend(connection)
         except ChatRejected as error:
             await connection.send(_refusal(error))
@@ -59,16 +59,32 @@ class ChatCommands:
         if not await connection.hub.store.spend(key, 1, int(count), int(seconds * 1000)):
             raise ChatRejected("rate_limited", "Slow down a little: too many messages.")
 
-    def _message(self, command: RunCommand) -> dict[str, object]:
+    def _message(self, connection: DocumentConnection, command: RunCommand) -> dict[str, object]:
         if command.name != "chat.send":
             raise ChatRejected("bad_command", f"Unknown command {command.name[:40]!r}.")
         if not self.access.can_chat:
             raise ChatRejected("forbidden", "Observers can read the chat but not write.")
         text = clean_chat_text(command.data.get("text"), settings.CHAT_MAX_LENGTH)
-        return {
+        message: dict[str, object] = {
             "id": uuid.uuid4().hex,
             "authorId": self.access.identity.id,
             "author": self.access.identity.name,
             "text": text,
             "ts": int(time.time() * 1000),
         }
+        thread = command.data.get("thread")
+        if thread is not None:
+            message["thread"] = self._thread(connection, thread)
+        return message
+
+    def _thread(self, connection: DocumentConnection, thread: object) -> str:
+        """A breakout group's thread the sender may write in: their own group's, or any
+        group's for a facilitator."""
+        breakouts = connection.hub.values(connection.room_doc, "room").get("breakouts") or {}
+        for group in breakouts.get("groups") or []:
+            if group.get("id") == thread:
+                mine = self.access.identity.id in (group.get("members") or [])
+                if not (mine or self.access.can_facilitate):
+                    raise ChatRejected("forbidden", "That thread belongs to another group.")
+                return str(thread)
+        raise ChatRejected("closed", "That breakout group has ended.")

@@ -37,7 +37,7 @@ from boards.protocol import (
     refusal_messages,
     update_message,
 )
-from boards.store import Entry, parse_id
+from boards.store import Entry, parse_id, room_of
 from boards.structure import ID, Known, ParsedUpdate, Rejected
 from boards.transport import Frame
 
@@ -61,8 +61,11 @@ class DocumentKind:
     Client-written kinds name the root map whose keys (objects) are counted and bounded,
     and the prefix of the type-100 replies their clients read (`<refusals>.error`);
     `lockable` ones refuse updates while the room document says `locked`, except from
-    those who may edit a locked board. A `per_person` kind is one document per person in
-    the room: each socket reaches its own person's, and nobody else's.
+    those who may edit a locked board. A kind `follows` the room's other documents whose
+    state its rules read, keeping them current in its process: the board and the chat read
+    the room document (its lock, its breakout groups), the room document reads the board
+    (what a vote may be cast for). A `per_person` kind is one document per person in the
+    room: each socket reaches its own person's, and nobody else's.
     """
 
     server_owned: bool
@@ -70,6 +73,7 @@ class DocumentKind:
     refusals: str | None = None
     lockable: bool = False
     per_person: bool = False
+    follows: tuple[str, ...] = ()
 
     def name(self, slug: str, kind: str, identity: str) -> str:
         """The stored name of document `kind` of room `slug` for the person `identity`."""
@@ -80,9 +84,15 @@ class DocumentKind:
 ROOM_DOCUMENT = "room"
 
 DOCUMENT_KINDS = {
-    "board": DocumentKind(server_owned=False, counted="objects", refusals="board", lockable=True),
-    "chat": DocumentKind(server_owned=True),
-    "room": DocumentKind(server_owned=True),
+    "board": DocumentKind(
+        server_owned=False,
+        counted="objects",
+        refusals="board",
+        lockable=True,
+        follows=(ROOM_DOCUMENT,),
+    ),
+    "chat": DocumentKind(server_owned=True, follows=(ROOM_DOCUMENT,)),
+    ROOM_DOCUMENT: DocumentKind(server_owned=True, follows=("board",)),
     # Private brainstorming: notes only their writer sees until the facilitator reveals them.
     "private": DocumentKind(
         server_owned=False, counted="objects", refusals="board", per_person=True
@@ -124,14 +134,14 @@ class DocumentConnection:
         self._appending: deque[asyncio.Future[Entry]] = deque()
         self.on_append_failed = on_append_failed
         self.may_edit_locked = False  # set from the socket's role
-        self.room_doc = f"{doc_name.rpartition('/')[0]}/{ROOM_DOCUMENT}"
-        self._following: str | None = None
+        self.room_doc = self.sibling(ROOM_DOCUMENT)
+        self._following: list[str] = []
 
     async def open(self) -> None:
         """Attach first, then load: entries that land meanwhile are buffered, not lost."""
-        if self.kind.lockable:
-            await self.hub.follow(self.room_doc)
-            self._following = self.room_doc
+        for kind in self.kind.follows:
+            await self.hub.follow(self.sibling(kind))
+            self._following.append(self.sibling(kind))
         await self.hub.attach(self)
         joined = await self.hub.joins.get(self.doc_name)
         self._joined = joined
@@ -154,9 +164,9 @@ class DocumentConnection:
         """Tell the others this connection's cursors are gone, and stop deliveries."""
         self.hub.depart(self.id, self.doc_name)
         self.hub.detach(self)
-        if self._following is not None:
-            self.hub.unfollow(self._following)
-            self._following = None
+        following, self._following = self._following, []
+        for name in following:
+            self.hub.unfollow(name)
 
     def _limits(self) -> dict[str, object]:
         return {
@@ -222,6 +232,10 @@ class DocumentConnection:
         error = None if future.cancelled() else future.exception()
         if error is not None and self.on_append_failed is not None:
             self.on_append_failed(error)
+
+    def sibling(self, kind: str) -> str:
+        """The stored name of the room's document of `kind` (a shared one)."""
+        return f"{room_of(self.doc_name)}/{kind}"
 
     def _locked(self) -> bool:
         """Whether the room is locked, as far as this process has read its room document."""

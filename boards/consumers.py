@@ -25,6 +25,7 @@ from boards.protocol import (
     ProtocolError,
     RateLimiter,
     SyncSession,
+    app_message,
     reraise_control_flow,
 )
 from boards.room_commands import RoomCommands
@@ -48,7 +49,7 @@ def new_session(access: Access, kind: DocumentKind) -> SyncSession:
     until `_grant` says so."""
     return SyncSession(
         writable=False,
-        identity={"id": access.identity.id, "name": access.identity.name},
+        identity=presence_identity(access),
         max_frame_bytes=settings.WS_MAX_FRAME_BYTES,
         limiter=RateLimiter(settings.WS_RATE_PER_SECOND, settings.WS_RATE_BURST),
         byte_limiter=RateLimiter(settings.WS_BYTES_PER_SECOND, 2 * settings.WS_MAX_FRAME_BYTES),
@@ -61,6 +62,12 @@ def new_session(access: Access, kind: DocumentKind) -> SyncSession:
         takes_commands=kind.server_owned,
         refusals=kind.refusals,
     )
+
+
+def presence_identity(access: Access) -> dict[str, str]:
+    """What a socket's presence says of who it is: set by the server, whatever the client
+    claims (`id`, `name`, and `role`, so that others see who runs the lab)."""
+    return {"id": access.identity.id, "name": access.identity.name, "role": str(access.role)}
 
 
 #: The command handlers of each server-owned document kind.
@@ -196,6 +203,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         assert self.connection is not None
         self.connection.session.writable = access.can_write_board and not self.kind.server_owned
         self.connection.may_edit_locked = access.can_facilitate
+        self.connection.session.identity = presence_identity(access)
         if self.commands is not None:
             self.commands.access = access
 
@@ -269,11 +277,16 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             logger.exception("leaving %s failed", self.scope["path"])
 
     async def room_access_changed(self, event: dict[str, Any]) -> None:
-        """A membership of this room changed: re-check this socket's right to be here."""
+        """A membership of this room changed: re-check this socket's right to be here. A
+        board socket then tells its client the role it has now (`access`), so the page can
+        follow a change of role, and a facilitator's People panel can refresh."""
         if self.connection is not None:
             access = await self._resolve()
-            if access is not None:
+            if access is not None and self.connection is not None:
                 self._grant(access)
+                if self.kind == DOCUMENT_KINDS["board"]:
+                    role = {"type": "access", "role": access.role.value}
+                    await self.connection.send(app_message(role))
 
     async def disconnect(self, code: int) -> None:
         await self._leave()

@@ -275,6 +275,15 @@ class Hub:
             self._read_values[name] = known
         return known[1]
 
+    def entry(self, name: str, root: str, key: str) -> Any:
+        """Entry `key` of root map `root` of a followed document, as plain values, as far as
+        this process has read its log (None if there is none or it is not followed)."""
+        state = self.joins.current(name)
+        if state is None:
+            return None
+        value = state.doc.get(root, type=pycrdt.Map).get(key)
+        return value.to_py() if isinstance(value, pycrdt.Map) else value
+
     def prepare_structure(self, name: str) -> None:
         """Build a document's structure index in the background, for a writer who has just
         joined: its first update would otherwise wait for a second load of the document."""

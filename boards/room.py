@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "spotlight": None,
     "breakouts": None,
     "hands": {},
+    "celebration": None,
 }
 MAX_TIMER_SECONDS = 24 * 3600
 MAX_AGENDA_PHASES = 30
@@ -38,8 +39,14 @@ MAX_ZOOM = 20.0
 PHASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 OBJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_VOTE_BUDGET = 50
-#: What a phase may set up when it starts (its `tools`).
-PHASE_TOOLS = frozenset({"locked", "private"})
+MAX_RESTORE_MINUTES = 24 * 60
+#: What a phase may set up when it starts (its `tools`): on/off switches, and the tools
+#: that are off (false) or set up as described (an object).
+PHASE_SWITCHES = ("locked", "private")
+PHASE_TOOLS = frozenset({*PHASE_SWITCHES, "vote", "breakouts"})
+MAX_GROUPS = 20
+MAX_PEOPLE = 500
+IDENTITY_ID = re.compile(r"[ui][0-9]{1,18}")
 
 
 class RoomRejected(Rejected):
@@ -171,6 +178,34 @@ def board_lock(
     return {"locked": locked}
 
 
+def restore_point(data: Mapping[str, Any], now_ms: int) -> tuple[int, bool]:
+    """What `board.restore` asks for: the server time it goes back to, and whether the
+    whole board goes back to it (`{"at": ms since the epoch}`) or only what was deleted
+    since comes back (`{"minutes": 1..MAX_RESTORE_MINUTES}`)."""
+    minutes, at = data.get("minutes"), data.get("at")
+    if (minutes is None) == (at is None):
+        raise RoomRejected("invalid", 'Restore {"minutes": n} or {"at": ms since the epoch}.')
+    if minutes is not None:
+        return now_ms - _count(minutes, "minutes", MAX_RESTORE_MINUTES) * 60_000, False
+    if (
+        isinstance(at, bool)
+        or not isinstance(at, int | float)
+        or not math.isfinite(at)
+        or not 0 < at <= now_ms
+    ):
+        raise RoomRejected("invalid", "Restore the board as it was at a moment in the past.")
+    return int(at), True
+
+
+def board_restore(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Check what a restore asks for. The board was written before (see
+    `room_commands.restore_board`); the room document keeps nothing of it."""
+    restore_point(data, now_ms)
+    return {}
+
+
 def hand_raise(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
@@ -229,9 +264,49 @@ def _phase(raw: Any) -> dict[str, Any]:
     if not isinstance(tools, dict) or not set(tools) <= PHASE_TOOLS:
         allowed = ", ".join(sorted(PHASE_TOOLS))
         raise RoomRejected("invalid", f"Phase {phase_id}: tools may set {allowed}.")
-    if not all(isinstance(value, bool) for value in tools.values()):
-        raise RoomRejected("invalid", f"Phase {phase_id}: each tool is on or off.")
-    return {"id": phase_id, "title": title, "minutes": minutes, "tools": dict(tools)}
+    phase = {
+        "id": phase_id,
+        "title": title,
+        "minutes": minutes,
+        "tools": {tool: _tool(phase_id, tool, value) for tool, value in tools.items()},
+    }
+    frame = raw.get("frame")
+    if frame is not None:
+        if not isinstance(frame, str) or not OBJECT_ID.fullmatch(frame):
+            raise RoomRejected("invalid", f"Phase {phase_id}: its frame is a board object's id.")
+        phase["frame"] = frame
+    return phase
+
+
+def phase_frame(state: State) -> str | None:
+    """The frame of the board the current phase works in, if it names one."""
+    phase = next((p for p in state["agenda"] if p.get("id") == state["phase"]), None)
+    frame = (phase or {}).get("frame")
+    return frame if isinstance(frame, str) else None
+
+
+def _tool(phase_id: str, tool: str, value: Any) -> Any:
+    """A phase's setting of one tool: a switch is true or false; a vote is false or
+    `{"budget", "maxPerObject", "anonymous"}`; breakouts are false or `{"count"}`."""
+    if tool in PHASE_SWITCHES or value is False:
+        if not isinstance(value, bool):
+            raise RoomRejected("invalid", f"Phase {phase_id}: {tool} is on or off.")
+        return value
+    if not isinstance(value, dict):
+        raise RoomRejected("invalid", f"Phase {phase_id}: {tool} is false or an object.")
+    if tool == "vote":
+        return _vote_settings(value)
+    return {"count": _count(value.get("count"), "count", MAX_GROUPS)}
+
+
+def _vote_settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A vote's budget, most dots per object and anonymity, checked."""
+    budget = _count(data.get("budget"), "budget", MAX_VOTE_BUDGET)
+    per_object = _count(data.get("maxPerObject", budget), "maxPerObject", budget)
+    anonymous = data.get("anonymous", True)
+    if not isinstance(anonymous, bool):
+        raise RoomRejected("invalid", "Say whether the vote is anonymous (true or false).")
+    return {"budget": budget, "maxPerObject": per_object, "anonymous": anonymous}
 
 
 def agenda_set(
@@ -250,19 +325,29 @@ def agenda_set(
     return changes
 
 
+def phase_of(state: State, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The agenda's phase that `phase.go` goes to (None to leave the agenda)."""
+    phase_id = data.get("id")
+    if phase_id is None:
+        return None
+    phase = next((p for p in state["agenda"] if p.get("id") == phase_id), None)
+    if phase is None:
+        raise RoomRejected("invalid", "There is no such phase in the agenda.")
+    return phase
+
+
 def phase_go(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
     """Go to a phase of the agenda: its timer starts (when it has minutes) and the tools are
-    set as it says (a tool it does not name is off); `{"id": null}` leaves the agenda (the
-    tools stay as they are)."""
-    phase_id = data.get("id")
-    if phase_id is None:
-        return {"phase": None}
-    phase = next((p for p in state["agenda"] if p.get("id") == phase_id), None)
+    set as it says, a tool it does not name being off: an open vote ends with its results
+    (`context["results"]`), a phase's vote opens (`context["voteId"]`), its breakout groups
+    start (`context["groups"]`, made for it). `{"id": null}` leaves the agenda (the tools
+    stay as they are)."""
+    phase = phase_of(state, data)
     if phase is None:
-        raise RoomRejected("invalid", "There is no such phase in the agenda.")
-    changes: Changes = {"phase": phase_id}
+        return {"phase": None}
+    changes: Changes = {"phase": phase["id"]}
     minutes = int(phase.get("minutes") or 0)
     changes.update(
         _timer(True, now_ms + minutes * 60_000, minutes * 60_000, minutes * 60_000)
@@ -270,7 +355,16 @@ def phase_go(
         else _timer(False, None, 0, 0)
     )
     tools = phase.get("tools") or {}
-    changes.update({tool: bool(tools.get(tool, False)) for tool in sorted(PHASE_TOOLS)})
+    changes.update({tool: bool(tools.get(tool, False)) for tool in PHASE_SWITCHES})
+    if state["vote"] is not None and state["vote"].get("open"):
+        changes.update(vote_end(state, data, actor, now_ms, context))
+    if tools.get("vote"):
+        changes.update(vote_start({**state, **changes}, tools["vote"], actor, now_ms, context))
+    if tools.get("breakouts"):
+        ends_at = now_ms + minutes * 60_000 if minutes else None
+        changes["breakouts"] = _breakouts(context["groups"], ends_at)
+    elif state["breakouts"] is not None:
+        changes["breakouts"] = None
     return changes
 
 
@@ -293,7 +387,20 @@ def _view(raw: Any) -> dict[str, float]:
 def spotlight_summon(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
-    return {"spotlight": {"by": actor.id, "view": _view(data.get("view")), "at": now_ms}}
+    """Bring everyone to the sender's view; with `"follow": true`, everyone follows it live
+    until they look around on their own."""
+    follow = data.get("follow", False)
+    if not isinstance(follow, bool):
+        raise RoomRejected("invalid", "Say whether everyone follows (true or false).")
+    view = _view(data.get("view"))
+    return {"spotlight": {"by": actor.id, "view": view, "at": now_ms, "follow": follow}}
+
+
+def celebrate(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """A celebration burst on everyone's screen, from `actor`."""
+    return {"celebration": {"by": actor.id, "at": now_ms}}
 
 
 def vote_start(
@@ -302,11 +409,7 @@ def vote_start(
     """Open a dot vote: each voter has `budget` dots, at most `maxPerObject` on one object."""
     if state["vote"] is not None and state["vote"].get("open"):
         raise RoomRejected("closed", "A vote is open already: end it first.")
-    budget = _count(data.get("budget"), "budget", MAX_VOTE_BUDGET)
-    per_object = _count(data.get("maxPerObject", budget), "maxPerObject", budget)
-    anonymous = data.get("anonymous", True)
-    if not isinstance(anonymous, bool):
-        raise RoomRejected("invalid", "Say whether the vote is anonymous (true or false).")
+    settings = _vote_settings(data)
     scope = data.get("scope", "board")
     if scope != "board" and not (
         isinstance(scope, dict)
@@ -315,22 +418,21 @@ def vote_start(
         and OBJECT_ID.fullmatch(scope["frame"])
     ):
         raise RoomRejected("invalid", 'A vote\'s scope is "board" or {"frame": <frame id>}.')
-    vote = {
-        "id": context["voteId"],
-        "open": True,
-        "budget": budget,
-        "maxPerObject": per_object,
-        "anonymous": anonymous,
-        "scope": scope,
-        "results": None,
-    }
+    vote = {"id": context["voteId"], "open": True, **settings, "scope": scope, "results": None}
     return {"vote": vote}
 
 
 def _count(value: Any, name: str, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+    """A whole number from 1 to `high` (the room document keeps numbers as floats)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value != int(value)
+        or not 1 <= value <= high
+    ):
         raise RoomRejected("invalid", f"{name} is a whole number from 1 to {high}.")
-    return value
+    return int(value)
 
 
 def open_vote(state: State, actor: Actor) -> Mapping[str, Any]:
@@ -343,14 +445,40 @@ def open_vote(state: State, actor: Actor) -> Mapping[str, Any]:
     return vote
 
 
-def ballot(state: State, data: Mapping[str, Any], actor: Actor) -> tuple[str, str, int, int]:
+#: A board object's fields by id (None for no such object), as the server has read them.
+Board = Callable[[str], Mapping[str, Any] | None]
+
+
+def ballot(
+    state: State, data: Mapping[str, Any], actor: Actor, board: Board | None = None
+) -> tuple[str, str, int, int]:
     """What `vote.cast` and `vote.retract` act on: (vote id, object id, budget, most per
-    object); RoomRejected if there is no open vote or the sender may not vote."""
+    object); RoomRejected if there is no open vote or the sender may not vote. With the
+    `board`, a cast must be for an object on it, inside the vote's frame if it has one."""
     vote = open_vote(state, actor)
     target = data.get("objectId")
     if not isinstance(target, str) or not OBJECT_ID.fullmatch(target):
         raise RoomRejected("invalid", "Vote for an object of the board (its id).")
+    if board is not None:
+        found = board(target)
+        if found is None:
+            raise RoomRejected("invalid", "There is no such object on the board.")
+        scope = vote.get("scope")
+        if isinstance(scope, dict) and not _inside(found, board(str(scope.get("frame")))):
+            raise RoomRejected("invalid", "This vote is on the objects in its frame only.")
     return str(vote["id"]), target, int(vote["budget"]), int(vote["maxPerObject"])
+
+
+def _inside(item: Mapping[str, Any], frame: Mapping[str, Any] | None) -> bool:
+    """Whether a board object's box lies wholly inside a frame's."""
+    if frame is None:
+        return False
+    try:
+        x, y, w, h = (float(item[key]) for key in ("x", "y", "w", "h"))
+        fx, fy, fw, fh = (float(frame[key]) for key in ("x", "y", "w", "h"))
+    except (KeyError, TypeError, ValueError):
+        return False
+    return fx <= x and fy <= y and x + w <= fx + fw and y + h <= fy + fh
 
 
 def vote_end(
@@ -361,6 +489,99 @@ def vote_end(
     if vote is None or not vote.get("open"):
         raise RoomRejected("closed", "No vote is open.")
     return {"vote": {**vote, "open": False, "results": dict(context["results"])}}
+
+
+def _people(value: Any, seen: set[str]) -> list[str]:
+    """A list of identity ids, none of them in `seen` (which gains them)."""
+    if not isinstance(value, list) or len(value) + len(seen) > MAX_PEOPLE:
+        raise RoomRejected("invalid", f"Name the people as a list of at most {MAX_PEOPLE} ids.")
+    for person in value:
+        if not isinstance(person, str) or not IDENTITY_ID.fullmatch(person):
+            raise RoomRejected("invalid", "A person is named by their identity id.")
+        if person in seen:
+            raise RoomRejected("invalid", "Each person goes to one group.")
+        seen.add(person)
+    return list(value)
+
+
+def plan_groups(data: Mapping[str, Any], shuffle: Callable[[list[str]], None]) -> list[Changes]:
+    """The breakout groups `breakouts.start` (or a phase's breakouts) asks for, as
+    `{"title", "members"}`: given by hand (`groups`), or `count` groups of the `people`
+    named dealt at random (`shuffle`), or `count` empty groups that people pick."""
+    seen: set[str] = set()
+    if "groups" in data:
+        groups = data["groups"]
+        if not isinstance(groups, list) or not 1 <= len(groups) <= MAX_GROUPS:
+            raise RoomRejected("invalid", f"Give from 1 to {MAX_GROUPS} groups.")
+        planned = []
+        for number, group in enumerate(groups, 1):
+            if not isinstance(group, dict):
+                raise RoomRejected("invalid", "Each group is an object with title and members.")
+            title = _title(group.get("title")) or f"Group {number}"
+            planned.append({"title": title, "members": _people(group.get("members", []), seen)})
+        return planned
+    count = _count(data.get("count"), "count", MAX_GROUPS)
+    people = _people(data.get("people", []), seen)
+    shuffle(people)
+    return [
+        {"title": f"Group {number + 1}", "members": people[number::count]}
+        for number in range(count)
+    ]
+
+
+def _breakouts(groups: list[Changes], ends_at: int | None) -> Changes:
+    """The room's `breakouts` for groups made on the board (each with an id and a frame);
+    people pick their group while no one is in any."""
+    pick = not any(group["members"] for group in groups)
+    return {"groups": groups, "endsAt": ends_at, "pick": pick}
+
+
+def breakouts_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Split the room into the groups planned (`plan_groups`) and made on the board
+    (`context["groups"]`); with `minutes`, the timer runs for them."""
+    minutes = data.get("minutes", 0)
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 0 <= minutes <= MAX_PHASE_MINUTES
+    ):
+        raise RoomRejected("invalid", f"Breakouts last 0 to {MAX_PHASE_MINUTES} minutes.")
+    ms = minutes * 60_000
+    changes = {"breakouts": _breakouts(context["groups"], now_ms + ms if ms else None)}
+    if ms:
+        changes.update(_timer(True, now_ms + ms, ms, ms))
+    return changes
+
+
+def breakouts_join(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Go to a breakout group (`{"group"}`) when people pick their own; a facilitator may
+    move anyone (`{"group", "id"}`)."""
+    breakouts = state["breakouts"]
+    if breakouts is None:
+        raise RoomRejected("closed", "There are no breakout groups now.")
+    whose = data.get("id", actor.id)
+    if not actor.facilitator and (whose != actor.id or not breakouts.get("pick")):
+        raise RoomRejected("forbidden", "The facilitator has made the groups.")
+    if not isinstance(whose, str) or not IDENTITY_ID.fullmatch(whose):
+        raise RoomRejected("invalid", "A person is named by their identity id.")
+    groups = breakouts.get("groups") or []
+    if not any(group.get("id") == data.get("group") for group in groups):
+        raise RoomRejected("invalid", "There is no such group.")
+    if sum(len(group.get("members") or []) for group in groups) >= MAX_PEOPLE:
+        raise RoomRejected("invalid", "The groups are full.")
+    moved = [
+        {
+            **group,
+            "members": [m for m in group.get("members") or [] if m != whose]
+            + ([whose] if group.get("id") == data.get("group") else []),
+        }
+        for group in groups
+    ]
+    return {"breakouts": {**breakouts, "groups": moved}}
 
 
 Rule = Callable[[State, Mapping[str, Any], Actor, int, Context], Changes]
@@ -385,6 +606,8 @@ RULES: dict[str, tuple[str, Rule]] = {
     "timer.add": ("facilitator", timer_add),
     "timer.stop": ("facilitator", timer_stop),
     "board.lock": ("facilitator", board_lock),
+    # The board was written before (see `room_commands.restore_board`).
+    "board.restore": ("facilitator", board_restore),
     "agenda.set": ("facilitator", agenda_set),
     "phase.go": ("facilitator", phase_go),
     "spotlight.summon": ("facilitator", spotlight_summon),
@@ -394,6 +617,10 @@ RULES: dict[str, tuple[str, Rule]] = {
     "private.reveal": ("facilitator", _sets(private=False)),
     "vote.start": ("facilitator", vote_start),
     "vote.end": ("facilitator", vote_end),
+    "breakouts.start": ("facilitator", breakouts_start),
+    "breakouts.join": ("writer", breakouts_join),
+    "breakouts.end": ("facilitator", _sets(breakouts=None)),
     "hand.raise": ("writer", hand_raise),
     "hand.lower": ("writer", hand_lower),
+    "celebrate": ("writer", celebrate),
 }

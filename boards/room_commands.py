@@ -6,18 +6,42 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
+from random import SystemRandom
 from typing import Any
 
 import pycrdt
 from django.conf import settings
 
+from boards.breakouts import breakout_frames
 from boards.connection import DocumentConnection, write_as_server
 from boards.documents import load_document
+from boards.history import HistoryTooLong, history_since
 from boards.hub import Hub
 from boards.protocol import RunCommand, app_message
-from boards.room import Actor, RoomRejected, ballot, current, open_vote, permit, run
+from boards.restore import (
+    MAX_RESTORE_BYTES,
+    MAX_RESTORE_UPDATES,
+    Restored,
+    board_at,
+    deleted_since,
+    restore,
+)
+from boards.reveal import reveal
+from boards.room import (
+    Actor,
+    RoomRejected,
+    ballot,
+    current,
+    open_vote,
+    permit,
+    phase_frame,
+    phase_of,
+    plan_groups,
+    restore_point,
+    run,
+)
 from boards.store import room_of
 from rooms.permissions import Access
 
@@ -26,6 +50,10 @@ TURN_WAIT_SECONDS = 2.0
 TURN_TTL_SECONDS = 5.0
 #: The commands that cast (+1) or take back (-1) one vote.
 BALLOTS = {"vote.cast": 1, "vote.retract": -1}
+#: The commands whose context is read from the room document as stored (`_context`).
+TURN_CONTEXT = frozenset(
+    {"vote.start", "vote.end", "phase.go", "breakouts.start", "private.reveal"}
+)
 
 
 def room_values(doc: pycrdt.Doc) -> dict[str, Any]:
@@ -88,8 +116,11 @@ class RoomCommands:
         """Cast or take back one dot: counted in the store alone (no shared document holds
         anyone's votes while the vote is open); the voter learns their own votes."""
         state = current(connection.hub.values(connection.doc_name, "room"))
-        vote_id, target, budget, per_object = ballot(state, command.data, actor)
         delta = BALLOTS[command.name]
+        board = partial(connection.hub.entry, connection.sibling("board"), "objects")
+        vote_id, target, budget, per_object = ballot(
+            state, command.data, actor, board if delta > 0 else None
+        )
         mine = await connection.hub.store.cast_vote(
             _vote_name(connection, vote_id), actor.id, target, delta, budget, per_object
         )
@@ -128,78 +159,86 @@ class RoomCommands:
     async def _context(
         self, connection: DocumentConnection, command: RunCommand
     ) -> tuple[dict[str, Any], str | None]:
-        """What a command needs from the server (a new vote's id, the open vote's results),
-        and the vote it ends, if any."""
-        if command.name == "vote.start":
-            return {"voteId": uuid.uuid4().hex[:16]}, None
-        if command.name == "private.reveal":
-            access = self.access
-            moved = await reveal(connection.hub, access.room.slug, access.room.anonymous, access)
-            return {"revealed": moved}, None
-        if command.name == "vote.end":
-            # As stored, not as this process has read it: the vote may have started through
-            # another process a moment ago (the turn is held, so it is current).
-            loaded = await load_document(connection.hub.store, connection.doc_name)
-            vote = room_values(loaded.doc)["vote"]
-            if vote is not None and vote.get("open"):
-                ended = _vote_name(connection, vote["id"])
-                return {"results": await connection.hub.store.vote_results(ended)}, ended
-            return {"results": {}}, None
-        return {}, None
+        """What a command needs the server to look up or do first (a new vote's id, the
+        open vote's results, the private notes revealed, breakout frames made, the board
+        restored), and the vote it ends, if any. Read from the room as stored, not as this
+        process has read it: a vote may have started through another process a moment ago
+        (the turn is held, so it is current)."""
+        if command.name == "board.restore":
+            since_ms, whole = restore_point(command.data, int(time.time() * 1000))
+            restored = await restore_board(
+                connection.hub, self.access.room.slug, self.actor.id, since_ms, whole
+            )
+            await connection.send(app_message({"type": "board.restored", **asdict(restored)}))
+            return {}, None
+        if command.name not in TURN_CONTEXT:
+            return {}, None
+        loaded = await load_document(connection.hub.store, connection.doc_name)
+        state = room_values(loaded.doc)
+        context: dict[str, Any] = {}
+        ended = None
+        vote = state["vote"]
+        phase = phase_of(state, command.data) if command.name == "phase.go" else None
+        tools = (phase or {}).get("tools") or {}
+        room, author = self.access.room, self.actor.id
+        if command.name == "private.reveal" or (
+            phase is not None and state["private"] and not tools.get("private")
+        ):
+            frame = phase_frame(state)
+            moved = await reveal(connection.hub, room.slug, room.anonymous, author, frame)
+            context["revealed"] = moved
+        if (command.name == "vote.end" or phase is not None) and vote and vote.get("open"):
+            ended = _vote_name(connection, vote["id"])
+            context["results"] = await connection.hub.store.vote_results(ended)
+        elif command.name == "vote.end":
+            context["results"] = {}
+        if command.name == "vote.start" or tools.get("vote"):
+            context["voteId"] = uuid.uuid4().hex[:16]
+        groups = None
+        if command.name == "breakouts.start":
+            groups = plan_groups(command.data, SystemRandom().shuffle)
+        elif tools.get("breakouts"):
+            asked = {"count": tools["breakouts"]["count"], **_people_of(command.data)}
+            groups = plan_groups(asked, SystemRandom().shuffle)
+        if groups is not None:
+            context["groups"] = await breakout_frames(connection.hub, room.slug, groups, author)
+        return context, ended
 
 
-#: The fields of a board object a revealed note keeps (plain values, and its text).
-NOTE_FIELDS = ("type", "x", "y", "w", "h", "color", "z", "createdAt", "fontSize", "shape")
-REVEALED_TYPES = frozenset({"note", "text", "shape"})
+def _people_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The people present that a facilitator's `phase.go` names, for its breakout groups."""
+    return {"people": data["people"]} if "people" in data else {}
 
 
-async def reveal(hub: Hub, slug: str, anonymous: bool, access: Access) -> int:
-    """Move every private note of room `slug` onto its board, under its writer's name (none
-    in an anonymous room), then empty the private documents. Returns how many moved.
-    A note keeps its id, so a reveal cut short and run again moves nothing twice."""
-    moved: dict[str, dict[str, Any]] = {}
-    limit = settings.BOARD_MAX_OBJECTS
-    names = await hub.store.logs(f"{slug}/private.")
-    for name in names:
-        owner = name.rpartition(".")[2]
-        objects = (await load_document(hub.store, name)).doc.get("objects", type=pycrdt.Map)
-        for key, value in objects.items():
-            if isinstance(value, pycrdt.Map):
-                moved[key] = _revealed(value, owner, anonymous)
-        if len(moved) > limit:
-            raise RoomRejected("invalid", f"A board holds at most {limit} objects.")
-    if not moved:
-        return 0
+async def restore_board(hub: Hub, slug: str, author: str, since_ms: int, whole: bool) -> Restored:
+    """Bring back what was deleted from room `slug`'s board since server time `since_ms`, or
+    (`whole`) make the board as it was then, written by the server as one normal update
+    (a locked board too). The history is replayed in a worker thread, not on the loop."""
+    name = f"{slug}/board"
+    try:
+        keyframe, entries = await history_since(
+            hub.store,
+            name,
+            since_ms,
+            since_ms if whole else None,
+            MAX_RESTORE_UPDATES,
+            MAX_RESTORE_BYTES,
+        )
+    except HistoryTooLong as error:
+        raise RoomRejected(
+            "invalid",
+            f"The board changed too much since then to replay (over {MAX_RESTORE_UPDATES:,} "
+            f"changes or {MAX_RESTORE_BYTES // 2**20} MiB of them): go back less far.",
+        ) from error
+    find = board_at if whole else deleted_since
+    wanted = await asyncio.to_thread(find, keyframe, entries, since_ms)
+    done: list[Restored] = []
 
-    def place(doc: pycrdt.Doc) -> None:
-        board = doc.get("objects", type=pycrdt.Map)
-        if len(board) + len([k for k in moved if k not in board]) > limit:
-            raise RoomRejected("invalid", f"The board has no room for {len(moved)} more notes.")
-        with doc.transaction():
-            for key, fields in moved.items():
-                board[key] = pycrdt.Map({**fields, "text": pycrdt.Text(fields["text"])})
+    def write(doc: pycrdt.Doc) -> None:
+        done.append(restore(doc, wanted, whole, settings.BOARD_MAX_OBJECTS))
 
-    await write_as_server(hub, f"{slug}/board", access.identity.id, place)
-    for name in names:
-        await write_as_server(hub, name, access.identity.id, _emptied)
-    return len(moved)
-
-
-def _revealed(note: pycrdt.Map, owner: str, anonymous: bool) -> dict[str, Any]:
-    """A private note as a board object: its plain fields and text, its writer's id."""
-    fields: dict[str, Any] = {}
-    for field in NOTE_FIELDS:
-        value = note.get(field)
-        if isinstance(value, str | float | int) and not isinstance(value, bool):
-            fields[field] = value
-    text = note.get("text")
-    fields["text"] = str(text) if isinstance(text, pycrdt.Text | str) else ""
-    if fields.get("type") not in REVEALED_TYPES:
-        fields["type"] = "note"
-    author = note.get("author")
-    fields["author"] = "" if anonymous else (author if isinstance(author, str) else "")
-    fields["authorId"] = "" if anonymous else owner
-    return fields
+    await write_as_server(hub, name, author, write)
+    return done[-1]
 
 
 def _vote_name(connection: DocumentConnection, vote_id: str) -> str:
@@ -209,13 +248,6 @@ def _vote_name(connection: DocumentConnection, vote_id: str) -> str:
 
 def _mine(votes: dict[str, int], budget: int) -> dict[str, Any]:
     return {"type": "vote.mine", "votes": votes, "left": budget - sum(votes.values())}
-
-
-def _emptied(doc: pycrdt.Doc) -> None:
-    objects = doc.get("objects", type=pycrdt.Map)
-    with doc.transaction():
-        for key in list(objects.keys()):
-            del objects[key]
 
 
 def _apply(doc: pycrdt.Doc, command: RunCommand, actor: Actor, context: dict[str, Any]) -> None:

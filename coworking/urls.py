@@ -14,6 +14,8 @@ urlpatterns = [
         views.revoke_invite_link,
         name="revoke_invite",
     ),
+    path("r/<slug:slug>/people.json", views.people, name="people"),
+    path("r/<slug:slug>/people/<str:person_id>/", views.person, name="person"),
     path("r/<slug:slug>/media/", views.upload_media, name="upload_media"),
     path("r/<slug:slug>/media/copy/", views.copy_media, name="copy_media"),
     path("r/<slug:slug>/media/<str:name>", views.media, name="media"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from rooms.events import announce_access_changed
-from rooms.models import Invite, Membership, Role, Room
+from rooms.models import Invite, Membership, Removal, Role, Room
 
 SALT = "rooms.invite"
 
@@ -51,16 +51,27 @@ def load_invite(token: str) -> Invite | None:
     return invite
 
 
+def removed_since(invite: Invite, user: AbstractBaseUser) -> bool:
+    """Whether a facilitator removed `user` from the invite's room after the invite was
+    made: such an invite no longer lets them in (a newer one does)."""
+    return Removal.objects.filter(
+        room_id=invite.room_id, user_id=user.pk, removed_at__gte=invite.created_at
+    ).exists()
+
+
 def join_through(invite: Invite, user: User) -> bool:
     """Make `user` a member with the invite's role, unless they already are one.
 
     Counts a use only when a membership is made, atomically against `max_uses`; returns
-    False (and changes nothing) when the invite stopped being usable meanwhile. Call it
-    inside a transaction to undo work done before it on refusal.
+    False (and changes nothing) when the invite stopped being usable meanwhile, or when
+    `user` was removed from the room after it was made. Call it inside a transaction to
+    undo work done before it on refusal.
     """
     with transaction.atomic():
         if Membership.objects.filter(room_id=invite.room_id, user=user).exists():
             return True
+        if removed_since(invite, user):
+            return False
         claimed = (
             Invite.objects.filter(pk=invite.pk, revoked=False, expires_at__gt=timezone.now())
             .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))

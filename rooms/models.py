@@ -81,6 +81,24 @@ class Membership(models.Model):
         return f"{self.user} in {self.room.slug} as {self.role}"
 
 
+class Removal(models.Model):
+    """A facilitator removed this person from the room: invites made before `removed_at`
+    no longer let them in, so they come back only through a new one."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="removals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="one_removal")]
+
+    def __str__(self) -> str:
+        return f"{self.user} removed from {self.room.slug}"
+
+
 def invite_expiry() -> datetime:
     """When a new invite stops working unless told otherwise: `INVITE_DAYS` from now."""
     return timezone.now() + timedelta(days=settings.INVITE_DAYS)

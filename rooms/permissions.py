@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
-from rooms.invites import load_invite
+from rooms.invites import load_invite, removed_since
 from rooms.models import Membership, Role, Room
 
 WRITER_ROLES = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
@@ -50,6 +50,11 @@ class Access:
 
     @property
     def can_invite(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+    @property
+    def can_manage_people(self) -> bool:
+        """Change members' roles and remove members (the People panel)."""
         return self.role == Role.FACILITATOR
 
 
@@ -98,7 +103,8 @@ def room_access(
     """Resolve what `user` (or the holder of an invite `token`) may do in `room`.
 
     A member's own role wins; an invite token alone grants its role to a script or Yjs
-    client without a session. Returns None when there is no right to be in the room.
+    client without a session, and to a signed-in person unless they were removed from the
+    room after it was made. Returns None when there is no right to be in the room.
     """
     if user.is_authenticated:
         membership = Membership.objects.filter(room=room, user_id=user.pk).first()
@@ -108,6 +114,8 @@ def room_access(
         invite = load_invite(token)
         if invite is not None and invite.room_id == room.pk:
             if user.is_authenticated:
+                if removed_since(invite, user):
+                    return None
                 return Access(room, Role(invite.role), room_identity(user, room))
             return Access(room, Role(invite.role), Identity(f"i{invite.pk}", "Guest"))
     return None

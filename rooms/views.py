@@ -20,7 +20,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.forms import GuestForm, InviteForm, LoginForm, RoomForm, SignupForm
-from rooms.invites import create_invite, invite_token, join_through, load_invite, revoke_invite
+from rooms.invites import (
+    create_invite,
+    invite_token,
+    join_through,
+    load_invite,
+    removed_since,
+    revoke_invite,
+)
 from rooms.media import (
     NAME,
     MediaError,
@@ -31,12 +38,17 @@ from rooms.media import (
     store_image,
 )
 from rooms.models import Invite, Membership, Role, Room
+from rooms.people import PeopleError, change_role, members, read_change, remove
 from rooms.permissions import Denied, resolve_access, room_access
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
 INVALID_INVITE = (
     "This invite link does not work any more: it was revoked, it expired, or as many people "
     "as it admits have joined. Ask for a new one."
+)
+REMOVED = (
+    "A facilitator removed you from this room, so this invite link no longer lets you in. "
+    "Ask for a new one."
 )
 
 
@@ -113,6 +125,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "role": access.role.value,
         "can_edit": access.can_write_board,
         "is_facilitator": access.can_invite,
+        "can_manage_people": access.can_manage_people,
         "config": config,
         "invite_form": InviteForm() if access.can_invite else None,
         "invites": _open_invites(request, found) if access.can_invite else [],
@@ -171,8 +184,8 @@ def revoke_invite_link(request: HttpRequest, slug: str, invite_id: int) -> HttpR
     return redirect("room", slug)
 
 
-def _invalid_invite(request: HttpRequest) -> HttpResponse:
-    return render(request, "invite_invalid.html", {"message": INVALID_INVITE}, status=410)
+def _invalid_invite(request: HttpRequest, message: str = INVALID_INVITE) -> HttpResponse:
+    return render(request, "invite_invalid.html", {"message": message}, status=410)
 
 
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
@@ -182,7 +195,8 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_invite(request)
     if request.user.is_authenticated:
         if not join_through(invite, signed_in(request)):
-            return _invalid_invite(request)
+            removed = removed_since(invite, signed_in(request))
+            return _invalid_invite(request, REMOVED if removed else INVALID_INVITE)
         return redirect("room", invite.room.slug)
     form = GuestForm(request.POST or None)
     if request.method == "POST":
@@ -267,6 +281,40 @@ def copy_media(request: HttpRequest, slug: str) -> JsonResponse:
         else copy_image(source, access.room, signed_in(request))
     )
     return JsonResponse({"src": media_url(copy), "width": copy.width, "height": copy.height})
+
+
+@require_safe
+def people(request: HttpRequest, slug: str) -> JsonResponse:
+    """The room's members with their roles, in the order they joined, for any member."""
+    try:
+        access = resolve_access(request.user, slug)
+    except Denied as denied:
+        return json_denied(denied)
+    return JsonResponse([person.as_json() for person in members(access.room)], safe=False)
+
+
+@require_POST
+def person(request: HttpRequest, slug: str, person_id: str) -> HttpResponse:
+    """A facilitator changes a member's role (`{"role": ...}`, answered with the person) or
+    removes them (`{"remove": true}`, answered 204)."""
+    try:
+        access = resolve_access(request.user, slug)
+    except Denied as denied:
+        return json_denied(denied)
+    if not access.can_manage_people:
+        return json_error("Only facilitators can change roles or remove people.", 403)
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return json_error('Send JSON: {"role": "observer"} or {"remove": true}.', 400)
+    try:
+        role = read_change(body)
+        if role is None:
+            remove(access.room, person_id, signed_in(request))
+            return HttpResponse(status=204)
+        return JsonResponse(change_role(access.room, person_id, role).as_json())
+    except PeopleError as error:
+        return json_error(error.message, error.status)
 
 
 @require_safe

@@ -542,12 +542,17 @@ async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
     participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
     host = await Peer("/ws/rooms/lab/room", facilitator).join()
     voter = await Peer("/ws/rooms/lab/room", participant).join()
+    board = await Peer("/ws/rooms/lab/board", facilitator).join()
+    await board.socket.send_to(bytes_data=update_message(private_note("a")))
+    await until(lambda: bool(hub.entry("lab/board", "objects", "note-a")))
     await host.socket.send_to(text_data=json.dumps({"type": "vote.start", "budget": 2}))
     while not room_map(voter).get("vote"):
         await voter.pump(frames=1)
     vote = room_map(voter)["vote"]
     assert vote["open"] is True and vote["results"] is None
     cast = {"type": "vote.cast", "objectId": "note-a"}
+    missing = await command(voter, {**cast, "objectId": "note-gone"})
+    assert missing["message"] == "There is no such object on the board."
     assert await command(voter, cast) == {"type": "vote.mine", "votes": {"note-a": 1}, "left": 1}
     assert (await command(voter, cast))["left"] == 0
     assert (await command(voter, cast))["code"] == "over_budget"
@@ -566,6 +571,27 @@ async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
     assert room_map(voter)["vote"]["results"] == {"note-a": 1}
     assert await hub.store.vote_results(f"lab/{vote['id']}") == {}, "no record of who voted"
     assert (await command(voter, cast))["code"] == "closed"
+
+
+async def test_observers_cannot_celebrate_and_follow_me_is_a_boolean(hub: Hub) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
+    observer = await sync_to_async(member)("lab", Role.OBSERVER, "oli")
+    host = await Peer("/ws/rooms/lab/room", facilitator).join()
+    guest = await Peer("/ws/rooms/lab/room", participant).join()
+    watcher = await Peer("/ws/rooms/lab/room", observer).join()
+    assert (await command(watcher, {"type": "celebrate"}))["code"] == "forbidden"
+    view = {"x": 10, "y": 20, "zoom": 1}
+    summon = {"type": "spotlight.summon", "view": view, "follow": "please"}
+    assert (await command(host, summon))["code"] == "invalid"
+    await guest.socket.send_to(text_data=json.dumps({"type": "celebrate"}))
+    await host.socket.send_to(text_data=json.dumps({**summon, "follow": True}))
+    while not {"celebration", "spotlight"} <= set(room_map(watcher)):
+        await watcher.pump(frames=1)
+    pat = await sync_to_async(lambda: f"u{User.objects.get(username='pat').pk}")()
+    assert room_map(watcher)["celebration"]["by"] == pat
+    assert room_map(watcher)["spotlight"]["follow"] is True
+    assert len(await hub.store.read("lab/room")) == 2, "nothing of the refused commands"
 
 
 def objects(peer: Peer) -> dict[str, Any]:
@@ -634,3 +660,102 @@ async def test_private_notes_reach_nobody_until_the_reveal_moves_them_onto_the_b
     for person in (ada_id, bob_id):
         left = await load_document(store, f"lab/private.{person}")
         assert left.doc.get("objects", type=pycrdt.Map).to_py() == {}, "private documents emptied"
+
+
+async def test_breakout_groups_get_frames_on_the_board_and_threads_of_their_own(
+    hub: Hub,
+) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    bob = await sync_to_async(member)("lab", Role.PARTICIPANT, "bob")
+    ada_id, bob_id = [
+        await sync_to_async(lambda who=who: f"u{User.objects.get(username=who).pk}")()
+        for who in ("ada", "bob")
+    ]
+    host = await Peer("/ws/rooms/lab/room", facilitator).join()
+    board = await Peer("/ws/rooms/lab/board", facilitator).join()
+    ada_chat = await Peer("/ws/rooms/lab/chat", ada).join()
+    bob_chat = await Peer("/ws/rooms/lab/chat", bob).join()
+    groups = [{"title": "Sound", "members": [ada_id]}, {"members": [bob_id]}]
+    await host.socket.send_to(text_data=json.dumps({"type": "breakouts.start", "groups": groups}))
+    while not room_map(host).get("breakouts"):
+        await host.pump(frames=1)
+    made = room_map(host)["breakouts"]["groups"]
+    assert [(g["title"], g["members"]) for g in made] == [
+        ("Sound", [ada_id]),
+        ("Group 2", [bob_id]),
+    ]
+    while set(objects(board)) != {g["frame"] for g in made}:
+        await board.pump(frames=1)
+    frames = [objects(board)[g["frame"]] for g in made]
+    assert [(f["type"], f["title"]) for f in frames] == [("frame", "Sound"), ("frame", "Group 2")]
+    assert frames[0]["x"] + frames[0]["w"] < frames[1]["x"], "side by side, apart"
+    ada_thread, bob_thread = made[0]["id"], made[1]["id"]
+    send = {"type": "chat.send", "text": "our idea", "thread": ada_thread}
+    await ada_chat.socket.send_to(text_data=json.dumps(send))
+    while not ada_chat.doc.get("messages", type=pycrdt.Array).to_py():
+        await ada_chat.pump(frames=1)
+    [message] = ada_chat.doc.get("messages", type=pycrdt.Array).to_py()
+    assert (message["thread"], message["text"]) == (ada_thread, "our idea")
+    await bob_chat.socket.send_to(text_data=json.dumps({**send, "text": "sneaking in"}))
+    while not bob_chat.replies:
+        await bob_chat.pump(frames=1)
+    assert bob_chat.replies[-1] == {
+        "type": "chat.error",
+        "code": "forbidden",
+        "message": "That thread belongs to another group.",
+    }
+    await host.socket.send_to(text_data=json.dumps({"type": "breakouts.end"}))
+    while room_map(host).get("breakouts"):
+        await host.pump(frames=1)
+    await bob_chat.socket.send_to(text_data=json.dumps({**send, "thread": bob_thread}))
+    while len(bob_chat.replies) < 2:
+        await bob_chat.pump(frames=1)
+    assert bob_chat.replies[-1]["code"] == "closed"
+    assert set(objects(board)) == {g["frame"] for g in made}, "the groups' work stays"
+    assert len(await hub.store.read("lab/chat")) == 1
+
+
+async def test_a_phase_reveals_private_notes_splits_the_room_and_opens_its_vote(
+    hub: Hub,
+) -> None:
+    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    ada_id = await sync_to_async(lambda: f"u{User.objects.get(username='ada').pk}")()
+    host = await Peer("/ws/rooms/lab/room", facilitator).join()
+    board = await Peer("/ws/rooms/lab/board", facilitator).join()
+    scaffold = pycrdt.Doc()
+    scaffold["objects"] = frames = pycrdt.Map()
+    box = {"x": 1000.0, "y": 1000.0, "w": 300.0, "h": 200.0}
+    frames["fr"] = pycrdt.Map({"type": "frame", **box, "title": pycrdt.Text("Ideas")})
+    await board.socket.send_to(bytes_data=update_message(scaffold.get_update()))
+    agenda = [
+        {"id": "ideas", "title": "Ideas", "minutes": 5, "tools": {"private": True}, "frame": "fr"},
+        {"id": "groups", "title": "Groups", "minutes": 5, "tools": {"breakouts": {"count": 2}}},
+        {"id": "vote", "title": "Vote", "minutes": 5, "tools": {"vote": {"budget": 2}}},
+    ]
+    for body in ({"type": "agenda.set", "agenda": agenda}, {"type": "phase.go", "id": "ideas"}):
+        await host.socket.send_to(text_data=json.dumps(body))
+    while not room_map(host).get("private"):
+        await host.pump(frames=1)
+    ada_private = await Peer("/ws/rooms/lab/private", ada).join()
+    await ada_private.socket.send_to(bytes_data=update_message(private_note("ada")))
+    await until(lambda: bool(hub.store._streams.get(Topic(f"lab/private.{ada_id}", "log"))))  # type: ignore[attr-defined]
+    go = {"type": "phase.go", "id": "groups", "people": [ada_id]}
+    await host.socket.send_to(text_data=json.dumps(go))
+    while not room_map(host).get("breakouts"):
+        await host.pump(frames=1)
+        assert not host.replies, host.replies
+    state = room_map(host)
+    assert state["private"] is False and state["phase"] == "groups"
+    groups = state["breakouts"]["groups"]
+    assert sorted(len(g["members"]) for g in groups) == [0, 1] and not state["breakouts"]["pick"]
+    while not {"note-ada", *(g["frame"] for g in groups)} <= set(objects(board)):
+        await board.pump(frames=1)
+    note, frame = objects(board)["note-ada"], objects(board)["fr"]
+    assert (note["x"], note["y"]) == (1024.0, 1064.0), "revealed into the phase's frame"
+    assert (frame["w"], frame["h"]) == (300.0, 1064.0 + 160.0 + 24.0 - 1000.0), "which grew"
+    await host.socket.send_to(text_data=json.dumps({"type": "phase.go", "id": "vote"}))
+    while room_map(host).get("breakouts"):
+        await host.pump(frames=1)
+    assert room_map(host)["vote"]["open"] and room_map(host)["vote"]["budget"] == 2

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from boards.room import DEFAULTS, Actor, RoomRejected, ballot, current, run
+from boards.room import DEFAULTS, Actor, RoomRejected, ballot, current, plan_groups, run
 
 NOW = 1_800_000_000_000
 FACILITATOR = Actor("u1", facilitator=True, writer=True)
@@ -148,10 +148,31 @@ def test_a_summon_names_who_and_where() -> None:
         "by": "u1",
         "view": {"x": -120.5, "y": 40.0, "zoom": 1.5},
         "at": NOW,
+        "follow": False,
     }
     assert step(state, "spotlight.end")["spotlight"] is None
     for bad in [{"x": 0, "y": 0}, {"x": 0, "y": 0, "zoom": 0}, {"x": 1e12, "y": 0, "zoom": 1}]:
         assert refused(current({}), "spotlight.summon", view=bad) == "invalid"
+
+
+def test_a_summon_may_ask_everyone_to_follow_and_says_so_with_a_boolean() -> None:
+    view = {"x": 0, "y": 0, "zoom": 1}
+    state = step(current({}), "spotlight.summon", view=view, follow=True)
+    assert state["spotlight"]["follow"] is True
+    for bad in ["yes", 1, None, {"on": True}]:
+        assert refused(current({}), "spotlight.summon", view=view, follow=bad) == "invalid"
+    assert refused(current({}), "spotlight.summon", PARTICIPANT, view=view, follow=True) == (
+        "forbidden"
+    )
+
+
+def test_anyone_who_takes_part_celebrates_and_each_burst_is_stamped_anew() -> None:
+    assert current({})["celebration"] is None
+    state = step(current({}), "celebrate", PARTICIPANT)
+    assert state["celebration"] == {"by": "u2", "at": NOW}
+    state = step(state, "celebrate", FACILITATOR, at=NOW + 1500)
+    assert state["celebration"] == {"by": "u1", "at": NOW + 1500}
+    assert refused(current({}), "celebrate", OBSERVER) == "forbidden"
 
 
 def test_a_dot_vote_opens_once_takes_ballots_only_while_open_and_publishes_results() -> None:
@@ -184,6 +205,9 @@ def test_a_dot_vote_opens_once_takes_ballots_only_while_open_and_publishes_resul
     [
         {"budget": 0},
         {"budget": 51},
+        {"budget": 2.5},
+        {"budget": float("inf")},
+        {"budget": float("nan")},
         {"budget": 3, "maxPerObject": 4},
         {"budget": 3, "anonymous": "no"},
         {"budget": 3, "scope": {"frame": "x y"}},
@@ -192,3 +216,116 @@ def test_a_dot_vote_opens_once_takes_ballots_only_while_open_and_publishes_resul
 )
 def test_a_vote_needs_a_sensible_budget_and_scope(data: dict[str, Any]) -> None:
     assert refused(current({}), "vote.start", **data) == "invalid"
+
+
+RECIPE = [
+    {"id": "ideas", "title": "Ideas", "minutes": 8, "tools": {"private": True}},
+    {"id": "vote", "title": "Vote", "minutes": 5, "tools": {"vote": {"budget": 3}}},
+    {"id": "groups", "title": "Groups", "minutes": 10, "tools": {"breakouts": {"count": 2}}},
+    {"id": "discuss", "title": "Discuss", "minutes": 0, "tools": {"locked": True}},
+]
+GROUPS = [
+    {"id": "t-1", "title": "Group 1", "members": ["u1"], "frame": "breakout-t-1"},
+    {"id": "t-2", "title": "Group 2", "members": ["u2"], "frame": "breakout-t-2"},
+]
+
+
+def test_a_phase_opens_its_vote_ends_the_last_one_and_splits_the_room() -> None:
+    state = step(current({}), "agenda.set", agenda=RECIPE)
+    assert state["agenda"][1]["tools"]["vote"] == {
+        "budget": 3,
+        "maxPerObject": 3,
+        "anonymous": True,
+    }
+    state = step(state, "phase.go", id="ideas")
+    state = step(state, "phase.go", context={"voteId": "v1"}, id="vote")
+    assert state["vote"]["open"] and state["vote"]["budget"] == 3 and state["private"] is False
+    state = step(state, "phase.go", context={"results": {"n1": 2}, "groups": GROUPS}, id="groups")
+    assert state["vote"] == {**state["vote"], "open": False, "results": {"n1": 2}}
+    assert state["breakouts"] == {"groups": GROUPS, "endsAt": NOW + 10 * 60_000, "pick": False}
+    state = step(state, "phase.go", id="discuss")
+    assert state["breakouts"] is None and state["locked"] is True, "a tool not named is off"
+    assert state["vote"]["results"] == {"n1": 2}, "results stay to talk about"
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [
+        {"vote": True},
+        {"vote": {"budget": 0}},
+        {"vote": {"budget": 2, "maxPerObject": 3}},
+        {"breakouts": {"count": 21}},
+        {"breakouts": "4"},
+        {"private": {"on": True}},
+    ],
+)
+def test_a_phase_sets_up_a_vote_or_breakouts_only_as_described(tools: dict[str, Any]) -> None:
+    agenda = [{"id": "a", "title": "A", "minutes": 1, "tools": tools}]
+    assert refused(current({}), "agenda.set", agenda=agenda) == "invalid"
+
+
+def test_groups_are_given_by_hand_dealt_at_random_or_left_for_people_to_pick() -> None:
+    by_hand = plan_groups({"groups": [{"members": ["u1", "u2"]}, {"title": "B"}]}, list.sort)
+    assert by_hand == [
+        {"title": "Group 1", "members": ["u1", "u2"]},
+        {"title": "B", "members": []},
+    ]
+    dealt = plan_groups({"count": 2, "people": ["u5", "u3", "u4", "u1", "u2"]}, list.sort)
+    assert dealt == [
+        {"title": "Group 1", "members": ["u1", "u3", "u5"]},
+        {"title": "Group 2", "members": ["u2", "u4"]},
+    ]
+    assert plan_groups({"count": 3}, list.sort) == [
+        {"title": f"Group {n}", "members": []} for n in (1, 2, 3)
+    ]
+    for bad in (
+        {"count": 0},
+        {"groups": []},
+        {"groups": [{"members": ["u1"]}, {"members": ["u1"]}]},
+        {"count": 2, "people": ["not an id"]},
+        {"count": 2, "people": [f"u{n}" for n in range(501)]},
+    ):
+        with pytest.raises(RoomRejected) as error:
+            plan_groups(bad, list.sort)
+        assert error.value.code == "invalid"
+
+
+def test_people_pick_their_group_only_when_no_one_was_placed() -> None:
+    empty = [{**group, "members": []} for group in GROUPS]
+    state = step(current({}), "breakouts.start", context={"groups": empty}, minutes=15)
+    assert state["breakouts"]["pick"] is True and state["breakouts"]["endsAt"] == NOW + 900_000
+    assert state["timer"]["endsAt"] == NOW + 900_000
+    state = step(state, "breakouts.join", PARTICIPANT, group="t-2")
+    state = step(state, "breakouts.join", PARTICIPANT, group="t-1")
+    assert [g["members"] for g in state["breakouts"]["groups"]] == [["u2"], []]
+    assert refused(state, "breakouts.join", PARTICIPANT, group="t-9") == "invalid"
+    assert refused(state, "breakouts.join", PARTICIPANT, group="t-1", id="u9") == "forbidden"
+    assert refused(state, "breakouts.join", OBSERVER, group="t-1") == "forbidden"
+    placed = step(current({}), "breakouts.start", context={"groups": GROUPS})
+    assert placed["breakouts"]["pick"] is False and placed["timer"] == DEFAULTS["timer"]
+    assert refused(placed, "breakouts.join", PARTICIPANT, group="t-1") == "forbidden"
+    moved = step(placed, "breakouts.join", group="t-1", id="u2")
+    assert [g["members"] for g in moved["breakouts"]["groups"]] == [["u1", "u2"], []]
+    assert step(moved, "breakouts.end")["breakouts"] is None
+    assert refused(current({}), "breakouts.join", PARTICIPANT, group="t-1") == "closed"
+    assert refused(current({}), "breakouts.start", PARTICIPANT, count=2) == "forbidden"
+
+
+def test_a_cast_is_for_an_object_on_the_board_inside_the_votes_frame() -> None:
+    objects = {
+        "frame": {"type": "frame", "x": 0, "y": 0, "w": 500, "h": 400},
+        "in": {"type": "note", "x": 10, "y": 10, "w": 200, "h": 160},
+        "out": {"type": "note", "x": 400, "y": 300, "w": 200, "h": 160},
+        "odd": {"type": "note", "x": "left", "y": 10, "w": 200, "h": 160},
+    }
+    board = objects.get
+    state = step(current({}), "vote.start", context={"voteId": "v1"}, budget=2)
+    assert ballot(state, {"objectId": "out"}, PARTICIPANT, board)[1] == "out"
+    scoped = {"frame": "frame"}
+    state = step(current({}), "vote.start", context={"voteId": "v2"}, budget=2, scope=scoped)
+    assert ballot(state, {"objectId": "in"}, PARTICIPANT, board)[1] == "in"
+    for target in ("out", "odd", "gone"):
+        with pytest.raises(RoomRejected) as error:
+            ballot(state, {"objectId": target}, PARTICIPANT, board)
+        assert error.value.code == "invalid"
+    assert ballot(state, {"objectId": "gone"}, PARTICIPANT)[1] == "gone", "a retract needs none"
