@@ -1,9 +1,10 @@
 /**
  * The board's live connection: its Y.Doc and provider, and the server's own messages on the
- * board socket (y-websocket type 100, a JSON string): `board.limits` on join, and
- * `board.error` when the server refused an update. A refused update is neither stored nor
- * relayed, so the local document then holds a change nobody else has: the connection drops
- * that document and starts again from the server's copy, so the change is never sent again.
+ * board socket (y-websocket type 100, a JSON string): `board.limits` on join, `board.error`
+ * when the server refused an update, and `access` (this person's role) whenever the room's
+ * memberships change. A refused update is neither stored nor relayed, so the local document
+ * then holds a change nobody else has: the connection drops that document and starts again
+ * from the server's copy, so the change is never sent again.
  */
 
 import * as Y from 'yjs'
@@ -20,7 +21,8 @@ const REFUSED = 'The server refused a change to the board, so the board was relo
 /** @typedef {{maxObjects: number, maxValueBytes: number, writeBytesPerMinute: number}} BoardLimits */
 /**
  * @typedef {{type: 'board.error', code: string, message: string}
- *   | {type: 'board.limits', limits: Partial<BoardLimits>}} BoardMessage
+ *   | {type: 'board.limits', limits: Partial<BoardLimits>}
+ *   | {type: 'access', role: string}} BoardMessage
  */
 
 /** @param {unknown} value @returns {value is number} */
@@ -50,6 +52,7 @@ export function readBoardMessage (payload) {
     }
     return { type: 'board.limits', limits }
   }
+  if (data?.type === 'access' && typeof data.role === 'string') return { type: 'access', role: data.role }
   return null
 }
 
@@ -57,13 +60,15 @@ export function readBoardMessage (payload) {
  * @extends {ObservableV2<{
  *   bind: (doc: Y.Doc, provider: WebsocketProvider, previous: WebsocketProvider) => void,
  *   error: (message: string, code: string) => void,
- *   limits: (limits: Partial<BoardLimits>) => void
+ *   limits: (limits: Partial<BoardLimits>) => void,
+ *   access: (role: string) => void
  * }>}
  */
 export class BoardConnection extends ObservableV2 {
   /**
    * Opens the board's document and provider (`doc`, `provider`). Listeners hear `limits`,
-   * `error` and, after a refusal, `bind` with the fresh document and provider to use instead.
+   * `error`, `access` and, after a refusal, `bind` with the fresh document and provider to
+   * use instead.
    * @param {string} serverUrl
    * @param {string} room `<slug>/board`
    * @param {ConstructorParameters<typeof WebsocketProvider>[3]} options
@@ -88,6 +93,7 @@ export class BoardConnection extends ObservableV2 {
   receive (payload) {
     const message = readBoardMessage(payload)
     if (message?.type === 'board.limits') this.emit('limits', [message.limits])
+    if (message?.type === 'access') this.emit('access', [message.role])
     if (message?.type === 'board.error') {
       this.emit('error', [message.message, message.code])
       this.resync()

@@ -19,6 +19,7 @@ const formatTime = (date) =>
  * @property {string} author
  * @property {string} text
  * @property {number} ts
+ * @property {string} [thread] the breakout group's thread it was written in
  */
 
 export class Chat {
@@ -28,13 +29,22 @@ export class Chat {
    * @param {HTMLTextAreaElement | null} options.input the `chat-input` element (absent or disabled for observers)
    * @param {HTMLButtonElement | null} options.sendButton the `chat-send` element
    * @param {HTMLElement | null} options.errorElement the `chat-error` element
+   * @param {HTMLSelectElement | null} [options.threadSelect] the `chat-thread` element: where to write
    * @param {import('yjs').Doc} options.doc
    * @param {import('y-websocket').WebsocketProvider} options.provider
    * @param {string} options.userId
    * @param {boolean} options.canWrite
    */
-  constructor ({ list, input, sendButton, errorElement, doc, provider, userId, canWrite }) {
+  constructor ({ list, input, sendButton, errorElement, threadSelect = null, doc, provider, userId, canWrite }) {
     this.list = list
+    this.threadSelect = threadSelect
+    /** The breakout threads open now (id -> title), and the one written in ('' for everyone). */
+    this.threads = new Map()
+    this.thread = ''
+    threadSelect?.addEventListener('change', () => {
+      this.thread = threadSelect.value
+      this.showThreads()
+    })
     this.input = input
     this.sendButton = sendButton
     this.errorElement = errorElement
@@ -74,11 +84,46 @@ export class Chat {
       this.showError('You are offline: the message was not sent. Try again once reconnected.')
       return
     }
-    ws.send(JSON.stringify({ type: 'chat.send', text }))
+    ws.send(JSON.stringify(this.thread ? { type: 'chat.send', text, thread: this.thread } : { type: 'chat.send', text }))
     this.lastSent = text
     this.input.value = ''
     this.showError('')
     this.input.focus()
+  }
+
+  /**
+   * The breakout threads this person may write in; while there are any, the chat shows the
+   * messages to everyone and those of the thread chosen, and writes in that thread.
+   * @param {{id: string, title: string}[]} threads
+   * @param {string | null} own this person's group, chosen when it is new to them
+   */
+  setThreads (threads, own) {
+    const before = this.threads
+    this.threads = new Map(threads.map(({ id, title }) => [id, title]))
+    if (own && !before.has(own)) this.thread = own
+    if (!this.threads.has(this.thread)) this.thread = ''
+    const select = this.threadSelect
+    if (select) {
+      const options = [['', 'Everyone'], ...this.threads]
+      select.replaceChildren(...options.map(([id, title]) => new Option(title, id, false, id === this.thread)))
+      const box = select.closest('[data-chat-threads]')
+      if (box instanceof HTMLElement) box.hidden = this.threads.size === 0
+    }
+    this.showThreads()
+  }
+
+  /** Hides the messages of threads other than the one chosen. */
+  showThreads () {
+    const messages = this.messages.toArray()
+    for (const [index, item] of [...this.list.children].entries()) {
+      if (item instanceof HTMLElement) item.hidden = !this.visible(messages[index])
+    }
+  }
+
+  /** @param {Partial<ChatMessage> | undefined} message */
+  visible (message) {
+    const thread = typeof message?.thread === 'string' ? message.thread : ''
+    return !thread || this.threads.size === 0 || thread === this.thread
   }
 
   /** @param {string} payload JSON `{type: 'chat.error', code, message}` */
@@ -147,6 +192,14 @@ export class Chat {
       time.textContent = formatTime(date)
       meta.append(' ', time)
     }
+
+    if (typeof message?.thread === 'string') {
+      const tag = document.createElement('span')
+      tag.className = 'chat-thread-tag'
+      tag.textContent = this.threads.get(message.thread) ?? 'Group'
+      meta.append(' ', tag)
+    }
+    item.hidden = !this.visible(message)
 
     const text = document.createElement('p')
     text.className = 'chat-text'

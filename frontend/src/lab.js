@@ -5,6 +5,10 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
+import { agendaText, parseAgenda } from './agenda.js'
+import { readSetting, writeSetting } from './settings.js'
+import { labNews } from './lab-news.js'
+import { Celebration, isNewCelebration } from './celebration.js'
 
 /** y-websocket message type of the server's replies (`room.error`, `vote.mine`). */
 const MESSAGE_APP = 100
@@ -34,67 +38,8 @@ export function timeLeft (timer, serverNow) {
   return remaining > 0 ? remaining : null
 }
 
-/** Tools a phase can set up, as written in the agenda editor: `[lock]`, `[private]`. */
-const TOOL_TAGS = { lock: 'locked', private: 'private' }
-
-/**
- * An agenda typed one phase a line, `<minutes> <title> [lock] [private]` (minutes may be
- * left out: 0, no timer), as the room document holds it.
- * @param {string} text
- * @returns {{id: string, title: string, minutes: number, tools: Record<string, boolean>}[]}
- */
-export function parseAgenda (text) {
-  const phases = []
-  for (const line of text.split('\n')) {
-    let rest = line.trim()
-    if (!rest) continue
-    /** @type {Record<string, boolean>} */
-    const tools = {}
-    rest = rest.replace(/\[(\w+)\]/g, (tag, name) => {
-      const tool = TOOL_TAGS[/** @type {keyof typeof TOOL_TAGS} */ (name.toLowerCase())]
-      if (!tool) return tag
-      tools[tool] = true
-      return ''
-    }).trim()
-    const minutes = /^(\d{1,3})\s+/.exec(rest)
-    const title = (minutes ? rest.slice(minutes[0].length) : rest).replace(/\s+/g, ' ').trim()
-    if (!title) continue
-    phases.push({ id: `p${phases.length + 1}`, title: title.slice(0, 120), minutes: minutes ? Number(minutes[1]) : 0, tools })
-  }
-  return phases
-}
-
-/**
- * The agenda editor's text for an agenda (the inverse of `parseAgenda`).
- * @param {unknown} agenda
- * @returns {string}
- */
-export function agendaText (agenda) {
-  if (!Array.isArray(agenda)) return ''
-  return agenda.map((phase) => {
-    const tags = Object.entries(TOOL_TAGS).filter(([, tool]) => phase?.tools?.[tool]).map(([tag]) => ` [${tag}]`)
-    return `${phase?.minutes ? `${phase.minutes} ` : ''}${phase?.title ?? ''}${tags.join('')}`
-  }).join('\n')
-}
-
 /** Where this browser keeps whether the time-up chime is on. */
 const SOUND_KEY = 'coworking.lab.sound'
-
-/** @param {string} key @returns {string | null} */
-function readSetting (key) {
-  try {
-    return window.localStorage.getItem(key)
-  } catch {
-    return null
-  }
-}
-
-/** @param {string} key @param {string} value */
-function writeSetting (key, value) {
-  try {
-    window.localStorage.setItem(key, value)
-  } catch {}
-}
 
 /** A soft two-note chime (Web Audio), where the browser allows sound. */
 function chime () {
@@ -130,9 +75,32 @@ export class LabPanel {
    * @param {(id: string) => void} options.show selects an object and brings it into view
    * @param {() => {x: number, y: number, zoom: number}} options.view where this board looks
    * @param {(view: {x: number, y: number, zoom: number}) => void} options.goTo moves the board there
+   * @param {() => string[]} options.present the ids of the people here who take part (not facilitators)
+   * @param {(id: string) => void} options.follow follows someone's view until this person looks around
+   * @param {(id: string) => void} options.unfollow stops following them, if this person still does
+   * @param {{named: (title: string) => string | null, title: (id: string) => string | null, show: (id: string) => void}} options.frames
+   *   the board's frames: found by title, their titles, and shown
    */
-  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf, selected, describe, show, view, goTo }) {
+  constructor ({ root, serverUrl, slug, clockOffsetMs, userId, nameOf, selected, describe, show, view, goTo, present, follow, unfollow, frames }) {
     this.goTo = goTo
+    this.frames = frames
+    this.follow = follow
+    this.unfollow = unfollow
+    /** Whom a follow-me summon has this person following, until it ends. @type {string | null} */
+    this.leader = null
+    this.followMeOn = false
+    /** The room document's values as last rendered, to say what changed. @type {Record<string, any> | null} */
+    this.seen = null
+    /** What the live region says next: everything announced at one moment. @type {string[]} */
+    this.said = []
+    /** The timer (its `endsAt`) seen with more than a minute left, until its last minute is announced. */
+    this.aboveMinute = null
+    this.celebration = new Celebration()
+    /** The phase whose frame was shown (once per phase, after the first sync). @type {unknown} */
+    this.phaseShown = undefined
+    /** The `at` of the celebration shown last. @type {number | null} */
+    this.celebrated = null
+    this.present = present
     this.view = view
     this.show = show
     /** The summon last followed (its time), so each is followed once. */
@@ -160,6 +128,8 @@ export class LabPanel {
     }
     /** @type {Set<(on: boolean) => void>} */
     this.privateListeners = new Set()
+    /** @type {Set<(reply: any) => void>} */
+    this.replyListeners = new Set()
     this.privateOn = false
     this.state.observe(() => this.render())
     this.wire()
@@ -167,15 +137,16 @@ export class LabPanel {
     window.setInterval(() => this.renderTimer(), TICK_MS)
   }
 
-  /** @param {Record<string, unknown>} command */
+  /** @param {Record<string, unknown>} command @returns {boolean} whether it went out */
   send (command) {
     const ws = this.provider.ws
     if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) {
       this.showError('You are offline: try again once reconnected.')
-      return
+      return false
     }
     this.showError('')
     ws.send(JSON.stringify(command))
+    return true
   }
 
   wire () {
@@ -195,12 +166,12 @@ export class LabPanel {
     on('lab-hand', () => this.send({ type: this.handRaised() ? 'hand.lower' : 'hand.raise' }))
     on('lab-next-phase', () => {
       const next = this.nextPhase()
-      if (next) this.send({ type: 'phase.go', id: next.id })
+      if (next) this.goToPhase(next.id)
     })
     const editor = /** @type {HTMLTextAreaElement | null} */ (this.part('lab-agenda-text'))
-    on('lab-agenda-save', () => this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '') }))
+    on('lab-agenda-save', () => this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '', this.frames.named) }))
     this.part('lab-agenda-editor')?.addEventListener('toggle', () => {
-      if (editor) editor.value = agendaText(this.state.get('agenda'))
+      if (editor) editor.value = agendaText(this.state.get('agenda'), this.frames.title)
     })
     const budget = /** @type {HTMLInputElement | null} */ (this.part('lab-vote-budget'))
     on('lab-vote-start', () => this.send({ type: 'vote.start', budget: Math.round(Number(budget?.value || 3)) }))
@@ -210,6 +181,15 @@ export class LabPanel {
       const { x, y, zoom } = this.view()
       this.send({ type: 'spotlight.summon', view: { x, y, zoom } })
     })
+    on('lab-follow-me', () => {
+      if (this.followMeOn) {
+        this.send({ type: 'spotlight.end' })
+        return
+      }
+      const { x, y, zoom } = this.view()
+      this.send({ type: 'spotlight.summon', view: { x, y, zoom }, follow: true })
+    })
+    on('lab-celebrate', () => this.send({ type: 'celebrate' }))
     on('lab-private-reveal', () => this.send({ type: 'private.reveal' }))
     on('lab-vote-cast', () => { for (const id of this.selected()) this.send({ type: 'vote.cast', objectId: id }) })
     on('lab-vote-retract', () => { for (const id of this.selected()) this.send({ type: 'vote.retract', objectId: id }) })
@@ -219,8 +199,17 @@ export class LabPanel {
     })
     this.part('lab-agenda')?.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('[data-phase]') : null
-      if (button instanceof HTMLElement) this.send({ type: 'phase.go', id: button.dataset.phase })
+      if (button instanceof HTMLElement) this.goToPhase(String(button.dataset.phase))
     })
+  }
+
+  /**
+   * Go to a phase; one that splits the room into groups deals out the people here now.
+   * @param {string} id
+   */
+  goToPhase (id) {
+    const phase = this.agenda().find((p) => p?.id === id)
+    this.send(phase?.tools?.breakouts ? { type: 'phase.go', id, people: this.present() } : { type: 'phase.go', id })
   }
 
   /** @returns {any} */
@@ -247,12 +236,25 @@ export class LabPanel {
 
   handRaised () { return this.userId in this.hands() }
 
+  /** @param {(reply: any) => void} listener told of every type-100 reply (parsed), such as `board.restored` */
+  onServerReply (listener) {
+    this.replyListeners.add(listener)
+  }
+
   /** @param {(on: boolean) => void} listener told when private brainstorming starts or ends */
   onPrivate (listener) {
     this.privateListeners.add(listener)
   }
 
+  /** @param {() => void} listener told after every change of the room document */
+  onChange (listener) {
+    this.state.observe(() => listener())
+  }
+
   render () {
+    const values = this.state.toJSON()
+    if (this.seen && this.provider.synced) for (const sentence of labNews(this.seen, values)) this.announce(sentence)
+    this.seen = values
     const locked = this.state.get('locked') === true
     const lockNote = this.part('lab-locked')
     if (lockNote) lockNote.hidden = !locked
@@ -264,10 +266,12 @@ export class LabPanel {
     const phaseId = this.state.get('phase')
     const agenda = this.agenda()
     const phase = agenda.find((p) => p?.id === phaseId)
+    // A phase that works in a frame takes everyone there when it starts.
+    if (this.provider.synced && phaseId !== this.phaseShown && typeof phase?.frame === 'string') this.frames.show(phase.frame)
+    if (this.provider.synced) this.phaseShown = phaseId
     const phaseLine = this.part('lab-phase')
     if (phaseLine) {
       const title = phase && typeof phase.title === 'string' ? phase.title : ''
-      if (title && phaseLine.textContent !== title) this.announce(`Now: ${title}.`)
       phaseLine.textContent = title
       phaseLine.hidden = !title
     }
@@ -296,6 +300,7 @@ export class LabPanel {
     }
     this.renderVote()
     this.followSummon()
+    this.renderCelebration()
     const privateOn = this.state.get('private') === true
     const privateNote = this.part('lab-private')
     if (privateNote) privateNote.hidden = !privateOn
@@ -303,7 +308,6 @@ export class LabPanel {
     if (privateStart) privateStart.hidden = privateOn
     if (privateOn !== this.privateOn) {
       this.privateOn = privateOn
-      this.announce(privateOn ? 'Private brainstorming has started.' : 'Private brainstorming has ended.')
       for (const listener of this.privateListeners) listener(privateOn)
     }
     const pause = this.part('lab-timer-pause')
@@ -340,18 +344,53 @@ export class LabPanel {
     list.hidden = agenda.length === 0
   }
 
-  /** A facilitator's summon takes everyone else's board to their view, once per summon. */
+  /**
+   * A facilitator's summon takes everyone else's board to their view, once per summon. With
+   * follow-me, everyone then follows that view live: whoever looks around on their own stays
+   * free until the next summon, and `spotlight.end` stops it for all. Also labels the
+   * follow-me button.
+   */
   followSummon () {
     const spotlight = this.state.get('spotlight')
-    if (!spotlight || typeof spotlight !== 'object' || spotlight.at === this.summoned) return
-    const first = this.summoned === null && !this.provider.synced
-    this.summoned = spotlight.at
-    const view = spotlight.view
-    if (first || spotlight.by === this.userId || !view || typeof view !== 'object') return
-    if ([view.x, view.y, view.zoom].every(Number.isFinite)) {
-      this.goTo({ x: view.x, y: view.y, zoom: view.zoom })
-      this.announce(`${this.nameOf(String(spotlight.by))} brought everyone to their view.`)
+    const summon = spotlight && typeof spotlight === 'object' ? spotlight : null
+    const followMe = summon?.follow === true
+    if (this.followMeOn && !followMe && this.provider.synced) this.announce('Follow-me has ended.')
+    this.followMeOn = followMe
+    const button = this.part('lab-follow-me')
+    if (button) button.textContent = followMe ? 'Stop follow-me' : 'Everyone follow me'
+    if (this.leader && (!followMe || summon.by !== this.leader)) {
+      this.unfollow(this.leader)
+      this.leader = null
     }
+    if (!summon || summon.at === this.summoned) return
+    const first = this.summoned === null && !this.provider.synced
+    this.summoned = summon.at
+    const by = String(summon.by)
+    if (by === this.userId) {
+      if (!first) this.announce(followMe ? 'Everyone follows your view now.' : 'Everyone was brought to your view.')
+      return
+    }
+    const view = summon.view
+    if (!first && view && typeof view === 'object' && [view.x, view.y, view.zoom].every(Number.isFinite)) {
+      this.goTo({ x: view.x, y: view.y, zoom: view.zoom })
+      this.announce(followMe
+        ? `${this.nameOf(by)} asks everyone to follow their view: pan, zoom or press Escape to look around on your own.`
+        : `${this.nameOf(by)} brought everyone to their view.`)
+    }
+    if (followMe) {
+      this.leader = by
+      this.follow(by)
+    }
+  }
+
+  /** Shows a celebration someone has just sent (not one sent long before this page loaded). */
+  renderCelebration () {
+    const celebration = this.state.get('celebration')
+    if (!isNewCelebration(celebration, this.celebrated, Date.now() + this.clockOffsetMs)) return
+    this.celebrated = celebration.at
+    const message = `${this.nameOf(celebration.by)} is celebrating!`
+    this.celebration.show(`🎉 ${message}`)
+    this.announce(message)
   }
 
   renderVote () {
@@ -394,6 +433,11 @@ export class LabPanel {
     if (display) display.textContent = left === null ? '–:––' : formatDuration(left)
     this.root.classList.toggle('is-timing', Boolean(timer?.running) && left !== 0)
     this.root.classList.toggle('is-over', Boolean(timer?.running) && left === 0)
+    if (timer?.running && left !== null && left > 60_000) this.aboveMinute = timer.endsAt
+    if (timer?.running && left && left <= 60_000 && this.aboveMinute === timer.endsAt) {
+      this.aboveMinute = null
+      this.announce('One minute left.')
+    }
     if (timer?.running && left === 0 && this.announcedEnd !== timer.endsAt) {
       this.announcedEnd = timer.endsAt
       this.announce('Time is up.')
@@ -407,10 +451,15 @@ export class LabPanel {
     return Boolean(box?.checked)
   }
 
-  /** @param {string} message said by screen readers (a polite live region) */
+  /** @param {string} message said by screen readers (a polite live region), with what else is said at this moment */
   announce (message) {
-    const region = this.part('lab-announce')
-    if (region) region.textContent = message
+    this.said.push(message)
+    if (this.said.length > 1) return
+    queueMicrotask(() => {
+      const region = this.part('lab-announce')
+      if (region) region.textContent = this.said.join(' ')
+      this.said = []
+    })
   }
 
   /** @param {string} message empty hides the error */
@@ -429,6 +478,7 @@ export class LabPanel {
     } catch {
       return
     }
+    for (const listener of this.replyListeners) listener(reply)
     if (reply?.type === 'vote.mine' && reply.votes && typeof reply.votes === 'object') {
       const vote = this.state.get('vote')
       this.mine = { voteId: vote?.id ?? null, votes: reply.votes, left: Number(reply.left) || 0 }

@@ -19,6 +19,11 @@ import { Menus } from './board/menus.js'
 import { Minimap } from './board/minimap.js'
 import { Outline } from './board/outline.js'
 import { LabPanel } from './lab.js'
+import { PeoplePanel, followRole, takeRoleNotice } from './people.js'
+import { HideOthers } from './board/hide-others.js'
+import { topVoted, voteResults } from './board/votes.js'
+import { BreakoutPanel } from './breakouts.js'
+import { RestoreControls } from './restore.js'
 
 /** How long a board message stays visible. */
 const MESSAGE_MS = 6000
@@ -85,6 +90,7 @@ function start () {
     presence,
     user,
     canEdit: config.canEdit,
+    canLock: config.role === 'facilitator',
     anonymous,
     slug: config.slug,
     notify
@@ -104,6 +110,8 @@ function start () {
     onFollowChange: (userId) => presenceList.setFollowing(userId)
   })
   const cursors = new RemoteCursors(board.overlay, boardProvider.awareness)
+  const hideOthers = byTestId('hide-others')
+  if (hideOthers) new HideOthers(hideOthers, board.surface)
 
   const clipboard = new Clipboard(board)
   const toggleGrid = () => {
@@ -113,7 +121,11 @@ function start () {
   }
   const duplicate = () => clipboard.duplicate()
   const toolbar = new Toolbar(boardPanel, board, { duplicate, toggleGrid })
-  const menus = new Menus(document, board, { title: config.title, anonymous })
+  const menus = new Menus(document, board, {
+    title: config.title,
+    anonymous,
+    votes: () => voteResults(lab.state.get('vote'))
+  }, (agenda) => lab.send({ type: 'agenda.set', agenda }))
   new Keyboard(board, {
     help: () => menus.openHelp(),
     duplicate,
@@ -170,8 +182,9 @@ function start () {
     if (!privateBoard) show(doc)
   })
 
-  new Chat({
+  const chat = new Chat({
     list: /** @type {HTMLElement} */ (byTestId('chat-messages')),
+    threadSelect: /** @type {HTMLSelectElement | null} */ (byTestId('chat-thread')),
     input: /** @type {HTMLTextAreaElement | null} */ (byTestId('chat-input')),
     sendButton: /** @type {HTMLButtonElement | null} */ (byTestId('chat-send')),
     errorElement: byTestId('chat-error'),
@@ -181,6 +194,19 @@ function start () {
     canWrite: config.canEdit
   })
 
+  /** @param {string} id brings a frame of the board into view, whole */
+  const showFrame = (id) => {
+    const box = board.model.box(id)
+    if (box) board.viewport.fit(box)
+  }
+  /** The people on the board now who take part (participants: not facilitators or observers). */
+  const present = () => {
+    const ids = new Set()
+    for (const state of connection.provider.awareness.getStates().values()) {
+      if (state?.user?.role === 'participant' && typeof state.user.id === 'string') ids.add(state.user.id)
+    }
+    return [...ids]
+  }
   const lab = new LabPanel({
     root: /** @type {HTMLElement} */ (byTestId('lab-panel')),
     serverUrl,
@@ -203,9 +229,68 @@ function start () {
       board.focusObject(id)
     },
     view: () => ({ x: board.viewport.x, y: board.viewport.y, zoom: board.viewport.zoom }),
-    goTo: (view) => board.viewport.set(view, 'program')
+    goTo: (view) => board.viewport.set(view, 'program'),
+    present,
+    follow: (id) => remote.start(id),
+    unfollow: (id) => { if (remote.following === id || remote.awaited === id) remote.stop() },
+    frames: {
+      named: (title) => {
+        const wanted = title.toLowerCase()
+        const found = [...board.model.plain].filter(([, o]) => o.type === 'frame' && String(o.title).trim().toLowerCase() === wanted)
+        return found.at(-1)?.[0] ?? null
+      },
+      title: (id) => {
+        const frame = board.model.plain.get(id)
+        return frame?.type === 'frame' ? String(frame.title).trim() || null : null
+      },
+      show: showFrame
+    }
+  })
+  // After a vote the board highlights its most voted objects, until the next vote starts.
+  const showVotes = () => board.renderer.setVoteHighlights(topVoted(voteResults(lab.state.get('vote'))))
+  lab.state.observe(showVotes)
+  showVotes()
+  new BreakoutPanel({
+    root: lab.root,
+    state: lab.state,
+    send: (command) => lab.send(command),
+    userId: user.id,
+    facilitator: config.role === 'facilitator',
+    canWrite: config.canEdit,
+    nameOf: lab.nameOf,
+    present,
+    goToFrame: showFrame,
+    showAll: () => board.zoomToFit(),
+    announce: (message) => lab.announce(message),
+    onThreads: (threads, own) => chat.setThreads(threads, own)
   })
   reportSync(lab.provider, 'roomSynced')
+  const restoreRoot = byTestId('lab-restore')
+  if (restoreRoot) {
+    new RestoreControls({
+      root: restoreRoot,
+      send: (command) => lab.send(command),
+      onReply: (listener) => lab.onServerReply(listener),
+      clockOffsetMs: lab.clockOffsetMs
+    })
+  }
+  const peopleRoot = byTestId('people-panel')
+  const people = peopleRoot && new PeoplePanel({
+    root: peopleRoot,
+    slug: config.slug,
+    userId: user.id,
+    awareness: connection.provider.awareness,
+    hands: () => lab.hands()
+  })
+  if (people) {
+    lab.onChange(() => people.render())
+    connection.on('bind', (_doc, provider) => people.bind(provider.awareness))
+  }
+  // A new role reloads the page made for the old one; any other change of the room's
+  // people refreshes the People panel.
+  connection.on('access', (role) => { if (!followRole(config.role, role)) people?.refresh() })
+  const roleChanged = takeRoleNotice(config.role)
+  if (roleChanged) notify(roleChanged)
   // Participants write on a board of their own while brainstorming is private; the reveal
   // moves their notes onto the shared board, which they see again.
   lab.onPrivate((on) => {

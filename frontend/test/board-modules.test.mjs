@@ -14,6 +14,7 @@ import { BoardModel } from '../src/board/model.js'
 import { INK_COLORS, NOTE_COLORS, framesOf } from '../src/board/schema.js'
 import { boardSections } from '../src/board/sections.js'
 import { TEMPLATES, templateObjects } from '../src/board/templates.js'
+import { parseAgenda } from '../src/agenda.js'
 
 const origin = Symbol('test')
 
@@ -30,13 +31,22 @@ const note = (id, x, y, text, extra = {}) => ({ id, type: 'note', x, y, text, au
 const frame = (id, x, y, title) => ({ id, type: 'frame', x, y, w: 640, h: 440, title })
 
 describe('templates', () => {
-  test('lists the expected templates', () => {
+  test('lists the expected recipes, each with an agenda that runs a lab on it', () => {
     assert.deepEqual(TEMPLATES.map((t) => t.id), [
-      'blank', 'brainstorm', 'swot', 'business-model-canvas', 'lean-canvas', 'empathy-map', 'matrix-2x2', 'crazy-8s'
+      'blank', 'brainstorm', 'crazy-8s', 'swot', 'lean-canvas', 'business-model-canvas', 'empathy-map', 'matrix-2x2', 'retrospective'
     ])
     for (const template of TEMPLATES) {
       assert.ok(template.name && template.description, template.id)
+      if (template.id === 'blank') continue
+      const frames = templateObjects(template.id).filter((o) => o.type === 'frame')
+      const named = (/** @type {string} */ title) => frames.find((f) => f.title.toLowerCase() === title.toLowerCase())?.id ?? null
+      const agenda = parseAgenda(template.agenda, named)
+      assert.equal(agenda.length, template.agenda.split('\n').length, `${template.id}: every line is a phase`)
+      assert.ok(agenda.every((phase) => phase.minutes > 0 && phase.minutes <= 240 && !phase.title.includes('[')), template.id)
     }
+    const brainstorm = parseAgenda(TEMPLATES[1].agenda, (title) => (title === 'Your ideas' ? 'ideas' : null))
+    assert.deepEqual(brainstorm.map((phase) => phase.tools), [{}, { private: true }, { breakouts: { count: 2 } }, { vote: { budget: 3 } }, {}])
+    assert.equal(brainstorm[1].frame, 'ideas', 'ideas written on your own are revealed into their frame')
     assert.deepEqual(templateObjects('blank'), [])
     assert.throws(() => templateObjects('nope'), /Unknown template/)
   })
@@ -70,6 +80,26 @@ describe('templates', () => {
       assert.equal(plainObjects(doc).size, objects.length)
     })
   }
+
+  test('scaffolding comes locked: select-all and delete take only the starter notes and their links', () => {
+    const pat = { id: 'u2', name: 'Pat' }
+    for (const { id } of TEMPLATES.filter((t) => t.id !== 'blank')) {
+      const objects = templateObjects(id)
+      const notes = new Set(objects.filter((o) => o.type === 'note').map((o) => o.id))
+      const free = new Set(objects.filter((o) => notes.has(o.id) || notes.has(o.from) || notes.has(o.to)).map((o) => o.id))
+      for (const o of objects) assert.equal(o.locked === true, !free.has(o.id), `${id}: ${o.id}`)
+      const scaffolding = objects.length - free.size
+      assert.ok(scaffolding > 0, id)
+
+      const doc = new Y.Doc()
+      const ids = insertObjects(doc, objects, { origin, author: { id: 'u1', name: 'Fay' } })
+      const commands = new Commands({ model: new BoardModel(doc), origin, user: pat, author: pat })
+      assert.equal(commands.remove(ids), scaffolding, `${id}: kept`)
+      const left = [...plainObjects(doc).values()]
+      assert.equal(left.length, scaffolding, id)
+      assert.ok(left.every((o) => o.locked && o.type !== 'note'), id)
+    }
+  })
 
   test('sections have the expected frames', () => {
     /** @param {string} id */
@@ -161,14 +191,44 @@ describe('exports', () => {
     const lines = csv.split('\r\n')
     assert.equal(lines.pop(), '', 'ends with CRLF')
     assert.ok(!csv.replace(/\r\n/g, '').includes('\r'))
-    assert.equal(lines[0], 'frame,type,text,author,color,reactions,x,y')
-    assert.equal(lines[1], '"Plan, ""v2""",note,"say ""hi"", then\nleave",Ada,yellow,,10,10')
-    assert.equal(lines[2], '"Plan, ""v2""",note,"\'=HYPERLINK(""http://x"")",Ada,yellow,,300,10')
-    assert.equal(lines[3], ',note,\'-1+2,\'@mallory,yellow,👍 1; 🎉 1,-500,-400')
-    assert.equal(lines[4], ',note,\'\tindented,\'+plus,yellow,,-500,0')
+    assert.equal(lines[0], 'frame,type,text,author,color,reactions,votes,x,y')
+    assert.equal(lines[1], '"Plan, ""v2""",note,"say ""hi"", then\nleave",Ada,yellow,,,10,10')
+    assert.equal(lines[2], '"Plan, ""v2""",note,"\'=HYPERLINK(""http://x"")",Ada,yellow,,,300,10')
+    assert.equal(lines[3], ',note,\'-1+2,\'@mallory,yellow,👍 1; 🎉 1,,-500,-400')
+    assert.equal(lines[4], ',note,\'\tindented,\'+plus,yellow,,,-500,0')
 
     const anonymous = exportCsv(doc, { anonymous: true }).split('\r\n')
-    assert.equal(anonymous[3], ',note,\'-1+2,,yellow,👍 1; 🎉 1,-500,-400')
+    assert.equal(anonymous[3], ',note,\'-1+2,,yellow,👍 1; 🎉 1,,-500,-400')
+  })
+
+  test('with a vote\'s results, Markdown and CSV list notes by votes and carry them', () => {
+    const votes = new Map([['a', 3], ['c', 1], ['d', 2]])
+    const markdown = exportMarkdown(sample(), { votes })
+    assert.equal(markdown, [
+      '# Board',
+      '',
+      '## First',
+      '',
+      '- Lower note — Ada 👍 2 💡 1 (3 votes)',
+      '- Upper note',
+      '  second line — Ada',
+      '',
+      '## Second',
+      '',
+      '- \\# not a heading — Grace (1 vote)',
+      '',
+      '## Not in a frame',
+      '',
+      '- Loose — Ada (2 votes)',
+      ''
+    ].join('\n'))
+    assert.ok(exportMarkdown(sample(), { anonymous: true, votes }).includes('- Lower note 👍 2 💡 1 (3 votes)\n'))
+
+    const rows = exportCsv(sample(), { votes }).split('\r\n')
+    assert.equal(rows[0], 'frame,type,text,author,color,reactions,votes,x,y')
+    assert.equal(rows[1], 'First,note,Lower note,Ada,yellow,👍 2; 💡 1,3,20,200')
+    assert.equal(rows[2], 'First,note,"Upper note\nsecond line",Ada,yellow,,0,20,40')
+    assert.equal(rows[5], ',note,Loose,Ada,yellow,,2,2000,2000')
   })
 
   test('SVG escapes text and draws one element per object', () => {

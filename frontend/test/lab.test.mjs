@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { agendaText, formatDuration, parseAgenda, timeLeft } from '../src/lab.js'
+import { formatDuration, timeLeft } from '../src/lab.js'
 
 test('durations read as m:ss, and h:mm:ss from an hour', () => {
   assert.equal(formatDuration(0), '0:00')
@@ -20,16 +20,4 @@ test('a running timer counts to endsAt by server time; a paused one shows what w
   assert.equal(timeLeft({ running: false, endsAt: null, remainingMs: 0 }, now), null)
   assert.equal(timeLeft(undefined, now), null)
   assert.equal(timeLeft('nonsense', now), null)
-})
-
-test('an agenda is typed one phase a line, with minutes and the tools a phase sets up', () => {
-  const agenda = parseAgenda('5 Warm-up\n\n  8   Ideas on your own [private] \nDiscuss [LOCK] [confetti]\n[lock]')
-  assert.deepEqual(agenda, [
-    { id: 'p1', title: 'Warm-up', minutes: 5, tools: {} },
-    { id: 'p2', title: 'Ideas on your own', minutes: 8, tools: { private: true } },
-    { id: 'p3', title: 'Discuss [confetti]', minutes: 0, tools: { locked: true } }
-  ])
-  assert.equal(agendaText(agenda), '5 Warm-up\n8 Ideas on your own [private]\nDiscuss [confetti] [lock]')
-  assert.deepEqual(parseAgenda(agendaText(agenda)), agenda)
-  assert.equal(agendaText('not a list'), '')
 })

@@ -732,6 +732,92 @@ async def test_swot_template_reaches_the_other_server(cluster: LiveCluster, crow
     assert_no_page_errors(ada, ben)
 
 
+def corner(obj: dict[str, Any]) -> Point:
+    """An object's top-left corner."""
+    return obj["x"], obj["y"]
+
+
+async def test_locked_scaffolding_outlasts_select_all_and_delete(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    """Fay (facilitator) inserts SWOT; Pat (participant) selects all and deletes: the locked
+    scaffolding stays, the starter notes go. Fay can move the frame only once she unlocks it."""
+    cluster.room("locks")
+    fay = await join(crowd, cluster, 0, cluster.token("locks", "facilitator"), "Fay")
+    pat = await join(crowd, cluster, 1, cluster.token("locks"), "Pat")
+    await fay.by_test_id("templates").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("template-swot").click(timeout=TIMEOUT_MS)
+
+    async def pat_has_the_template() -> None:
+        assert len(await pat.objects()) == 14
+
+    await eventually(pat_has_the_template)
+    objects = await pat.objects()
+    notes = {key for key, o in objects.items() if o["type"] == "note"}
+    scaffolding = set(objects) - notes
+    assert len(notes) == 4
+    assert all(objects[key].get("locked") is True for key in scaffolding)
+    assert not any("locked" in objects[key] for key in notes)
+    [strengths] = [key for key in scaffolding if objects[key].get("title") == "Strengths"]
+    [prompt] = [key for key in scaffolding if objects[key].get("text", "").startswith("What do we")]
+
+    await expect(pat.by_test_id("lock")).to_have_count(0)
+    await pat.evaluate(f"() => window.coworking.board.focusObject({strengths!r})")
+    await expect(on_board(pat, strengths)).to_have_attribute(
+        "aria-label", "Frame: Strengths, locked", timeout=TIMEOUT_MS
+    )
+    await expect(on_board(pat, strengths).get_by_test_id("lock-badge")).to_be_visible()
+    await press(pat, "Control+a")
+    await press(pat, "Delete")
+    await expect(pat.by_test_id("board-message")).to_have_text(
+        "Kept 10 objects because they are locked.", timeout=TIMEOUT_MS
+    )
+    for person in (pat, fay):
+
+        async def only_scaffolding(person: Person = person) -> None:
+            assert set(await person.board_keys()) == scaffolding
+
+        await eventually(only_scaffolding)
+
+    # Fay's drag on the locked frame pans the board and moves nothing.
+    frame = objects[strengths]
+    await fay.evaluate(
+        "() => window.coworking.board.setView("
+        f"{{x: {frame['x'] + frame['w'] / 2}, y: {frame['y'] + frame['h'] / 2}, zoom: 1}})"
+    )
+    view = await fay.evaluate("() => window.coworking.board.getView()")
+    grab = await fay.screen_point(frame["x"] + 40, frame["y"] + frame["h"] - 40)
+    await fay.drag(grab, (grab[0] + 100, grab[1] + 50))
+    assert (await fay.evaluate("() => window.coworking.board.getView()")) != view
+    assert corner((await fay.objects())[strengths]) == corner(frame)
+
+    lock = fay.by_test_id("lock")
+    await expect(lock).to_have_attribute("aria-pressed", "true", timeout=TIMEOUT_MS)
+    await lock.click(timeout=TIMEOUT_MS)
+    await expect(lock).to_have_attribute("aria-pressed", "false", timeout=TIMEOUT_MS)
+    await expect(on_board(pat, strengths)).to_have_attribute(
+        "aria-label", "Frame: Strengths", timeout=TIMEOUT_MS
+    )
+    await expect(on_board(pat, strengths).get_by_test_id("lock-badge")).to_have_count(0)
+
+    grab = await fay.screen_point(frame["x"] + 40, frame["y"] + frame["h"] - 40)
+    await fay.drag(grab, (grab[0] + 100, grab[1] + 50))
+    for person in (fay, pat):
+
+        async def moved_alone(person: Person = person) -> None:
+            now = await person.objects()
+            assert corner(now[strengths]) == (frame["x"] + 100, frame["y"] + 50)
+            # The prompt in it is still locked, so it stays.
+            assert corner(now[prompt]) == corner(objects[prompt])
+
+        await eventually(moved_alone)
+
+    await press(fay, "Control+Shift+L")
+    await expect(lock).to_have_attribute("aria-pressed", "true", timeout=TIMEOUT_MS)
+    await expect(on_board(pat, strengths).get_by_test_id("lock-badge")).to_be_visible()
+    assert_no_page_errors(fay, pat)
+
+
 async def test_reactions_count_everyone_once(cluster: LiveCluster, crowd: Crowd) -> None:
     ada, ben = await pair(cluster, crowd, "cheers")
     note_id = await add_object(ada, "note", (200, 100), text="Launch on Friday")
@@ -800,10 +886,22 @@ async def test_the_room_page_has_no_axe_violations(
     await expect(ben.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
     fay = await crowd.join_as_guest(
         cluster.servers[0], cluster.token("access", "facilitator"), "Fay"
-    )  # the facilitation controls too
+    )  # the facilitation controls too, with the agenda editor open and a vote open
     await fay.by_test_id("lab-timer-start").click(timeout=TIMEOUT_MS)
     await fay.by_test_id("lab-lock").click(timeout=TIMEOUT_MS)
     await expect(ben.by_test_id("lab-locked")).to_be_visible(timeout=TIMEOUT_MS)
+    await fay.page.get_by_text("Edit agenda").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-agenda-text").fill("5 Ideas\n3 Vote [lock]", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-agenda-save").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-next-phase").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-vote-start").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-follow-me").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-celebrate").click(timeout=TIMEOUT_MS)
+    await expect(ben.by_test_id("lab-vote")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(ben.by_test_id("follow-banner")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(ben.by_test_id("celebration")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-agenda-text")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-phase")).to_have_text("Ideas", timeout=TIMEOUT_MS)
 
     report = []
     for person in (ada, ben, fay):

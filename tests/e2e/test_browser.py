@@ -263,6 +263,10 @@ async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hand
     )
     await fay.by_test_id("lab-timer-pause").click(timeout=TIMEOUT_MS)
     await expect(fay.by_test_id("lab-timer-pause")).to_have_text("Resume", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        re.compile(r"^The timer is paused with (2 minutes|1 minute \d+ seconds?) left\.$"),
+        timeout=TIMEOUT_MS,
+    )
     paused = await pat.by_test_id("lab-timer").text_content(timeout=TIMEOUT_MS)
     await asyncio.sleep(1.5)
     await expect(pat.by_test_id("lab-timer")).to_have_text(paused or "", timeout=TIMEOUT_MS)
@@ -300,6 +304,9 @@ async def test_a_lab_runs_from_its_agenda_with_one_button_per_phase(
 
     await fay.by_test_id("lab-next-phase").click(timeout=TIMEOUT_MS)
     await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Phase: Warm-up, 1 minute.", timeout=TIMEOUT_MS
+    )
     await expect(pat.by_test_id("lab-timer")).to_have_text(
         re.compile(r"^(1:00|0:5\d)$"), timeout=TIMEOUT_MS
     )
@@ -413,4 +420,242 @@ async def test_when_time_is_up_everyone_sees_and_hears_of_it(
         )
     await pat.reload()
     await expect(pat.by_test_id("lab-sound")).to_be_checked(timeout=TIMEOUT_MS)
+    assert fay.errors == [] and pat.errors == [], (fay.errors, pat.errors)
+
+
+#: The text of every note on the shared board, as a person's page holds it.
+BOARD_NOTE_TEXTS = """() => [...window.coworking.boardDoc.getMap('objects').entries()]
+  .filter(([, o]) => o.get('type') === 'note')
+  .map(([id, o]) => [id, String(o.get('text') ?? '')])"""
+
+
+async def note_id(person: Person, text: str) -> str:
+    """The id of the note on the shared board whose text is `text`, once there is one."""
+    for _ in range(int(TIMEOUT_S * 10)):
+        found = [i for i, t in await person.page.evaluate(BOARD_NOTE_TEXTS) if t == text]
+        if found:
+            return str(found[0])
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no note {text!r} on the board")
+
+
+async def test_a_facilitator_runs_a_whole_recipe_with_one_button_per_phase(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "whole-recipe")
+    ben = await crowd.join_as_guest(cluster.servers[0], cluster.token("whole-recipe"), "Ben")
+    await fay.by_test_id("templates").click(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("template-agenda")).to_be_checked(timeout=TIMEOUT_MS)
+    await fay.by_test_id("template-brainstorm").click(timeout=TIMEOUT_MS)
+    agenda = pat.by_test_id("lab-agenda").locator("li")
+    await expect(agenda).to_have_count(5, timeout=TIMEOUT_MS)
+    await expect(agenda.nth(1)).to_have_text("Ideas on your own (8 min)")
+    next_phase = fay.by_test_id("lab-next-phase")
+
+    await next_phase.click(timeout=TIMEOUT_MS)  # Warm-up: a 5-minute timer
+    await expect(pat.by_test_id("lab-phase")).to_have_text("Warm-up", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-timer")).to_have_text(
+        re.compile(r"^(5:00|4:5\d)$"), timeout=TIMEOUT_MS
+    )
+
+    await next_phase.click(timeout=TIMEOUT_MS)  # Ideas on your own: private
+    await expect(pat.by_test_id("board")).to_have_class(
+        re.compile("is-private"), timeout=TIMEOUT_MS
+    )
+    await add_note(pat, "Secret idea")
+    await add_note(ben, "Ben's idea")
+    await asyncio.sleep(1)  # time for a wrongly shared note to arrive
+    for person, other in ((fay, "Secret idea"), (ben, "Secret idea"), (pat, "Ben's idea")):
+        assert other not in [text for _, text in await person.page.evaluate(BOARD_NOTE_TEXTS)]
+
+    await next_phase.click(timeout=TIMEOUT_MS)  # In groups: the reveal, then two groups
+    secret = await note_id(fay, "Secret idea")
+    await expect(pat.by_test_id("board")).not_to_have_class(
+        re.compile("is-private"), timeout=TIMEOUT_MS
+    )
+    await expect(pat.by_test_id("lab-breakouts-status")).to_have_text(
+        re.compile(r"^You are in Group [12]\.$"), timeout=TIMEOUT_MS
+    )
+    await note_id(fay, "Ben's idea")
+    await expect(fay.by_test_id("lab-group")).to_have_count(2, timeout=TIMEOUT_MS)
+    for name in ("Pat", "Ben"):
+        await expect(fay.by_test_id("lab-groups")).to_contain_text(name, timeout=TIMEOUT_MS)
+    await expect(ben.by_test_id("lab-breakouts-status")).to_have_text(
+        re.compile(r"^You are in Group [12]\.$"), timeout=TIMEOUT_MS
+    )
+    own = await pat.by_test_id("chat-thread").input_value(timeout=TIMEOUT_MS)
+    assert own, "Pat writes in their group's thread"
+    assert own != await ben.by_test_id("chat-thread").input_value(), "one each in two groups"
+    await send_chat(pat, "Group idea")
+    await fay.by_test_id("chat-thread").select_option(own, timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("chat-message").filter(has_text="Group idea")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    await expect(ben.by_test_id("chat-message").filter(has_text="Group idea")).to_be_hidden()
+
+    await next_phase.click(timeout=TIMEOUT_MS)  # Vote: the groups end, three dots each
+    await expect(pat.by_test_id("lab-breakouts")).to_be_hidden(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_contain_text(
+        re.compile("back to the whole board|Vote"), timeout=TIMEOUT_MS
+    )
+    await expect(pat.by_test_id("lab-vote-left")).to_have_text("3", timeout=TIMEOUT_MS)
+    note = pat.page.locator(f'[data-testid="note"][data-id="{secret}"]')
+    await pat.page.evaluate(f"() => window.coworking.board.focusObject({secret!r})")
+    await note.click(position={"x": 6, "y": 6}, timeout=TIMEOUT_MS)
+    await pat.by_test_id("lab-vote-cast").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-vote-left")).to_have_text("2", timeout=TIMEOUT_MS)
+
+    await next_phase.click(timeout=TIMEOUT_MS)  # Discuss: the vote ends with its results
+    for person in (fay, pat, ben):
+        await expect(person.by_test_id("lab-results")).to_have_text(
+            "Secret idea: 1 vote", timeout=TIMEOUT_MS
+        )
+    await expect(pat.by_test_id("lab-phase")).to_have_text(
+        "Discuss the top ideas", timeout=TIMEOUT_MS
+    )
+    await expect(next_phase).to_be_hidden(timeout=TIMEOUT_MS)
+
+    for _ in range(2):
+        await pat.by_test_id("zoom-in").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-summon").click(timeout=TIMEOUT_MS)
+    zoom = await fay.by_test_id("zoom-reset").text_content(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("zoom-reset")).to_have_text(zoom or "", timeout=TIMEOUT_MS)
+    assert pat.errors == [] and fay.errors == [] and ben.errors == []
+
+
+#: The view of this page's board: its centre in board units, and its zoom.
+BOARD_VIEW = "() => window.coworking.board.getView()"
+
+
+async def test_everyone_follows_the_facilitator_until_they_look_around_on_their_own(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "follow")
+    banner = pat.by_test_id("follow-banner")
+    await fay.by_test_id("lab-follow-me").click(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-follow-me")).to_have_text("Stop follow-me")
+    await expect(banner).to_contain_text("Following Fay (guest)", timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_contain_text(
+        "Fay (guest) asks everyone to follow their view", timeout=TIMEOUT_MS
+    )
+
+    await fay.by_test_id("zoom-in").click(timeout=TIMEOUT_MS)
+    await fay.by_test_id("board").focus(timeout=TIMEOUT_MS)
+    for _ in range(3):
+        await fay.page.keyboard.press("ArrowRight")  # pans: nothing is selected
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("125 %", timeout=TIMEOUT_MS)
+    fay_view = await fay.evaluate(BOARD_VIEW)
+    await pat.wait_for("(x) => Math.abs(window.coworking.board.getView().x - x) < 1", fay_view["x"])
+
+    await pat.by_test_id("zoom-out").click(timeout=TIMEOUT_MS)  # Pat looks around
+    await expect(banner).to_be_hidden(timeout=TIMEOUT_MS)
+    await fay.by_test_id("zoom-in").click(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("zoom-reset")).to_have_text("156 %", timeout=TIMEOUT_MS)
+    await asyncio.sleep(1)  # time for a view Pat should no longer follow to arrive
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("100 %", timeout=TIMEOUT_MS)
+
+    await fay.by_test_id("lab-follow-me").click(timeout=TIMEOUT_MS)  # stop
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Follow-me has ended.", timeout=TIMEOUT_MS
+    )
+    await fay.by_test_id("lab-follow-me").click(timeout=TIMEOUT_MS)  # the next summon
+    await expect(banner).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("156 %", timeout=TIMEOUT_MS)
+    await pat.reload()  # a page that loads meanwhile follows too
+    await expect(banner).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("156 %", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-follow-me").click(timeout=TIMEOUT_MS)
+    await expect(banner).to_be_hidden(timeout=TIMEOUT_MS)
+    await fay.by_test_id("zoom-out").click(timeout=TIMEOUT_MS)
+    await asyncio.sleep(1)  # time for a view Pat should no longer follow to arrive
+    await expect(pat.by_test_id("zoom-reset")).to_have_text("156 %", timeout=TIMEOUT_MS)
+    assert fay.errors == [] and pat.errors == [], (fay.errors, pat.errors)
+
+
+async def test_hiding_others_cursors_is_a_choice_kept_in_the_browser(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "focus")
+    await fay.by_test_id("board").hover(position={"x": 500, "y": 200}, timeout=TIMEOUT_MS)
+    cursor = pat.by_test_id("cursor")
+    await expect(cursor).to_be_visible(timeout=TIMEOUT_MS)
+    toggle = pat.by_test_id("hide-others")
+    await toggle.focus(timeout=TIMEOUT_MS)
+    await pat.page.keyboard.press("Enter")
+    await expect(toggle).to_have_attribute("aria-pressed", "true", timeout=TIMEOUT_MS)
+    await expect(cursor).to_be_hidden(timeout=TIMEOUT_MS)
+    await pat.reload()
+    await expect(pat.by_test_id("hide-others")).to_have_attribute("aria-pressed", "true")
+    await fay.by_test_id("board").hover(position={"x": 520, "y": 220}, timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("cursor")).to_have_count(1, timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("cursor")).to_be_hidden(timeout=TIMEOUT_MS)
+    await pat.by_test_id("hide-others").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("cursor")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+async def test_a_celebration_bursts_on_everyones_screen(cluster: LiveCluster, crowd: Crowd) -> None:
+    fay, pat = await lab(cluster, crowd, "party")
+    await pat.page.emulate_media(reduced_motion="no-preference")
+    await fay.by_test_id("lab-celebrate").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("confetti")).to_have_count(1, timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("celebration")).to_have_text(
+        "🎉 Fay (guest) is celebrating!", timeout=TIMEOUT_MS
+    )
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Fay (guest) is celebrating!", timeout=TIMEOUT_MS
+    )
+    await expect(fay.by_test_id("celebration")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("confetti")).to_have_count(0)  # she asks for reduced motion
+    await expect(pat.by_test_id("confetti")).to_have_count(0, timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("celebration")).to_be_hidden(timeout=TIMEOUT_MS)
+    assert fay.errors == [] and pat.errors == [], (fay.errors, pat.errors)
+
+
+#: The id of the note whose text is the argument, in this page's board document.
+NOTE_WITH_TEXT = """(text) => [...window.coworking.boardDoc.getMap('objects').entries()]
+  .find(([, o]) => o.get('type') === 'note' && String(o.get('text')) === text)?.[0] ?? null"""
+
+
+async def test_after_a_vote_the_top_voted_note_stands_out_and_exports_carry_the_votes(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    fay, pat = await lab(cluster, crowd, "podium")
+    await add_note(fay, "Idea A")
+    await add_note(fay, "Idea B")
+    await expect(pat.by_test_id("note")).to_have_count(2, timeout=TIMEOUT_MS)
+    handle = await pat.page.wait_for_function(NOTE_WITH_TEXT, arg="Idea B", timeout=TIMEOUT_MS)
+    idea_b = await handle.json_value()
+    handle = await pat.page.wait_for_function(NOTE_WITH_TEXT, arg="Idea A", timeout=TIMEOUT_MS)
+    idea_a = await handle.json_value()
+    await fay.by_test_id("lab-vote-budget").fill("2", timeout=TIMEOUT_MS)
+    await fay.by_test_id("lab-vote-start").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Voting has started: 2 dots each.", timeout=TIMEOUT_MS
+    )
+    note_b = pat.page.locator(f'[data-testid="note"][data-id="{idea_b}"]')
+    note_a = pat.page.locator(f'[data-testid="note"][data-id="{idea_a}"]')
+    await note_b.get_by_test_id("note-text").click(timeout=TIMEOUT_MS)
+    for left in ("1", "0"):
+        await pat.by_test_id("lab-vote-cast").click(timeout=TIMEOUT_MS)
+        await expect(pat.by_test_id("lab-vote-left")).to_have_text(left, timeout=TIMEOUT_MS)
+    await expect(note_b).not_to_have_class(re.compile("is-top-voted"))
+
+    await fay.by_test_id("lab-vote-end").click(timeout=TIMEOUT_MS)
+    await expect(note_b).to_have_class(re.compile("is-top-voted"), timeout=TIMEOUT_MS)
+    await expect(note_b.get_by_test_id("vote-badge")).to_have_text("2 votes")
+    await expect(note_a).not_to_have_class(re.compile("is-top-voted"))
+    await expect(pat.by_test_id("lab-announce")).to_have_text(
+        "Voting has ended: the results are in the lab panel.", timeout=TIMEOUT_MS
+    )
+
+    await fay.by_test_id("export-menu").click(timeout=TIMEOUT_MS)
+    async with fay.page.expect_download(timeout=TIMEOUT_MS) as download:
+        await fay.by_test_id("export-markdown").click(timeout=TIMEOUT_MS)
+    path = await asyncio.wait_for((await download.value).path(), TIMEOUT_S)
+    markdown = path.read_text(encoding="utf-8")
+    assert "- Idea B — Fay (guest) (2 votes)\n- Idea A — Fay (guest)\n" in markdown, markdown
+
+    await fay.by_test_id("lab-vote-start").click(timeout=TIMEOUT_MS)
+    await expect(note_b).not_to_have_class(re.compile("is-top-voted"), timeout=TIMEOUT_MS)
+    await expect(note_b.get_by_test_id("vote-badge")).to_have_count(0)
     assert fay.errors == [] and pat.errors == [], (fay.errors, pat.errors)

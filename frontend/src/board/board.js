@@ -32,17 +32,19 @@ export class Board {
    * @param {import('../presence.js').LocalPresence} options.presence
    * @param {{id: string, name: string, color: string}} options.user
    * @param {boolean} options.canEdit
+   * @param {boolean} [options.canLock] whether this person locks and unlocks objects (facilitators)
    * @param {boolean} options.anonymous
    * @param {string} options.slug
    * @param {(message: string) => void} options.notify shows a message to the user
    */
-  constructor ({ surface, doc, presence, user, canEdit, anonymous, slug, notify }) {
+  constructor ({ surface, doc, presence, user, canEdit, canLock = false, anonymous, slug, notify }) {
     this.surface = surface
     this.presence = presence
     this.user = user
     /** Authorship stamped on new objects: nobody's in an anonymous room. */
     this.author = anonymous ? { id: '', name: '' } : { id: user.id, name: user.name }
     this.canEdit = canEdit
+    this.canLock = canEdit && canLock
     this.slug = slug
     this.notify = notify
     /** The origin of every local transaction: the only one undo tracks. */
@@ -76,7 +78,7 @@ export class Board {
     this.commands = new Commands({
       model: this.model, origin: this.origin, user, author: this.author, limits: this.limits, notify
     })
-    this.history = new History(this.model.objects, this.origin)
+    this.history = new History(this.model.objects, this.origin, notify)
     this.tools = new Tools(this)
     /** Says, while it is so, that the board holds more objects than it shows. */
     this.notice = document.createElement('p')
@@ -257,7 +259,7 @@ export class Board {
     const plain = this.model.get(id)
     if (!plain) return
     this.selection.set([id])
-    if (!TEXT_FIELDS[plain.type] || !this.canEdit) {
+    if (!TEXT_FIELDS[plain.type] || !this.canEdit || plain.locked) {
       this.focusObject(id)
       return
     }
@@ -297,39 +299,36 @@ export class Board {
     if (id) this.edit(id)
   }
 
-  /**
-   * Top-left corners of the given objects and of whatever lies in the frames among them
-   * (what moves with them); connectors follow on their own.
-   * @param {Iterable<string>} ids
-   * @returns {Map<string, {x: number, y: number}>}
-   */
-  movingOrigins (ids) {
-    const moving = new Set()
-    for (const id of ids) {
-      moving.add(id)
-      for (const inner of this.model.contentsOf(id)) moving.add(inner)
-    }
-    const origins = new Map()
-    for (const id of moving) {
-      const plain = this.model.get(id)
-      if (plain && plain.type !== 'connector') origins.set(id, { x: plain.x, y: plain.y })
-    }
-    return origins
-  }
-
   /** @param {number} dx @param {number} dy world units */
   moveSelectionBy (dx, dy) {
-    const origins = this.movingOrigins(this.selection.ids)
+    const origins = this.model.movingOrigins(this.selection.ids)
     this.commands.move(new Map([...origins].map(([id, p]) => [id, { x: p.x + dx, y: p.y + dy }])))
     const box = unionBox([...this.selection.ids].map((id) => this.model.box(id)).filter((b) => b !== undefined))
     if (box) this.viewport.reveal(box)
   }
 
+  /** Deletes the selection, except its locked objects, and says how many of those it kept. */
   deleteSelection () {
     if (!this.canEdit || !this.selection.size) return
-    this.commands.remove(this.selection.ids)
+    const kept = this.commands.remove(this.selection.ids)
     this.selection.clear()
     this.surface.focus({ preventScroll: true })
+    if (kept) this.notify(`Kept ${kept} ${kept === 1 ? 'object because it is' : 'objects because they are'} locked.`)
+  }
+
+  /** @returns {boolean} whether something is selected and all of it is locked */
+  selectionLocked () {
+    return this.selection.size > 0 && [...this.selection.ids].every((id) => this.model.isLocked(id))
+  }
+
+  /** Locks the selection, or unlocks it when all of it is locked (for those who may lock). */
+  toggleLock () {
+    if (!this.canLock || !this.selection.size) return
+    const lock = !this.selectionLocked()
+    this.history.cut()
+    const count = this.commands.setLocked(this.selection.ids, lock)
+    this.history.cut()
+    this.notify(`${lock ? 'Locked' : 'Unlocked'} ${count} ${count === 1 ? 'object' : 'objects'}.`)
   }
 
   /** @param {string} color a note colour: the default for new notes, and applied to the selection */

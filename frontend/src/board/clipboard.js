@@ -105,15 +105,17 @@ export class Clipboard {
   }
 
   /**
-   * Adds copies of objects, moved by `offset`, and selects them; says why when the board
-   * cannot take them.
+   * Adds copies of objects, moved by `offset`, and selects them (unlocked, whatever the
+   * originals); says why when the board cannot take them.
    * @param {Array<Record<string, any>>} list
    * @param {{x: number, y: number}} offset
    */
   insert (list, offset) {
     const board = this.board
     try {
-      board.selection.set(insertObjects(board.doc, list, { origin: board.origin, offset, author: board.author, limits: board.limits }))
+      board.selection.set(insertObjects(board.doc, list, {
+        origin: board.origin, offset, author: board.author, limits: board.limits, locks: false
+      }))
     } catch (error) {
       board.notify(error instanceof Error ? error.message : 'The objects could not be added.')
     }

@@ -20,7 +20,7 @@ export function newId () {
 /** Every field an object may have (see schema.js); nothing else is read from the document. */
 const FIELDS = [
   'type', 'z', 'author', 'authorId', 'createdAt', 'x', 'y', 'w', 'h', 'color', 'text', 'reactions', 'fontSize',
-  'shape', 'from', 'to', 'arrow', 'points', 'width', 'title', 'src', 'alt'
+  'shape', 'from', 'to', 'arrow', 'points', 'width', 'title', 'src', 'alt', 'locked'
 ]
 
 /** Most entries read from one list or map (a drawing's points are the longest list). */
@@ -137,6 +137,7 @@ export function sanitize (input) {
     authorId: text(input.authorId, 200),
     createdAt: finite(input.createdAt, 0, 1e15)
   }
+  if (input.locked === true) out.locked = true
   if (type !== 'connector') {
     const size = DEFAULT_SIZE[type] ?? { w: 1, h: 1 }
     out.x = finite(input.x, 0)
@@ -267,10 +268,12 @@ export function exportDocument (doc, ids) {
  * @param {boolean} [options.keepIds]
  * @param {{id: string, name: string} | null} [options.author] restamp authorship (paste, templates)
  * @param {{maxObjects: number, maxValueBytes: number}} [options.limits] what the server takes
+ * @param {boolean} [options.locks] keep the objects' locks; without, they come unlocked (copies,
+ *   and what someone who may not lock adds)
  * @returns {string[]}
  */
 export function insertObjects (doc, list, {
-  origin, offset = { x: 0, y: 0 }, keepIds = false, author = null, limits = DEFAULT_BOARD_LIMITS
+  origin, offset = { x: 0, y: 0 }, keepIds = false, author = null, limits = DEFAULT_BOARD_LIMITS, locks = true
 }) {
   const objects = doc.getMap('objects')
   const clean = list.map((item) => ({ id: text(item?.id, 64), plain: sanitize(item) }))
@@ -297,6 +300,7 @@ export function insertObjects (doc, list, {
         plain.y += offset.y
       }
       if (!keepZ) plain.z = top + 1 + /** @type {number} */ (rank.get(item))
+      if (!locks) delete plain.locked
       if (author) {
         Object.assign(plain, { author: author.name, authorId: author.id, createdAt: now })
         if (plain.type === 'note') plain.reactions = {}
@@ -318,9 +322,10 @@ export function insertObjects (doc, list, {
  * @param {any} origin
  * @param {(list: Array<Record<string, any>>, media: Map<string, string>) => Promise<{objects: Array<Record<string, any>>}>} [prepare]
  * @param {{maxObjects: number, maxValueBytes: number}} [limits] what the server takes
+ * @param {boolean} [locks] keep the objects' locks (see insertObjects)
  * @returns {Promise<string[]>} the ids of the imported objects
  */
-export async function importDocument (doc, json, origin, prepare, limits = DEFAULT_BOARD_LIMITS) {
+export async function importDocument (doc, json, origin, prepare, limits = DEFAULT_BOARD_LIMITS, locks = true) {
   let parsed
   try {
     parsed = JSON.parse(json)
@@ -334,5 +339,5 @@ export async function importDocument (doc, json, origin, prepare, limits = DEFAU
   const media = new Map(Object.entries(parsed.media && typeof parsed.media === 'object' ? parsed.media : {})
     .filter(([, data]) => typeof data === 'string' && data.startsWith('data:image/')))
   const objects = prepare ? (await prepare(parsed.objects, media)).objects : parsed.objects
-  return insertObjects(doc, objects, { origin, keepIds: true, limits })
+  return insertObjects(doc, objects, { origin, keepIds: true, limits, locks })
 }

@@ -1,6 +1,7 @@
 /**
  * Every local change to the board: each is one transaction with the local origin, so the
- * undo manager (history.js) tracks exactly these and nobody else's.
+ * undo manager (history.js) tracks exactly these and nobody else's. Locked objects change only
+ * by being unlocked (and get reactions); every other command leaves them as they are.
  */
 
 import * as Y from 'yjs'
@@ -64,14 +65,14 @@ export class Commands {
   }
 
   /**
-   * Sets fields on several objects in one transaction.
+   * Sets fields on several objects in one transaction; locked objects are left as they are.
    * @param {Map<string, Record<string, any>>} changes id -> fields
    */
   updateMany (changes) {
     this.transact(() => {
       for (const [id, fields] of changes) {
         const ymap = this.model.ymap(id)
-        if (!ymap) continue
+        if (!ymap || this.model.isLocked(id)) continue
         for (const [key, value] of Object.entries(fields)) if (ymap.get(key) !== value) ymap.set(key, value)
       }
     })
@@ -108,13 +109,35 @@ export class Commands {
   }
 
   /**
-   * Deletes objects and the connectors that end at them.
+   * Deletes the unlocked objects among `ids` and the connectors that end at them (locked ones
+   * too: a connector goes with its ends).
    * @param {Iterable<string>} ids
+   * @returns {number} how many of `ids` were kept because they are locked
    */
   remove (ids) {
-    const all = new Set(ids)
+    const wanted = [...ids]
+    const all = new Set(wanted.filter((id) => !this.model.isLocked(id)))
     for (const id of [...all]) for (const connector of this.model.links.get(id) ?? []) all.add(connector)
-    this.transact(() => { for (const id of all) this.model.objects.delete(id) })
+    if (all.size) this.transact(() => { for (const id of all) this.model.objects.delete(id) })
+    return wanted.filter((id) => !all.has(id) && this.model.isLocked(id)).length
+  }
+
+  /**
+   * Locks or unlocks objects in one transaction; unlocking removes the field.
+   * @param {Iterable<string>} ids
+   * @param {boolean} locked
+   * @returns {number} how many objects changed
+   */
+  setLocked (ids, locked) {
+    const changing = [...ids].filter((id) => this.model.get(id) && this.model.isLocked(id) !== locked)
+    if (changing.length) this.transact(() => {
+      for (const id of changing) {
+        const ymap = /** @type {Y.Map<any>} */ (this.model.ymap(id))
+        if (locked) ymap.set('locked', true)
+        else ymap.delete('locked')
+      }
+    })
+    return changing.length
   }
 
   /**
@@ -123,7 +146,7 @@ export class Commands {
    * @param {'front' | 'back'} where
    */
   restack (ids, where) {
-    const list = [...ids].filter((id) => this.model.get(id))
+    const list = [...ids].filter((id) => this.model.get(id) && !this.model.isLocked(id))
       .sort((a, b) => /** @type {any} */ (this.model.get(a)).z - /** @type {any} */ (this.model.get(b)).z)
     const { top, bottom } = this.model.zRange()
     const base = where === 'front' ? top + 1 : bottom - list.length

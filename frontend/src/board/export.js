@@ -6,6 +6,7 @@
 import { exportDocument, plainObjects } from './codec.js'
 import { boxOf, contains } from './schema.js'
 import { allSections, boardSections, oneLine, reactionList } from './sections.js'
+import { votesLabel } from './votes.js'
 
 /** Fill colours of NOTE_COLORS (notes, shapes) and INK_COLORS (text, connectors, drawings). */
 export const PALETTE = Object.freeze({
@@ -71,33 +72,48 @@ export async function inlineImages (objects) {
 // Markdown
 
 /**
+ * Entries by votes, most first (reading order among equals), when a vote's results are given.
+ * @template {{id: string}} T
+ * @param {T[]} items
+ * @param {Map<string, number> | null} votes
+ * @returns {T[]}
+ */
+function byVotes (items, votes) {
+  if (!votes) return items
+  return [...items].sort((a, b) => (votes.get(b.id) ?? 0) - (votes.get(a.id) ?? 0))
+}
+
+/**
  * The board as a Markdown document: a heading per frame in reading order, a bullet per note,
- * text and shape with text in it, then what lies in no frame.
+ * text and shape with text in it, then what lies in no frame. With a vote's results, each
+ * section lists its items by votes, and a voted item says how many it has.
  * @param {import('yjs').Doc} doc
- * @param {{anonymous?: boolean, title?: string}} [options] `anonymous` leaves out authors
+ * @param {{anonymous?: boolean, title?: string, votes?: Map<string, number> | null}} [options]
+ *   `anonymous` leaves out authors; `votes` are the results of the last vote, by object id
  * @returns {string}
  */
-export function exportMarkdown (doc, { anonymous = false, title = 'Board' } = {}) {
+export function exportMarkdown (doc, { anonymous = false, title = 'Board', votes = null } = {}) {
   const sections = boardSections(plainObjects(doc))
   const lines = [`# ${escapeMarkdownLine(oneLine(title))}`]
   for (const section of allSections(sections.frames)) {
     lines.push('', `${'#'.repeat(Math.min(6, section.depth + 2))} ${escapeMarkdownLine(section.title)}`)
-    const bullets = markdownBullets(section.items, anonymous)
+    const bullets = markdownBullets(byVotes(section.items, votes), anonymous, votes)
     if (bullets.length) lines.push('', ...bullets)
   }
-  const loose = markdownBullets(sections.items, anonymous)
+  const loose = markdownBullets(byVotes(sections.items, votes), anonymous, votes)
   if (loose.length) lines.push('', '## Not in a frame', '', ...loose)
   return `${lines.join('\n')}\n`
 }
 
 /**
- * @param {Array<{obj: Plain}>} items
+ * @param {Array<{id: string, obj: Plain}>} items
  * @param {boolean} anonymous
+ * @param {Map<string, number> | null} votes
  * @returns {string[]}
  */
-function markdownBullets (items, anonymous) {
+function markdownBullets (items, anonymous, votes) {
   const bullets = []
-  for (const { obj } of items) {
+  for (const { id, obj } of items) {
     if (!TEXT_TYPES.has(obj.type)) continue
     const lines = obj.text.replace(/\r\n?/g, '\n').split('\n').map((/** @type {string} */ line) => line.trimEnd())
     while (lines.length && !lines[0].trim()) lines.shift()
@@ -106,7 +122,8 @@ function markdownBullets (items, anonymous) {
     const escaped = lines.map((line, i) => (i === 0 ? `- ${escapeMarkdownLine(line.trimStart())}` : line ? `  ${escapeMarkdownLine(line)}` : ''))
     const author = anonymous ? '' : escapeHtmlTags(oneLine(obj.author))
     const reactions = reactionList(obj).map(([emoji, count]) => `${emoji} ${count}`).join(' ')
-    const tail = [author && `— ${author}`, reactions].filter(Boolean).join(' ')
+    const voted = votes?.get(id)
+    const tail = [author && `— ${author}`, reactions, voted && `(${votesLabel(voted)})`].filter(Boolean).join(' ')
     if (tail) escaped[escaped.length - 1] += ` ${tail}`
     bullets.push(escaped.join('\n'))
   }
@@ -132,21 +149,24 @@ const escapeHtmlTags = (text) => text.replace(/<(?=[A-Za-z/!?])/g, '\\<')
 // CSV
 
 /**
- * The board's text as RFC 4180 CSV, one row per note, text and shape, by frame in reading order.
+ * The board's text as RFC 4180 CSV, one row per note, text and shape, by frame in reading order
+ * (by votes within a frame when a vote's results are given; the `votes` column is empty without).
  * @param {import('yjs').Doc} doc
- * @param {{anonymous?: boolean}} [options] `anonymous` leaves the author column empty
+ * @param {{anonymous?: boolean, votes?: Map<string, number> | null}} [options] `anonymous`
+ *   leaves the author column empty; `votes` are the results of the last vote, by object id
  * @returns {string}
  */
-export function exportCsv (doc, { anonymous = false } = {}) {
+export function exportCsv (doc, { anonymous = false, votes = null } = {}) {
   const sections = boardSections(plainObjects(doc))
   /** @type {Array<Array<string | number>>} */
-  const rows = [['frame', 'type', 'text', 'author', 'color', 'reactions', 'x', 'y']]
-  /** @param {string} frame @param {Array<{obj: Plain}>} items */
+  const rows = [['frame', 'type', 'text', 'author', 'color', 'reactions', 'votes', 'x', 'y']]
+  /** @param {string} frame @param {Array<{id: string, obj: Plain}>} items */
   const addRows = (frame, items) => {
-    for (const { obj } of items) {
+    for (const { id, obj } of byVotes(items, votes)) {
       if (!TEXT_TYPES.has(obj.type)) continue
       const reactions = reactionList(obj).map(([emoji, count]) => `${emoji} ${count}`).join('; ')
-      rows.push([frame, obj.type, obj.text, anonymous ? '' : obj.author, obj.color, reactions, obj.x, obj.y])
+      const voted = votes ? votes.get(id) ?? 0 : ''
+      rows.push([frame, obj.type, obj.text, anonymous ? '' : obj.author, obj.color, reactions, voted, obj.x, obj.y])
     }
   }
   for (const section of allSections(sections.frames)) addRows(section.title, section.items)

@@ -166,6 +166,10 @@ export class Keyboard {
       case 'd':
         this.actions.duplicate()
         return true
+      case 'l':
+        if (!e.shiftKey || !board.canLock) return false
+        board.toggleLock()
+        return true
       case '=':
       case '+':
         board.zoom(1)

@@ -1,10 +1,6 @@
 /** Image uploads to the room's media endpoint. */
 
-/** @returns {string} the CSRF token from Django's cookie */
-function csrfToken () {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
-  return match ? decodeURIComponent(match[1]) : ''
-}
+import { csrfToken } from '../csrf.js'
 
 /**
  * POSTs to a room's media endpoint; resolves to the JSON answer or rejects with a readable Error.

@@ -1,6 +1,7 @@
 /** The Templates picker, the Export menu (with Import JSON) and the shortcuts dialog. */
 
 import { TEMPLATES, templateObjects } from './templates.js'
+import { parseAgenda } from '../agenda.js'
 import { download, exportCsv, exportJson, exportMarkdown, exportPng, exportSvg, inlineImages } from './export.js'
 import { importDocument, insertObjects, plainObjects } from './codec.js'
 import { adoptImages } from './media.js'
@@ -21,13 +22,18 @@ export class Menus {
   /**
    * @param {ParentNode} root
    * @param {import('./board.js').Board} board
-   * @param {{title: string, anonymous: boolean}} options
+   * @param {{title: string, anonymous: boolean, votes: () => Map<string, number> | null}} options
+   *   `votes`: the results of the vote that ended last, which the Markdown and CSV lists carry
+   * @param {(agenda: import('../agenda.js').Phase[]) => void} [onRecipe] runs the lab by a
+   *   template's agenda, when the facilitator asks for it
    */
-  constructor (root, board, { title, anonymous }) {
+  constructor (root, board, { title, anonymous, votes }, onRecipe) {
     this.root = root
+    this.onRecipe = onRecipe
     this.board = board
     this.title = title
     this.anonymous = anonymous
+    this.votes = votes
     this.setUpTemplates()
     this.setUpExport()
     this.help = /** @type {HTMLDialogElement | null} */ (root.querySelector('#help-dialog'))
@@ -69,7 +75,8 @@ export class Menus {
   }
 
   /**
-   * Inserts a template centred on the view, then shows all of it.
+   * Inserts a template centred on the view, then shows all of it; its scaffolding comes locked
+   * when a facilitator inserts it.
    * @param {string} id
    */
   insertTemplate (id) {
@@ -80,13 +87,26 @@ export class Menus {
     const offset = { x: Math.round(board.viewport.x - box.x - box.w / 2), y: Math.round(board.viewport.y - box.y - box.h / 2) }
     let ids
     try {
-      ids = insertObjects(board.doc, objects, { origin: board.origin, offset, author: board.author, limits: board.limits })
+      ids = insertObjects(board.doc, objects, {
+        origin: board.origin, offset, author: board.author, limits: board.limits, locks: board.canLock
+      })
     } catch (error) {
       board.notify(error instanceof Error ? error.message : 'The template could not be added.')
       return
     }
     const placed = unionBox(ids.map((oid) => board.model.box(oid)).filter((b) => b !== undefined))
     if (placed) board.viewport.fit(placed)
+    const recipe = /** @type {HTMLInputElement | null} */ (this.root.querySelector('[data-template-agenda]'))
+    const agenda = TEMPLATES.find((template) => template.id === id)?.agenda
+    if (recipe?.checked && agenda && this.onRecipe) {
+      // The recipe's phases work in the frames just made, found by their titles.
+      const made = board.doc.getMap('objects')
+      const frames = new Map(ids.flatMap((oid) => {
+        const frame = made.get(oid)
+        return frame?.get('type') === 'frame' ? [[String(frame.get('title')).trim().toLowerCase(), oid]] : []
+      }))
+      this.onRecipe(parseAgenda(agenda, (title) => frames.get(title.toLowerCase()) ?? null))
+    }
   }
 
   setUpExport () {
@@ -122,8 +142,10 @@ export class Menus {
     const actions = {
       'export-png': async () => download(`${stem}.png`, await exportPng(board.doc, options), 'image/png'),
       'export-svg': () => download(`${stem}.svg`, exportSvg(board.doc, options), 'image/svg+xml'),
-      'export-markdown': () => download(`${stem}.md`, exportMarkdown(board.doc, { ...options, title: this.title }), 'text/markdown;charset=utf-8'),
-      'export-csv': () => download(`${stem}.csv`, exportCsv(board.doc, options), 'text/csv;charset=utf-8'),
+      'export-markdown': () => download(
+        `${stem}.md`, exportMarkdown(board.doc, { ...options, title: this.title, votes: this.votes() }), 'text/markdown;charset=utf-8'
+      ),
+      'export-csv': () => download(`${stem}.csv`, exportCsv(board.doc, { ...options, votes: this.votes() }), 'text/csv;charset=utf-8'),
       'export-json': async () => {
         const media = await inlineImages(plainObjects(board.doc).values())
         download(`${stem}.json`, exportJson(board.doc, media), 'application/json')
@@ -169,7 +191,8 @@ export class Menus {
       if (!file) return
       try {
         const ids = await importDocument(
-          board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media), board.limits
+          board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media), board.limits,
+          board.canLock
         )
         board.notify(`Imported ${ids.length} ${ids.length === 1 ? 'object' : 'objects'}.`)
         board.selection.set(ids)

@@ -92,6 +92,11 @@ export class BoardModel {
     return this.plain.get(id)
   }
 
+  /** @param {string} id @returns {boolean} whether the object is locked (see schema.js) */
+  isLocked (id) {
+    return this.plain.get(id)?.locked === true
+  }
+
   /** @param {string} id @returns {Y.Map<any> | null} */
   ymap (id) {
     const value = this.objects.get(id)
@@ -212,6 +217,28 @@ export class BoardModel {
       const plain = this.plain.get(id)
       return id !== frameId && plain && plain.type !== 'connector' && contains(area, /** @type {Box} */ (boxOf(plain)))
     })
+  }
+
+  /**
+   * Top-left corners of the given objects and of whatever lies in the frames among them
+   * (what moves with them); connectors follow on their own. Locked objects stay, and so does
+   * what lies in a locked frame.
+   * @param {Iterable<string>} ids
+   * @returns {Map<string, {x: number, y: number}>}
+   */
+  movingOrigins (ids) {
+    const moving = new Set()
+    for (const id of ids) {
+      if (this.isLocked(id)) continue
+      moving.add(id)
+      for (const inner of this.contentsOf(id)) moving.add(inner)
+    }
+    const origins = new Map()
+    for (const id of moving) {
+      const plain = this.plain.get(id)
+      if (plain && plain.type !== 'connector' && !plain.locked) origins.set(id, { x: plain.x, y: plain.y })
+    }
+    return origins
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * A live text outline of the board for screen-reader and keyboard users: frames in reading
- * order with what lies in them, each object a button that brings it into view.
+ * order with what lies in them, each object a button that brings it into view (and says
+ * whether it is locked).
  */
 
 import { plainObjects } from './codec.js'
@@ -113,7 +114,7 @@ export function outlineNodes (doc, { anonymous = false, limit } = {}) {
   /** @param {Section} section @returns {OutlineNode} */
   const frameNode = (section) => ({
     id: section.id,
-    label: `Frame: ${section.title}`,
+    label: `Frame: ${section.title}${objects.get(section.id)?.locked ? ', locked' : ''}`,
     children: [...section.items.map(objectNode), ...section.frames.map(frameNode), ...section.connectors.map(connectorNode)]
   })
   const nodes = sections.frames.map(frameNode)
@@ -132,6 +133,7 @@ function objectItem ({ id, obj }, anonymous) {
   if (!anonymous && obj.author) parts.push(`by ${oneLine(obj.author)}`)
   const reactions = reactionWords(reactionList(obj))
   if (reactions) parts.push(reactions)
+  if (obj.locked) parts.push('locked')
   return { id, label: parts.join(', '), children: [] }
 }
 
@@ -158,7 +160,8 @@ function describe (obj) {
  */
 function connectorItem ({ id, obj }, objects) {
   const arrow = obj.arrow === 'both' ? '↔' : '→'
-  return { id, label: `Connector: ${shortLabel(objects.get(obj.from))} ${arrow} ${shortLabel(objects.get(obj.to))}`, children: [] }
+  const locked = obj.locked ? ', locked' : ''
+  return { id, label: `Connector: ${shortLabel(objects.get(obj.from))} ${arrow} ${shortLabel(objects.get(obj.to))}${locked}`, children: [] }
 }
 
 /**

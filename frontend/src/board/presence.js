@@ -23,11 +23,13 @@ export class RemotePresence {
     this.onFollowChange = onFollowChange
     /** @type {string | null} */
     this.following = null
+    /** Someone to follow once they are on the board (a summon may come before they do). @type {string | null} */
+    this.awaited = null
     this.shownSelections = ''
     banner.querySelector('[data-follow-stop]')?.addEventListener('click', () => this.stop())
     this.onAwareness = () => this.update()
     awareness.on('change', this.onAwareness)
-    board.viewport.onChange((source) => { if (source === 'user' && this.following) this.stop() })
+    board.viewport.onChange((source) => { if (source === 'user' && (this.following || this.awaited)) this.stop() })
     this.update()
   }
 
@@ -70,7 +72,8 @@ export class RemotePresence {
       this.shownSelections = shown
       this.board.renderer.setRemoteSelections(selections)
     }
-    if (this.following) {
+    if (this.awaited && this.others().some(({ user }) => user.id === this.awaited)) this.start(this.awaited)
+    else if (this.following) {
       const view = this.viewOf(this.following)
       if (view === undefined) this.stop()
       else if (view) this.board.viewport.set(view, 'follow')
@@ -93,13 +96,20 @@ export class RemotePresence {
     return seen ? null : undefined
   }
 
-  /** @param {string} userId */
+  /** Follows someone's view, or stops when it was theirs. @param {string} userId */
   follow (userId) {
-    if (this.following === userId) {
-      this.stop()
-      return
-    }
+    if (this.following === userId) this.stop()
+    else this.start(userId)
+  }
+
+  /**
+   * Follows someone's view until you pan or zoom yourself; waits for them when they are not
+   * on the board yet.
+   * @param {string} userId
+   */
+  start (userId) {
     const person = this.others().find(({ user }) => user.id === userId)
+    this.awaited = person ? null : userId
     if (!person) return
     this.following = userId
     this.bannerText.textContent = `Following ${person.user.name}`
@@ -112,6 +122,7 @@ export class RemotePresence {
   }
 
   stop () {
+    this.awaited = null
     if (!this.following) return
     this.following = null
     this.banner.hidden = true

@@ -9,6 +9,7 @@ import { createView, destroyView, fitTexts, updateView } from './views.js'
 import { unionBox } from './geometry.js'
 import { safeHexColor } from '../colors.js'
 import { CanvasLayer } from './canvas-layer.js'
+import { votesLabel } from './votes.js'
 
 /** Id of the hidden element that describes a selected object to screen readers. */
 const SELECTED_DESCRIPTION = 'board-selected-description'
@@ -72,6 +73,8 @@ export class Renderer {
     this.selected = new Set()
     /** @type {Map<string, Person[]>} object id -> people who selected it */
     this.remote = new Map()
+    /** @type {Map<string, number>} the most voted objects of the last vote -> their votes */
+    this.voted = new Map()
     /** @type {Set<string>} objects rendered wherever they are (e.g. while dragged) */
     this.pinned = new Set()
     this.frame = 0
@@ -221,7 +224,18 @@ export class Renderer {
     }
   }
 
-  /** Applies local and remote selection marks to a view. @param {ObjectView} view */
+  /** @param {Map<string, number>} voted the most voted objects of the vote that ended last, with their votes */
+  setVoteHighlights (voted) {
+    const before = this.voted
+    if (before.size === voted.size && [...voted].every(([id, count]) => before.get(id) === count)) return
+    this.voted = voted
+    for (const id of new Set([...before.keys(), ...voted.keys()])) {
+      const view = this.views.get(id)
+      if (view) this.decorate(view)
+    }
+  }
+
+  /** Applies local and remote selection marks and vote highlights to a view. @param {ObjectView} view */
   decorate (view) {
     const selected = this.selected.has(view.id)
     view.element.classList.toggle('is-selected', selected)
@@ -243,9 +257,24 @@ export class Renderer {
       view.remoteLabel.remove()
       view.remoteLabel = null
     }
+    const votes = this.voted.get(view.id)
+    view.element.classList.toggle('is-top-voted', votes !== undefined)
+    if (votes !== undefined) {
+      if (!view.voteBadge) {
+        view.voteBadge = document.createElement('span')
+        view.voteBadge.className = 'vote-badge'
+        view.voteBadge.dataset.testid = 'vote-badge'
+        view.voteBadge.setAttribute('aria-hidden', 'true')
+        view.element.append(view.voteBadge)
+      }
+      view.voteBadge.textContent = votesLabel(votes)
+    } else if (view.voteBadge) {
+      view.voteBadge.remove()
+      view.voteBadge = null
+    }
   }
 
-  /** Outlines the selection; one boxed object gets resize handles. */
+  /** Outlines the selection; one boxed object gets resize handles unless it is locked. */
   updateSelectionBox () {
     const ids = [...this.selected].filter((id) => this.model.box(id))
     const box = unionBox(ids.map((id) => /** @type {import('./geometry.js').Box} */ (this.model.box(id))))
@@ -256,7 +285,7 @@ export class Renderer {
     style.top = `${box.y}px`
     style.width = `${box.w}px`
     style.height = `${box.h}px`
-    this.selectionBox.classList.toggle('has-handles', this.ctx.canEdit && ids.length === 1)
+    this.selectionBox.classList.toggle('has-handles', this.ctx.canEdit && ids.length === 1 && !this.model.isLocked(ids[0]))
   }
 
   /** @param {string} id @returns {ObjectView | undefined} */

@@ -14,6 +14,10 @@
  *
  * Connectors have no box of their own: they run between the centres of the objects they join.
  * A frame contains the objects whose box lies wholly inside it.
+ *
+ * Any object may also carry `locked: true` (absent or false: unlocked). Clients leave a locked
+ * object as it is (no moving, resizing, restyling, text editing or deleting, though reactions
+ * stay open) until a facilitator unlocks it; a connector still goes when one of its ends does.
  */
 
 export const OBJECT_TYPES = ['note', 'text', 'shape', 'connector', 'drawing', 'frame', 'image']

@@ -1,36 +1,86 @@
 /**
- * Board templates: ready-made layouts of frames, prompts and starter notes, as plain objects in
- * the codec's format (see codec.js), laid out around (0, 0). Insert them with `insertObjects`
- * and an `author`, which gives them fresh ids and the inserting user's name.
+ * Lab recipes: board templates (ready-made layouts of frames, prompts and starter notes, as
+ * plain objects in the codec's format (see codec.js), laid out around (0, 0)) with the agenda
+ * that runs a lab on them, phase by phase (in the agenda editor's text: see agenda.js). Insert
+ * the objects with `insertObjects` and an `author`, which gives them fresh ids and the
+ * inserting user's name. The scaffolding (frames, prompts, headings, labels, shapes and the
+ * connectors between them) is locked, so clearing the board leaves it; the starter notes, and
+ * connectors to them, are not.
  */
 
-/** @typedef {{id: string, name: string, description: string}} Template */
+/** @typedef {{id: string, name: string, description: string, agenda: string}} Template */
 
 /** @type {Template[]} */
 export const TEMPLATES = [
-  { id: 'blank', name: 'Blank board', description: 'Start from an empty board.' },
-  { id: 'brainstorm', name: 'Brainstorm', description: 'A central question with starter ideas around it.' },
-  { id: 'swot', name: 'SWOT analysis', description: 'Strengths, weaknesses, opportunities and threats.' },
-  { id: 'business-model-canvas', name: 'Business Model Canvas', description: 'The nine building blocks of a business model.' },
-  { id: 'lean-canvas', name: 'Lean Canvas', description: 'A one-page business plan for a startup idea.' },
-  { id: 'empathy-map', name: 'Empathy map', description: 'What a user says, thinks, does and feels.' },
-  { id: 'matrix-2x2', name: '2×2 matrix', description: 'Sort ideas by impact and effort, or two axes of your own.' },
-  { id: 'crazy-8s', name: 'Crazy 8s', description: 'Eight quick sketches in eight minutes.' }
+  { id: 'blank', name: 'Blank board', description: 'Start from an empty board.', agenda: '' },
+  {
+    id: 'brainstorm',
+    name: 'Brainstorm',
+    description: 'A central question with starter ideas around it. Warm up, ideas on your own, cluster them in groups, vote, discuss.',
+    agenda: '5 Warm-up\n8 Ideas on your own [private] [frame Your ideas]\n10 Cluster the ideas in groups [groups 2]\n5 Vote [vote 3]\n15 Discuss the top ideas'
+  },
+  {
+    id: 'crazy-8s',
+    name: 'Crazy 8s',
+    description: 'Eight quick sketches in eight minutes, on your own; then share and vote.',
+    agenda: '3 The question\n8 Sketch eight ideas [private]\n10 Share your sketches\n4 Vote [vote 2]\n10 Discuss the winners'
+  },
+  {
+    id: 'swot',
+    name: 'SWOT analysis',
+    description: 'Strengths, weaknesses, opportunities and threats, in groups; then vote on what matters most.',
+    agenda: '5 The question\n15 Fill in the quadrants in groups [groups 4]\n10 Share back\n5 Vote on what matters most [vote 3]\n10 Next steps'
+  },
+  {
+    id: 'lean-canvas',
+    name: 'Lean Canvas',
+    description: 'A one-page business plan for a startup idea; then vote on the riskiest assumptions.',
+    agenda: '5 The idea\n20 Fill in the canvas\n5 Vote on the riskiest assumptions [vote 3]\n10 Plan experiments'
+  },
+  {
+    id: 'business-model-canvas',
+    name: 'Business Model Canvas',
+    description: 'The nine building blocks of a business model, filled in groups.',
+    agenda: '5 Introduction\n25 Fill in the blocks in groups [groups 3]\n10 Share back\n5 Vote [vote 3]\n10 Discuss'
+  },
+  {
+    id: 'empathy-map',
+    name: 'Empathy map',
+    description: 'What a user says, thinks, does and feels: on your own first, then together.',
+    agenda: '5 The persona\n10 What you learned, on your own [private]\n10 Share\n10 Insights'
+  },
+  {
+    id: 'matrix-2x2',
+    name: '2×2 matrix',
+    description: 'Sort ideas by impact and effort, or two axes of your own; then vote and decide.',
+    agenda: '5 Name the axes\n10 Place the ideas\n5 Vote [vote 3]\n10 Decide [lock]'
+  },
+  {
+    id: 'retrospective',
+    name: 'Retrospective',
+    description: 'What went well, what to improve, and actions: reflect anonymously, group, vote, agree on actions.',
+    agenda: '3 Check-in\n7 Reflect on your own [private] [frame Reflections]\n8 Share and group\n5 Vote [vote 3]\n15 Discuss and agree on actions'
+  }
 ]
 
 /** Space between a frame's edge and what is placed inside it. */
 const PAD = 24
 
-/** Builds a template's objects with every field sanitize() would fill in, stacked in call order. */
+/**
+ * Builds a template's objects with every field sanitize() would fill in, stacked in call order;
+ * all but notes, and connectors to them, are locked.
+ */
 class Layout {
   constructor () {
     /** @type {Array<Record<string, any>>} */
     this.objects = []
   }
 
-  /** @param {string} id @param {string} type @param {Record<string, any>} fields */
-  add (id, type, fields) {
-    this.objects.push({ id, type, z: this.objects.length + 1, author: '', authorId: '', createdAt: 0, ...fields })
+  /** @param {string} id @param {string} type @param {Record<string, any>} fields @param {boolean} [locked] */
+  add (id, type, fields, locked = true) {
+    this.objects.push({
+      id, type, z: this.objects.length + 1, author: '', authorId: '', createdAt: 0, ...(locked ? { locked } : {}), ...fields
+    })
     return id
   }
 
@@ -49,7 +99,7 @@ class Layout {
 
   /** @param {string} id @param {number} x @param {number} y @param {string} text @param {string} [color] */
   note (id, x, y, text, color = 'yellow') {
-    return this.add(id, 'note', { x, y, w: 200, h: 160, color, text, reactions: {} })
+    return this.add(id, 'note', { x, y, w: 200, h: 160, color, text, reactions: {} }, false)
   }
 
   /**
@@ -60,9 +110,13 @@ class Layout {
     return this.add(id, 'shape', { ...box, shape, color, text })
   }
 
-  /** @param {string} id @param {string} from @param {string} to @param {string} [arrow] */
+  /**
+   * A connector, locked when both its ends are.
+   * @param {string} id @param {string} from @param {string} to @param {string} [arrow]
+   */
   connector (id, from, to, arrow = 'end') {
-    return this.add(id, 'connector', { from, to, arrow, color: 'gray' })
+    const locked = this.objects.filter((o) => o.id === from || o.id === to).every((o) => o.locked)
+    return this.add(id, 'connector', { from, to, arrow, color: 'gray' }, locked)
   }
 
   /**
@@ -135,6 +189,7 @@ const BUILDERS = {
     ]
     for (const { id, x, y, text, color } of starters) layout.note(id, x, y, text, color)
     for (const { id } of starters) layout.connector(`${id}-link`, question, id, 'none')
+    layout.section('ideas', { x: -620, y: 360, w: 1240, h: 400 }, 'Your ideas', 'The ideas you write on your own land here when they are revealed.')
   },
 
   swot (layout) {
@@ -214,6 +269,21 @@ const BUILDERS = {
     const hard = layout.text('effort-high', { x: 590, y: -20, w: 120, h: 40 }, 'High effort', label)
     layout.connector('impact-axis', low, high, 'end')
     layout.connector('effort-axis', easy, hard, 'end')
+  },
+
+  retrospective (layout) {
+    layout.heading(-420, 'Retrospective', 'Look back together: reflect on your own, group similar notes, vote on what to talk about, leave with actions.')
+    const columns = [
+      ['went-well', 'Went well', 'What helped us? What should we keep doing?', 'green'],
+      ['to-improve', 'To improve', 'What got in the way? What would we change?', 'orange'],
+      ['actions', 'Actions', 'What will we do next, who does it, and by when?', 'blue']
+    ]
+    columns.forEach(([id, title, prompt, color], i) => {
+      const box = { x: -840 + i * 570, y: -420, w: 540, h: 700 }
+      layout.section(id, box, title, prompt)
+      layout.note(`${id}-note`, box.x + PAD, box.y + 136, i === 2 ? 'Action, owner, date' : 'Add a note', color)
+    })
+    layout.section('reflections', { x: -840, y: 320, w: 1680, h: 420 }, 'Reflections', 'Your reflections land here when they are revealed: drag each to Went well or To improve, and put similar ones together.')
   },
 
   'crazy-8s' (layout) {

@@ -1,7 +1,8 @@
 /**
  * The board's controls: the tool rail, the action bar (note colours, delete, duplicate,
- * stacking, alignment, undo and redo, and a style row for the selection and the active tool)
- * and the zoom controls. Toolbars also move the focus between their buttons with the arrow keys.
+ * stacking, alignment, locking (for facilitators), undo and redo, and a style row for the
+ * selection and the active tool) and the zoom controls. Toolbars also move the focus between
+ * their buttons with the arrow keys.
  */
 
 import { INK_COLORS, NOTE_COLORS, STYLES } from './schema.js'
@@ -69,6 +70,7 @@ export class Toolbar {
     this.undoButton = byTestId(root, 'undo')
     this.redoButton = byTestId(root, 'redo')
     this.gridButton = byTestId(root, 'grid-toggle')
+    this.lockButton = byTestId(root, 'lock')
     this.zoomLevel = root.querySelector('[data-zoom-level]')
 
     for (const button of this.toolButtons) button.addEventListener('click', () => board.tools.setTool(/** @type {string} */ (button.dataset.tool)))
@@ -99,6 +101,7 @@ export class Toolbar {
       'bring-front': () => board.commands.restack(board.selection.ids, 'front'),
       'send-back': () => board.commands.restack(board.selection.ids, 'back'),
       'align-grid': () => board.commands.alignToGrid(board.selection.ids, board.viewport.gridSize),
+      lock: () => board.toggleLock(),
       undo: () => board.history.undo(),
       redo: () => board.history.redo(),
       'zoom-in': () => board.zoom(1),
@@ -120,6 +123,7 @@ export class Toolbar {
       if (![...ids].some((id) => board.selection.has(id))) return
       this.updateColors()
       this.updateStyle()
+      this.updateLock()
     })
     board.history.onChange(() => this.updateHistory())
     board.viewport.onChange(() => {
@@ -140,6 +144,15 @@ export class Toolbar {
     for (const button of this.selectionButtons) button.disabled = empty
     this.updateColors()
     this.updateStyle()
+    this.updateLock()
+  }
+
+  /** The lock button is pressed while all of the selection is locked; pressing it then unlocks. */
+  updateLock () {
+    if (!this.lockButton) return
+    const locked = this.board.selectionLocked()
+    this.lockButton.setAttribute('aria-pressed', String(locked))
+    this.lockButton.title = `${locked ? 'Unlock' : 'Lock'} the selection (Ctrl+Shift+L)`
   }
 
   /** Shows the colour of the selected note or shape, else the colour new notes get. */

@@ -2,8 +2,9 @@
  * Pointer input on the board: the active tool and every drag gesture (pan, pinch, move,
  * marquee, resize, create, connect, draw), plus wheel and trackpad zoom.
  *
- * Gesture map (select tool): drag an object to move it (a frame carries its contents);
- * drag empty space to pan; Shift+drag empty space to select with a marquee; Shift+click to
+ * Gesture map (select tool): drag an object to move it (a frame carries its contents); a
+ * locked object stays (dragging it pans; double-clicking in a locked frame adds a note); drag
+ * empty space to pan; Shift+drag empty space to select with a marquee; Shift+click to
  * add or remove an object; click a selected object's text, double-click or press Enter to
  * edit; double-click empty space for a new note (its corner at the pointer). Anywhere: Space+drag or middle-drag pans,
  * the wheel or two-finger scroll pans, Ctrl/Cmd+wheel or a pinch zooms.
@@ -234,8 +235,10 @@ export class Tools {
       board.focusObject(id, false)
     }
     if (!board.canEdit || !board.selection.has(id)) return
-    const origins = board.movingOrigins(board.selection.ids)
-    this.begin(e, { kind: 'move', id, origins, start, point, moved: false, pinned: [...origins.keys()] })
+    const origins = board.model.movingOrigins(board.selection.ids)
+    // Nothing to move (all of it is locked): the drag pans, as on empty space.
+    if (!origins.size) this.begin(e, { kind: 'pan', start, last: start, moved: false, keepSelection: true })
+    else this.begin(e, { kind: 'move', id, origins, start, point, moved: false, pinned: [...origins.keys()] })
   }
 
   /** @param {PointerEvent} e @param {any} gesture */
@@ -396,7 +399,7 @@ export class Tools {
     const point = this.world(e)
     switch (g.kind) {
       case 'pan':
-        if (!g.moved && e.button === 0 && !this.spaceDown) board.selection.clear()
+        if (!g.moved && e.button === 0 && !this.spaceDown && !g.keepSelection) board.selection.clear()
         break
       case 'move':
         for (const id of g.pinned) board.renderer.pinned.delete(id)
@@ -500,7 +503,10 @@ export class Tools {
     const target = /** @type {Element} */ (e.target)
     if (target.closest('.board-chrome') || this.tool !== 'select' || !board.canEdit) return
     const id = this.objectAt(target, e)
-    if (id) {
+    // A locked frame is a backdrop: a note goes in it.
+    const backdrop = id !== null && board.model.get(id)?.type === 'frame' && board.model.isLocked(id) &&
+      !target.closest('.frame-title')
+    if (id && !backdrop) {
       if (!(target.classList.contains('object-text') && document.activeElement === target)) board.edit(id)
       return
     }

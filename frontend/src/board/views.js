@@ -41,6 +41,8 @@ const LABEL_TEXT = 160
  * @property {SVGPathElement[]} paths
  * @property {HTMLImageElement | null} image
  * @property {HTMLElement | null} remoteLabel
+ * @property {HTMLElement | null} voteBadge how many votes a most voted object got
+ * @property {HTMLElement | null} lockBadge shown while the object is locked
  * @property {string} [fitted] the text and box the text size was last fitted to
  */
 
@@ -116,7 +118,7 @@ export function createView (id, plain, ctx) {
   /** @type {ObjectView} */
   const view = {
     id, type, lod: ctx.lod, element, field: null, staticText: null, ytext: null, unbind: null,
-    author: null, reactions: null, paths: [], image: null, remoteLabel: null
+    author: null, reactions: null, paths: [], image: null, remoteLabel: null, voteBadge: null, lockBadge: null
   }
   let body = element
   if (type === 'note') {
@@ -230,12 +232,14 @@ export function updateView (view, plain, ctx) {
   style.zIndex = String(Math.max(0, Math.min(2e9, Math.round(plain.z) + 1e6)))
   if (plain.color) element.dataset.color = plain.color
   if (STYLES.ink.types.includes(plain.type)) style.setProperty('--ink', PALETTE.ink[/** @type {keyof typeof PALETTE.ink} */ (plain.color)])
-  element.setAttribute('aria-label', accessibleName(plain, ctx))
+  element.setAttribute('aria-label', accessibleName(plain, ctx) + (plain.locked ? ', locked' : ''))
+  updateLockBadge(view, Boolean(plain.locked))
 
   const textField = TEXT_FIELDS[plain.type]
   if (textField) {
     if (view.staticText) view.staticText.textContent = plain[textField].slice(0, 300)
     if (view.field) {
+      view.field.readOnly = !ctx.canEdit || Boolean(plain.locked)
       const ytext = ctx.model.ymap(view.id)?.get(textField)
       if (ytext !== view.ytext) {
         view.unbind?.()
@@ -270,6 +274,26 @@ export function updateView (view, plain, ctx) {
       if (view.image && view.image.getAttribute('src') !== plain.src) view.image.src = plain.src
       if (view.image) view.image.alt = plain.alt
       break
+  }
+}
+
+/**
+ * Shows or removes the lock badge (its words are in the object's accessible name).
+ * @param {ObjectView} view
+ * @param {boolean} locked
+ */
+function updateLockBadge (view, locked) {
+  if (locked && !view.lockBadge) {
+    view.lockBadge = el('span', 'lock-badge')
+    view.lockBadge.dataset.testid = 'lock-badge'
+    view.lockBadge.setAttribute('aria-hidden', 'true')
+    const svg = svgEl('svg', { viewBox: '0 0 16 16', focusable: 'false' })
+    svg.append(svgEl('rect', { x: '3', y: '7', width: '10', height: '8', rx: '1.5' }), svgEl('path', { d: 'M5 7V5a3 3 0 0 1 6 0v2' }))
+    view.lockBadge.append(svg)
+    view.element.append(view.lockBadge)
+  } else if (!locked && view.lockBadge) {
+    view.lockBadge.remove()
+    view.lockBadge = null
   }
 }
 

@@ -1,0 +1,109 @@
+/**
+ * What screen readers hear when the lab changes: whole sentences made from two readings of
+ * the room document (phase, timer, lock, private brainstorming, vote).
+ */
+
+/** @param {number} count @param {string} unit @returns {string} "1 minute", "5 minutes" */
+const plural = (count, unit) => `${count} ${unit}${count === 1 ? '' : 's'}`
+
+/**
+ * A duration as it is said: "5 minutes", "1 minute 30 seconds", "45 seconds".
+ * @param {number} ms
+ * @returns {string}
+ */
+export function spokenDuration (ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const seconds = total % 60
+  const parts = []
+  if (hours) parts.push(plural(hours, 'hour'))
+  if (minutes) parts.push(plural(minutes, 'minute'))
+  if (seconds || !parts.length) parts.push(plural(seconds, 'second'))
+  return parts.join(' ')
+}
+
+/**
+ * @typedef {object} Timer
+ * @property {boolean} running
+ * @property {number | null} endsAt
+ * @property {number} remainingMs
+ * @property {number} durationMs
+ */
+
+/** @param {any} value the room document's `timer` @returns {Timer} */
+function timerOf (value) {
+  const number = (/** @type {unknown} */ n) => (typeof n === 'number' && Number.isFinite(n) ? n : 0)
+  return {
+    running: value?.running === true,
+    endsAt: typeof value?.endsAt === 'number' ? value.endsAt : null,
+    remainingMs: number(value?.remainingMs),
+    durationMs: number(value?.durationMs)
+  }
+}
+
+/**
+ * What a timer command did, said in a sentence (null when the timer did not change).
+ * @param {any} previous the room document's `timer` before
+ * @param {any} next and after
+ * @returns {string | null}
+ */
+export function timerNews (previous, next) {
+  const a = timerOf(previous)
+  const b = timerOf(next)
+  if (a.running === b.running && a.endsAt === b.endsAt && a.remainingMs === b.remainingMs && a.durationMs === b.durationMs) return null
+  const left = spokenDuration(b.remainingMs)
+  if (b.running && !a.running && a.remainingMs > 0 && b.remainingMs === a.remainingMs) return `The timer has resumed: ${left} left.`
+  if (b.running && b.endsAt !== a.endsAt && b.remainingMs === b.durationMs) return `The timer has started: ${left}.`
+  if (!b.running && a.running && b.remainingMs > 0) return `The timer is paused with ${left} left.`
+  if (!b.running && !b.remainingMs && !b.durationMs) return 'The timer has stopped.'
+  if (b.durationMs > a.durationMs) return `${spokenDuration(b.durationMs - a.durationMs)} added: ${left} left.`
+  return null
+}
+
+/**
+ * The phase the room is in, said in a sentence: "Phase: Vote, 5 minutes."
+ * @param {Record<string, any>} room the room document's values
+ * @returns {string}
+ */
+function phaseSentence (room) {
+  const phase = Array.isArray(room.agenda) ? room.agenda.find((p) => p?.id === room.phase) : undefined
+  const title = typeof phase?.title === 'string' ? phase.title : ''
+  if (!title) return 'No phase now.'
+  const minutes = Number(phase.minutes) || 0
+  return minutes > 0 ? `Phase: ${title}, ${spokenDuration(minutes * 60_000)}.` : `Phase: ${title}.`
+}
+
+/** @param {any} vote @returns {string | null} the id of the vote, when it is open */
+const openVote = (vote) => (vote && typeof vote === 'object' && vote.open ? String(vote.id) : null)
+
+/**
+ * What changed between two readings of the room document, as sentences for a live region.
+ * @param {Record<string, any>} before the room document's values
+ * @param {Record<string, any>} after
+ * @returns {string[]}
+ */
+export function labNews (before, after) {
+  const news = []
+  if (before.phase !== after.phase) news.push(phaseSentence(after))
+  else {
+    const timer = timerNews(before.timer, after.timer)
+    if (timer) news.push(timer)
+  }
+  const locked = after.locked === true
+  if (locked !== (before.locked === true)) {
+    news.push(locked ? 'The board is locked: only facilitators can change it.' : 'The board is unlocked.')
+  }
+  const privateOn = after.private === true
+  if (privateOn !== (before.private === true)) {
+    news.push(privateOn ? 'Private brainstorming has started.' : 'Private brainstorming has ended.')
+  }
+  const wasOpen = openVote(before.vote)
+  const isOpen = openVote(after.vote)
+  if (wasOpen && wasOpen !== isOpen) news.push('Voting has ended: the results are in the lab panel.')
+  if (isOpen && wasOpen !== isOpen) {
+    const budget = Number(after.vote.budget) || 0
+    news.push(`Voting has started: ${plural(budget, 'dot')} each.`)
+  }
+  return news
+}

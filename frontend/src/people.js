@@ -1,0 +1,384 @@
+/**
+ * The People panel: a facilitator's list of the room's members, with their role, whether
+ * they are here now and whether their hand is up; from it they change someone's role or
+ * remove them. The server decides (`POST /r/<slug>/people/<id>/`) and every open socket of
+ * the room follows at once; the page of someone whose role changed reloads to match it.
+ */
+
+import { csrfToken } from './csrf.js'
+
+/** @typedef {'observer' | 'participant' | 'facilitator'} Role */
+/** @typedef {{id: string, name: string, role: Role}} Person */
+
+/** @type {Role[]} */
+export const ROLES = ['observer', 'participant', 'facilitator']
+const ROLE_LABELS = { observer: 'Observer', participant: 'Participant', facilitator: 'Facilitator' }
+/** What each role may do, as told to someone whose role changed. */
+const ROLE_MEANING = {
+  observer: 'you can follow the board and the chat but not change them',
+  participant: 'you can add to the board and the chat',
+  facilitator: 'you can run the lab and manage its people'
+}
+/** The most people the panel lists. */
+const MAX_PEOPLE = 1000
+const NAME_MAX_LENGTH = 80
+/** Where the page keeps, across the reload a change of role causes, the role it changed to. */
+const ROLE_NOTICE_KEY = 'coworking.role-changed'
+
+/** @param {unknown} value @returns {value is Role} */
+const isRole = (value) => ROLES.includes(/** @type {Role} */ (value))
+
+/**
+ * The people a `people.json` answer lists, each checked; anything else is left out.
+ * @param {unknown} data
+ * @returns {Person[]}
+ */
+export function readPeople (data) {
+  if (!Array.isArray(data)) return []
+  /** @type {Map<string, Person>} */
+  const people = new Map()
+  for (const entry of data.slice(0, MAX_PEOPLE)) {
+    const { id, name, role } = entry && typeof entry === 'object' ? entry : {}
+    if (typeof id !== 'string' || !/^u\d{1,18}$/.test(id) || people.has(id) || !isRole(role)) continue
+    const shown = typeof name === 'string' && name.trim() ? name.trim().slice(0, NAME_MAX_LENGTH) : 'Someone'
+    people.set(id, { id, name: shown, role })
+  }
+  return [...people.values()]
+}
+
+/**
+ * What someone is told when a facilitator gave them `role`.
+ * @param {Role} role
+ * @returns {string}
+ */
+export function roleNotice (role) {
+  const article = role === 'observer' ? 'an' : 'a'
+  return `A facilitator made you ${article} ${role}: ${ROLE_MEANING[role]}.`
+}
+
+/**
+ * Follows the role the server says this person has now: when it is not the role the page
+ * was made for, the page reloads, so that everything it shows and offers (board tools,
+ * chat, lab controls) is made for the new role, and says why once it is back.
+ * @param {string} rendered the role the page was made for
+ * @param {string} role the role the server gives now
+ * @param {() => void} [reload]
+ * @returns {boolean} whether the page reloads
+ */
+export function followRole (rendered, role, reload = () => window.location.reload()) {
+  if (role === rendered || !isRole(role)) return false
+  try {
+    window.sessionStorage.setItem(ROLE_NOTICE_KEY, role)
+  } catch {}
+  reload()
+  return true
+}
+
+/**
+ * The notice of the change of role that reloaded this page, once; '' when there was none.
+ * @param {string} role the role the page was made for
+ * @returns {string}
+ */
+export function takeRoleNotice (role) {
+  let changedTo = null
+  try {
+    changedTo = window.sessionStorage.getItem(ROLE_NOTICE_KEY)
+    window.sessionStorage.removeItem(ROLE_NOTICE_KEY)
+  } catch {}
+  return changedTo === role && isRole(role) ? roleNotice(role) : ''
+}
+
+/**
+ * Asks the server for something, with the page's session and CSRF token.
+ * @param {string} url
+ * @param {object | null} body JSON to POST, or null to GET
+ * @returns {Promise<any>} the JSON answer (null for 204)
+ */
+async function call (url, body) {
+  let response
+  try {
+    response = await fetch(url, body === null
+      ? { credentials: 'same-origin' }
+      : {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken() },
+          body: JSON.stringify(body)
+        })
+  } catch {
+    throw new Error('The server is unreachable: try again once reconnected.')
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null)
+  if (!response.ok) {
+    throw new Error(typeof data?.error === 'string' ? data.error : `That did not work (error ${response.status}).`)
+  }
+  return data
+}
+
+/**
+ * A button of a person's row: `data-<action>` names the person, and it keeps its focus
+ * when the list is drawn again.
+ * @param {'apply' | 'remove'} action
+ * @param {string} id the person's identity id
+ * @param {string} text
+ * @param {string} label its accessible name
+ */
+function personButton (action, id, text, label) {
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.className = 'button button-small'
+  button.dataset.testid = `person-${action}`
+  button.dataset[action] = id
+  button.dataset.focusKey = `${action} ${id}`
+  button.textContent = text
+  button.setAttribute('aria-label', label)
+  return button
+}
+
+export class PeoplePanel {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.root the `people-panel` element
+   * @param {string} options.slug
+   * @param {string} options.userId this person's identity id
+   * @param {import('y-protocols/awareness').Awareness} options.awareness the board's: who is here
+   * @param {() => Record<string, number>} options.hands raised hands: identity id -> ms raised
+   */
+  constructor ({ root, slug, userId, awareness, hands }) {
+    this.root = root
+    this.url = `/r/${encodeURIComponent(slug)}/people`
+    this.userId = userId
+    this.awareness = awareness
+    this.hands = hands
+    /** @param {string} id */
+    this.part = (id) => /** @type {HTMLElement | null} */ (root.querySelector(`[data-testid="${id}"]`))
+    /** @type {Person[]} */
+    this.people = []
+    /** Roles chosen in a row's menu and not yet applied, by person id. @type {Map<string, Role>} */
+    this.choices = new Map()
+    /** People with a change under way: another for them is ignored until it ends. @type {Set<string>} */
+    this.busy = new Set()
+    /** The latest list request: older answers are dropped. */
+    this.asked = 0
+    /** Whether the error shown is that the list could not be loaded. */
+    this.loadFailed = false
+    this.shown = ''
+    this.onAwareness = () => this.render()
+    awareness.on('change', this.onAwareness)
+    this.wire()
+    this.refresh()
+  }
+
+  wire () {
+    const list = this.part('people-list')
+    list?.addEventListener('change', (event) => {
+      const menu = event.target
+      if (!(menu instanceof HTMLSelectElement) || !menu.dataset.person || !isRole(menu.value)) return
+      this.choices.set(menu.dataset.person, menu.value)
+      this.render()
+    })
+    list?.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button') : null
+      if (button?.dataset.apply) this.applyRole(button.dataset.apply)
+      if (button?.dataset.remove) this.remove(button.dataset.remove)
+    })
+  }
+
+  /**
+   * Follows another awareness (the board's new connection after a resync).
+   * @param {import('y-protocols/awareness').Awareness} awareness
+   */
+  bind (awareness) {
+    this.awareness.off('change', this.onAwareness)
+    this.awareness = awareness
+    awareness.on('change', this.onAwareness)
+    this.render()
+  }
+
+  /** Loads the list of people afresh (when the room's memberships changed). */
+  async refresh () {
+    const asked = ++this.asked
+    try {
+      const people = readPeople(await call(`${this.url}.json`, null))
+      if (asked !== this.asked) return
+      this.people = people
+      if (this.loadFailed) this.showError('')
+      this.render()
+    } catch (error) {
+      if (asked !== this.asked) return
+      this.showError(`The list of people could not be loaded. ${/** @type {Error} */ (error).message}`)
+      this.loadFailed = true
+    }
+  }
+
+  /** @param {string} id @returns {Person | undefined} */
+  find (id) {
+    return this.people.find((person) => person.id === id)
+  }
+
+  /** @param {string} id the person whose chosen role is applied */
+  async applyRole (id) {
+    const role = this.choices.get(id)
+    const person = this.find(id)
+    if (!role || !person || role === person.role || this.busy.has(id)) return
+    const updated = await this.change(id, { role })
+    if (updated) {
+      this.people = this.people.map((p) => (p.id === id ? { ...p, role } : p))
+      this.announce(`${person.name} is now ${role === 'observer' ? 'an' : 'a'} ${role}.`)
+    }
+    this.render()
+  }
+
+  /** @param {string} id the person to remove, once the facilitator confirms */
+  async remove (id) {
+    const person = this.find(id)
+    if (!person || this.busy.has(id)) return
+    const question = id === this.userId
+      ? 'Leave the room? You can come back only through a new invite.'
+      : `Remove ${person.name} from the room? They can come back only through a new invite.`
+    if (!window.confirm(question)) return
+    if (await this.change(id, { remove: true })) {
+      this.people = this.people.filter((p) => p.id !== id)
+      this.announce(`${person.name} was removed from the room.`)
+    }
+    this.render()
+  }
+
+  /**
+   * Sends one change for one person; the server's refusal is shown.
+   * @param {string} id
+   * @param {{role: Role} | {remove: true}} body
+   * @returns {Promise<boolean>} whether the server made it
+   */
+  async change (id, body) {
+    this.busy.add(id)
+    this.showError('')
+    try {
+      await call(`${this.url}/${encodeURIComponent(id)}/`, body)
+      return true
+    } catch (error) {
+      this.showError(/** @type {Error} */ (error).message)
+      return false
+    } finally {
+      this.busy.delete(id)
+      this.choices.delete(id)
+    }
+  }
+
+  /** @returns {Set<string>} the ids of the people here now (on the board) */
+  online () {
+    const here = new Set()
+    for (const state of this.awareness.getStates().values()) {
+      if (typeof state?.user?.id === 'string') here.add(state.user.id)
+    }
+    return here
+  }
+
+  render () {
+    const list = this.part('people-list')
+    if (!list) return
+    const here = this.online()
+    const hands = this.hands()
+    const rows = this.people.map((person) => ({
+      ...person,
+      here: here.has(person.id),
+      hand: person.id in hands,
+      choice: this.choices.get(person.id) ?? person.role
+    }))
+    const shown = JSON.stringify(rows)
+    if (shown === this.shown) return
+    this.shown = shown
+    const active = document.activeElement
+    const focused = active instanceof HTMLElement && list.contains(active) ? active.dataset.focusKey : undefined
+    list.replaceChildren(...rows.map((row) => this.renderPerson(row)))
+    if (focused) this.refocus(list, focused)
+    const count = this.root.querySelector('[data-people-count]')
+    if (count) count.textContent = String(rows.length)
+  }
+
+  /**
+   * Puts the focus back where it was before the list was drawn again: on the same control,
+   * else on that person's role menu (a change was applied), else on the panel's heading
+   * (they left the list).
+   * @param {HTMLElement} list
+   * @param {string} key the `data-focus-key` of the control that had the focus
+   */
+  refocus (list, key) {
+    const person = key.split(' ')[1] ?? ''
+    const target = list.querySelector(`[data-focus-key="${CSS.escape(key)}"]:not(:disabled)`) ??
+      list.querySelector(`select[data-person="${CSS.escape(person)}"]`) ??
+      this.root.querySelector('h2')
+    if (target instanceof HTMLElement) target.focus()
+  }
+
+  /**
+   * @param {Person & {here: boolean, hand: boolean, choice: Role}} row
+   * @returns {HTMLLIElement}
+   */
+  renderPerson (row) {
+    const item = document.createElement('li')
+    item.className = 'people-item'
+    item.dataset.testid = 'person'
+    item.dataset.personId = row.id
+    item.dataset.here = String(row.here)
+    item.dataset.hand = String(row.hand)
+    const dot = document.createElement('span')
+    dot.className = 'people-dot'
+    dot.title = row.here ? 'Here now' : 'Not here'
+    dot.setAttribute('aria-hidden', 'true')
+    const name = document.createElement('span')
+    name.className = 'people-name'
+    name.textContent = row.id === this.userId ? `${row.name} (you)` : row.name
+    const status = document.createElement('span')
+    status.className = 'visually-hidden'
+    status.textContent = row.here ? ', here now' : ', not here'
+    const who = document.createElement('span')
+    who.className = 'people-who'
+    who.append(dot, name, status)
+    if (row.hand) {
+      const hand = document.createElement('span')
+      hand.className = 'people-hand'
+      hand.dataset.testid = 'person-hand'
+      hand.textContent = 'Hand raised'
+      who.append(hand)
+    }
+
+    const menu = document.createElement('select')
+    menu.className = 'people-role'
+    menu.dataset.testid = 'person-role'
+    menu.dataset.person = row.id
+    menu.dataset.focusKey = `role ${row.id}`
+    menu.setAttribute('aria-label', `Role of ${row.name}`)
+    for (const role of ROLES) {
+      const option = document.createElement('option')
+      option.value = role
+      option.textContent = ROLE_LABELS[role]
+      option.selected = role === row.choice
+      menu.append(option)
+    }
+    const apply = personButton('apply', row.id, 'Change', `Change the role of ${row.name}`)
+    apply.disabled = row.choice === row.role
+    const remove = personButton('remove', row.id, 'Remove', `Remove ${row.name} from the room`)
+    remove.classList.add('button-danger')
+    const controls = document.createElement('span')
+    controls.className = 'people-controls'
+    controls.append(menu, apply, remove)
+    item.append(who, controls)
+    return item
+  }
+
+  /** @param {string} message said by screen readers (a polite live region) */
+  announce (message) {
+    const region = this.part('people-announce')
+    if (region) region.textContent = message
+  }
+
+  /** @param {string} message empty hides the error */
+  showError (message) {
+    this.loadFailed = false
+    const line = this.part('people-error')
+    if (!line) return
+    line.textContent = message
+    line.hidden = !message
+  }
+}
