@@ -43,7 +43,8 @@ MAX_RESTORE_MINUTES = 24 * 60
 #: What a phase may set up when it starts (its `tools`): on/off switches, and the tools
 #: that are off (false) or set up as described (an object).
 PHASE_SWITCHES = ("locked", "private")
-PHASE_TOOLS = frozenset({*PHASE_SWITCHES, "vote", "breakouts"})
+#: `anonymous`: the notes written privately in the phase are revealed without names.
+PHASE_TOOLS = frozenset({*PHASE_SWITCHES, "anonymous", "vote", "breakouts"})
 MAX_GROUPS = 20
 MAX_PEOPLE = 500
 IDENTITY_ID = re.compile(r"[ui][0-9]{1,18}")
@@ -278,17 +279,19 @@ def _phase(raw: Any) -> dict[str, Any]:
     return phase
 
 
-def phase_frame(state: State) -> str | None:
-    """The frame of the board the current phase works in, if it names one."""
-    phase = next((p for p in state["agenda"] if p.get("id") == state["phase"]), None)
-    frame = (phase or {}).get("frame")
-    return frame if isinstance(frame, str) else None
+def reveal_setting(state: State) -> tuple[str | None, bool]:
+    """How the current phase has private notes revealed: into which frame of the board (if
+    it names one), and whether without names (its `anonymous` tool)."""
+    phase = next((p for p in state["agenda"] if p.get("id") == state["phase"]), None) or {}
+    frame = phase.get("frame")
+    anonymous = (phase.get("tools") or {}).get("anonymous") is True
+    return (frame if isinstance(frame, str) else None), anonymous
 
 
 def _tool(phase_id: str, tool: str, value: Any) -> Any:
     """A phase's setting of one tool: a switch is true or false; a vote is false or
     `{"budget", "maxPerObject", "anonymous"}`; breakouts are false or `{"count"}`."""
-    if tool in PHASE_SWITCHES or value is False:
+    if tool in PHASE_SWITCHES or tool == "anonymous" or value is False:
         if not isinstance(value, bool):
             raise RoomRejected("invalid", f"Phase {phase_id}: {tool} is on or off.")
         return value

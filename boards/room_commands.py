@@ -36,10 +36,10 @@ from boards.room import (
     current,
     open_vote,
     permit,
-    phase_frame,
     phase_of,
     plan_groups,
     restore_point,
+    reveal_setting,
     run,
 )
 from boards.store import room_of
@@ -184,8 +184,9 @@ class RoomCommands:
         if command.name == "private.reveal" or (
             phase is not None and state["private"] and not tools.get("private")
         ):
-            frame = phase_frame(state)
-            moved = await reveal(connection.hub, room.slug, room.anonymous, author, frame)
+            frame, nameless = reveal_setting(state)
+            anonymous = room.anonymous or nameless
+            moved = await reveal(connection.hub, room.slug, anonymous, author, frame)
             context["revealed"] = moved
         if (command.name == "vote.end" or phase is not None) and vote and vote.get("open"):
             ended = _vote_name(connection, vote["id"])

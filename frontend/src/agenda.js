@@ -1,13 +1,14 @@
 /**
  * Agendas as people type them, one phase a line: `<minutes> <title>` and tags for the tools
- * the phase sets up when it starts: `[lock]`, `[private]`, `[vote 3]` (a dot vote, 3 dots
+ * the phase sets up when it starts: `[lock]`, `[private]`, `[anonymous]` (what is written
+ * privately is revealed without names), `[vote 3]` (a dot vote, 3 dots
  * each) and `[groups 4]` (4 breakout groups), and `[frame <title>]`, the frame of the board
  * the phase works in (everyone is taken there; private notes are revealed into it). Minutes
  * may be left out: 0, no timer.
  */
 
 /** Tags of the on/off tools, and the room document's name for each. */
-const SWITCH_TAGS = { lock: 'locked', private: 'private' }
+const SWITCH_TAGS = { lock: 'locked', private: 'private', anonymous: 'anonymous' }
 /** Tags of the tools set up with a number: the tool, and what the number is. */
 const COUNTED_TAGS = { vote: ['vote', 'budget'], groups: ['breakouts', 'count'] }
 

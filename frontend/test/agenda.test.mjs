@@ -34,6 +34,7 @@ test('a phase works in a frame of the board, named by its title', () => {
   const agenda = parseAgenda('8 Ideas [private] [frame your ideas]\n5 Elsewhere [frame Nowhere]', named)
   assert.equal(agenda[0].frame, 'f1')
   assert.deepEqual(agenda[0].tools, { private: true })
+  assert.deepEqual(parseAgenda('7 Reflect [private] [anonymous]')[0].tools, { private: true, anonymous: true })
   assert.equal(agenda[1].title, 'Elsewhere [frame Nowhere]', 'a frame not found stays in sight')
   assert.equal(agendaText(agenda, (id) => frames.get(id) ?? null), '8 Ideas [private] [frame Your ideas]\n5 Elsewhere [frame Nowhere]')
   assert.equal(agendaText(agenda), '8 Ideas [private]\n5 Elsewhere [frame Nowhere]', 'a frame gone leaves no tag')

@@ -730,7 +730,13 @@ async def test_a_phase_reveals_private_notes_splits_the_room_and_opens_its_vote(
     frames["fr"] = pycrdt.Map({"type": "frame", **box, "title": pycrdt.Text("Ideas")})
     await board.socket.send_to(bytes_data=update_message(scaffold.get_update()))
     agenda = [
-        {"id": "ideas", "title": "Ideas", "minutes": 5, "tools": {"private": True}, "frame": "fr"},
+        {
+            "id": "ideas",
+            "title": "Ideas",
+            "minutes": 5,
+            "tools": {"private": True, "anonymous": True},
+            "frame": "fr",
+        },
         {"id": "groups", "title": "Groups", "minutes": 5, "tools": {"breakouts": {"count": 2}}},
         {"id": "vote", "title": "Vote", "minutes": 5, "tools": {"vote": {"budget": 2}}},
     ]
@@ -754,6 +760,7 @@ async def test_a_phase_reveals_private_notes_splits_the_room_and_opens_its_vote(
         await board.pump(frames=1)
     note, frame = objects(board)["note-ada"], objects(board)["fr"]
     assert (note["x"], note["y"]) == (1024.0, 1064.0), "revealed into the phase's frame"
+    assert (note["author"], note["authorId"]) == ("", ""), "an anonymous phase names nobody"
     assert (frame["w"], frame["h"]) == (300.0, 1064.0 + 160.0 + 24.0 - 1000.0), "which grew"
     await host.socket.send_to(text_data=json.dumps({"type": "phase.go", "id": "vote"}))
     while room_map(host).get("breakouts"):

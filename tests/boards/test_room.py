@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from boards.room import DEFAULTS, Actor, RoomRejected, ballot, current, plan_groups, run
+from boards.room import (
+    DEFAULTS,
+    Actor,
+    RoomRejected,
+    ballot,
+    current,
+    plan_groups,
+    reveal_setting,
+    run,
+)
 
 NOW = 1_800_000_000_000
 FACILITATOR = Actor("u1", facilitator=True, writer=True)
@@ -219,7 +228,7 @@ def test_a_vote_needs_a_sensible_budget_and_scope(data: dict[str, Any]) -> None:
 
 
 RECIPE = [
-    {"id": "ideas", "title": "Ideas", "minutes": 8, "tools": {"private": True}},
+    {"id": "ideas", "title": "Ideas", "minutes": 8, "tools": {"private": True, "anonymous": True}},
     {"id": "vote", "title": "Vote", "minutes": 5, "tools": {"vote": {"budget": 3}}},
     {"id": "groups", "title": "Groups", "minutes": 10, "tools": {"breakouts": {"count": 2}}},
     {"id": "discuss", "title": "Discuss", "minutes": 0, "tools": {"locked": True}},
@@ -238,7 +247,9 @@ def test_a_phase_opens_its_vote_ends_the_last_one_and_splits_the_room() -> None:
         "anonymous": True,
     }
     state = step(state, "phase.go", id="ideas")
+    assert reveal_setting(state) == (None, True), "revealed without names"
     state = step(state, "phase.go", context={"voteId": "v1"}, id="vote")
+    assert reveal_setting(state) == (None, False)
     assert state["vote"]["open"] and state["vote"]["budget"] == 3 and state["private"] is False
     state = step(state, "phase.go", context={"results": {"n1": 2}, "groups": GROUPS}, id="groups")
     assert state["vote"] == {**state["vote"], "open": False, "results": {"n1": 2}}
@@ -257,6 +268,7 @@ def test_a_phase_opens_its_vote_ends_the_last_one_and_splits_the_room() -> None:
         {"breakouts": {"count": 21}},
         {"breakouts": "4"},
         {"private": {"on": True}},
+        {"anonymous": "yes"},
     ],
 )
 def test_a_phase_sets_up_a_vote_or_breakouts_only_as_described(tools: dict[str, Any]) -> None:

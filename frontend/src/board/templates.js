@@ -59,7 +59,7 @@ export const TEMPLATES = [
     id: 'retrospective',
     name: 'Retrospective',
     description: 'What went well, what to improve, and actions: reflect anonymously, group, vote, agree on actions.',
-    agenda: '3 Check-in\n7 Reflect on your own [private] [frame Reflections]\n8 Share and group\n5 Vote [vote 3]\n15 Discuss and agree on actions'
+    agenda: '3 Check-in\n7 Reflect on your own [private] [anonymous] [frame Reflections]\n8 Share and group\n5 Vote [vote 3]\n15 Discuss and agree on actions'
   }
 ]
 
