@@ -9,7 +9,6 @@ number of structs, the size and nesting depth of every value, and, with the docu
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from bisect import bisect_left, bisect_right, insort
@@ -17,6 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+
+import orjson
 
 from boards.lib0 import Malformed, Reader
 
@@ -359,14 +360,14 @@ class StructureChange:
 
     def encode(self) -> bytes:
         keyed = [[*key, client, clock, length] for key, client, clock, length in self.keyed]
-        return json.dumps([self.ranges, keyed, self.deletes], separators=(",", ":")).encode()
+        return orjson.dumps([self.ranges, keyed, self.deletes])
 
     @classmethod
     def decode(cls, data: bytes) -> StructureChange:
         """Read an encoded change (the store is trusted: only this service writes there);
         raises Malformed if it is not one."""
         try:
-            ranges, keyed, deletes = json.loads(data)
+            ranges, keyed, deletes = orjson.loads(data)
             return cls(ranges, [((root, key), *rest) for root, key, *rest in keyed], deletes)
         except (ValueError, TypeError) as error:
             raise Malformed("unreadable structure change") from error
