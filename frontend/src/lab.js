@@ -193,6 +193,10 @@ export class LabPanel {
     on('lab-private-reveal', () => this.send({ type: 'private.reveal' }))
     on('lab-vote-cast', () => { for (const id of this.selected()) this.send({ type: 'vote.cast', objectId: id }) })
     on('lab-vote-retract', () => { for (const id of this.selected()) this.send({ type: 'vote.retract', objectId: id }) })
+    this.part('lab-hands')?.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('[data-lower]') : null
+      if (button instanceof HTMLElement) this.send({ type: 'hand.lower', id: button.dataset.lower })
+    })
     this.part('lab-results')?.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('[data-object]') : null
       if (button instanceof HTMLElement) this.show(/** @type {string} */ (button.dataset.object))
@@ -287,9 +291,21 @@ export class LabPanel {
     if (count) count.textContent = String(hands.length)
     const list = this.part('lab-hands')
     if (list) {
+      // Facilitators take hands down once they have given the word.
+      const canLower = Boolean(this.part('lab-next-phase'))
       list.replaceChildren(...hands.map(([id]) => {
         const item = document.createElement('li')
-        item.textContent = this.nameOf(id)
+        const name = this.nameOf(id)
+        item.textContent = name
+        if (canLower && id !== this.userId) {
+          const lower = document.createElement('button')
+          lower.type = 'button'
+          lower.className = 'lab-phase-button'
+          lower.dataset.lower = id
+          lower.textContent = 'Lower'
+          lower.setAttribute('aria-label', `Lower ${name}'s hand`)
+          item.append(' ', lower)
+        }
         return item
       }))
     }

@@ -285,6 +285,9 @@ async def test_a_facilitator_runs_the_timer_locks_the_board_and_sees_raised_hand
     await expect(fay.by_test_id("lab-hands-count")).to_have_text("1", timeout=TIMEOUT_MS)
     await expect(fay.by_test_id("lab-hands")).to_contain_text("Pat", timeout=TIMEOUT_MS)
     await expect(pat.by_test_id("lab-hand")).to_have_text("Lower hand", timeout=TIMEOUT_MS)
+    await fay.page.get_by_role("button", name="Lower Pat (guest)'s hand").click(timeout=TIMEOUT_MS)
+    await expect(pat.by_test_id("lab-hand")).to_have_text("Raise hand", timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("lab-hands-count")).to_have_text("0", timeout=TIMEOUT_MS)
 
     await fay.by_test_id("lab-lock").click(timeout=TIMEOUT_MS)
     await expect(pat.by_test_id("lab-locked")).to_be_hidden(timeout=TIMEOUT_MS)
