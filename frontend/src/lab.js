@@ -169,9 +169,16 @@ export class LabPanel {
       if (next) this.goToPhase(next.id)
     })
     const editor = /** @type {HTMLTextAreaElement | null} */ (this.part('lab-agenda-text'))
-    on('lab-agenda-save', () => this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '', this.frames.named) }))
+    // The editor shows the agenda when it opens, unless the facilitator has typed in it
+    // already (its `toggle` event comes a moment after the click that opens it).
+    let typed = false
+    editor?.addEventListener('input', () => { typed = true })
+    on('lab-agenda-save', () => {
+      typed = false
+      this.send({ type: 'agenda.set', agenda: parseAgenda(editor?.value ?? '', this.frames.named) })
+    })
     this.part('lab-agenda-editor')?.addEventListener('toggle', () => {
-      if (editor) editor.value = agendaText(this.state.get('agenda'), this.frames.title)
+      if (editor && !typed) editor.value = agendaText(this.state.get('agenda'), this.frames.title)
     })
     const budget = /** @type {HTMLInputElement | null} */ (this.part('lab-vote-budget'))
     on('lab-vote-start', () => this.send({ type: 'vote.start', budget: Math.round(Number(budget?.value || 3)) }))
