@@ -13,7 +13,7 @@ from django.conf import settings
 
 from boards.connection import write_as_server
 from boards.hub import Hub
-from boards.placement import Box, box_of, number, pack, union
+from boards.placement import Box, box_of, highest_z, pack, union
 from boards.room import RoomRejected
 
 #: Size of a breakout group's frame, and the space around it.
@@ -28,8 +28,8 @@ async def breakout_frames(
     right of what the board holds; returns the groups with their ids and frames."""
     token = uuid.uuid4().hex[:8]
     made = [
-        {"id": f"{token}-{number}", **group, "frame": f"breakout-{token}-{number}"}
-        for number, group in enumerate(groups, 1)
+        {"id": f"{token}-{index}", **group, "frame": f"breakout-{token}-{index}"}
+        for index, group in enumerate(groups, 1)
     ]
     limit = settings.BOARD_MAX_OBJECTS
     now_ms = float(time.time() * 1000)
@@ -40,7 +40,7 @@ async def breakout_frames(
             raise RoomRejected("invalid", f"The board has no room for {len(made)} frames.")
         plain = [value.to_py() or {} for value in board.values() if isinstance(value, pycrdt.Map)]
         held = union(b for b in map(box_of, plain) if b is not None)
-        top_z = max((z for z in (number(p.get("z")) for p in plain) if z is not None), default=0)
+        highest = highest_z(p.get("z") for p in plain)
         columns = math.ceil(math.sqrt(len(made)))
         width = columns * FRAME.w + (columns - 1) * GAP
         left = held.right + GAP if held is not None else 0.0
@@ -54,7 +54,7 @@ async def breakout_frames(
                         "y": y,
                         "w": FRAME.w,
                         "h": FRAME.h,
-                        "z": top_z + index,
+                        "z": highest + index,
                         "author": "",
                         "authorId": author,
                         "createdAt": now_ms,

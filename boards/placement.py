@@ -46,6 +46,11 @@ def box_of(fields: Mapping[str, Any]) -> Box | None:
     return Box(x, y, w, h)
 
 
+def highest_z(orders: Iterable[Any]) -> float:
+    """The highest stacking order among board objects' `z` values (0 when none is sound)."""
+    return max((z for z in map(number, orders) if z is not None), default=0.0)
+
+
 def union(boxes: Iterable[Box]) -> Box | None:
     """The smallest box around `boxes` (None for none)."""
     known = list(boxes)

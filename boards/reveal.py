@@ -13,7 +13,17 @@ from django.conf import settings
 from boards.connection import write_as_server
 from boards.documents import load_document
 from boards.hub import Hub
-from boards.placement import FRAME_PAD, FRAME_TITLE, Box, box_of, grown, number, pack, union
+from boards.placement import (
+    FRAME_PAD,
+    FRAME_TITLE,
+    Box,
+    box_of,
+    grown,
+    highest_z,
+    number,
+    pack,
+    union,
+)
 from boards.room import RoomRejected
 
 #: The plain fields a revealed object keeps, and the types that are revealed (with a text).
@@ -59,7 +69,8 @@ async def reveal(hub: Hub, slug: str, anonymous: bool, author: str, frame: str |
             raise RoomRejected("invalid", f"The board has no room for {count} more notes.")
         target = board.get(frame) if frame is not None else None
         area = box_of(target.to_py() or {}) if isinstance(target, pycrdt.Map) else None
-        laid = lay_out(groups, area, _top_z(board))
+        orders = (value.get("z") for value in board.values() if isinstance(value, pycrdt.Map))
+        laid = lay_out(groups, area, highest_z(orders))
         with doc.transaction():
             for key, fields in laid.items():
                 if fields["type"] in TEXT_TYPES:
@@ -132,11 +143,6 @@ def revealed(item: pycrdt.Map, owner: str, anonymous: bool) -> dict[str, Any] | 
     fields["author"] = "" if anonymous else (name if isinstance(name, str) else "")
     fields["authorId"] = "" if anonymous else owner
     return fields
-
-
-def _top_z(board: pycrdt.Map) -> float:
-    orders = (number(value.get("z")) for value in board.values() if isinstance(value, pycrdt.Map))
-    return max((z for z in orders if z is not None), default=0.0)
 
 
 def emptied(doc: pycrdt.Doc) -> None:
