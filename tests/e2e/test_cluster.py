@@ -213,3 +213,45 @@ async def test_a_private_note_reaches_nobody_until_revealed_across_processes(
     assert board_notes(other_private.doc) == {}
     for peer in (writer, other_private, other_board, control):
         await peer.close()
+
+
+async def test_a_breakout_thread_holds_for_its_members_alone_across_processes(
+    cluster: LiveCluster,
+) -> None:
+    """Groups start through process 0; a participant on process 1 writes in their own
+    group's thread, is refused another group's, and is told the thread closed after the
+    end, all checked by process 1 from the room document as it has read it."""
+    cluster.room("groups")
+    host = await client(cluster, 0, "groups", "room", cluster.token("groups", "facilitator")).join()
+    ada_token, ben_token = cluster.token("groups"), cluster.token("groups")
+    ada_room = await client(cluster, 1, "groups", "room", ada_token).join()
+    ada_chat = await client(cluster, 1, "groups", "chat", ada_token).join()
+    ben_room = await client(cluster, 0, "groups", "room", ben_token).join()
+    ben_chat = await client(cluster, 0, "groups", "chat", ben_token).join()
+    await host.command({"type": "breakouts.start", "count": 2})
+    await ada_room.wait_for(lambda: bool(room_state(ada_room).get("breakouts")))
+    first, second = (g["id"] for g in room_state(ada_room)["breakouts"]["groups"])
+    await ada_room.command({"type": "breakouts.join", "group": first})
+    await ben_room.command({"type": "breakouts.join", "group": second})
+
+    def members(peer: YClient) -> list[list[str]]:
+        groups = (room_state(peer).get("breakouts") or {}).get("groups") or []
+        return [g["members"] for g in groups]
+
+    await ada_room.wait_for(lambda: all(members(ada_room)))
+    await ada_chat.command({"type": "chat.send", "text": "psst", "thread": second})
+    await ada_chat.wait_for(lambda: bool(ada_chat.replies))
+    assert ada_chat.replies[-1]["code"] == "forbidden"
+    await ada_chat.command({"type": "chat.send", "text": "our idea", "thread": first})
+    messages = ben_chat.doc.get("messages", type=pycrdt.Array)
+    await ben_chat.wait_for(lambda: len(messages) == 1)
+    assert [(m["text"], m["thread"]) for m in messages.to_py()] == [("our idea", first)]
+    await host.command({"type": "breakouts.end"})
+    await ada_room.wait_for(lambda: room_state(ada_room).get("breakouts") is None)
+    await ada_chat.command({"type": "chat.send", "text": "still here?", "thread": first})
+    await ada_chat.wait_for(lambda: len(ada_chat.replies) == 2)
+    assert ada_chat.replies[-1]["code"] == "closed"
+    await asyncio.sleep(0.2)
+    assert len(messages) == 1, "nothing refused was stored"
+    for peer in (host, ada_room, ada_chat, ben_room, ben_chat):
+        await peer.close()
