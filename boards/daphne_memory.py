@@ -20,6 +20,8 @@ on changes:
   closes. An attribute is taken off the instance only while it is the very object the class
   holds, so every read gives what it gave before; the first write puts it back on the
   instance. The instance dict (about 107 attributes, 3.3 KB) is rebuilt at its new size.
+- The class it moves an open socket into reads whole binary frames itself
+  (`boards.transport.FrameReader`).
 - It gives autobahn a `SendQueue` for the deque it keeps for chopped or synchronous writes,
   which Daphne never asks for.
 """
@@ -35,6 +37,8 @@ from typing import Any
 
 from autobahn.websocket.protocol import WebSocketProtocol
 from twisted.web.http import HTTPChannel
+
+from boards.transport import FrameReader
 
 #: Attributes of Daphne's websocket protocol read only while the connection opens.
 HANDSHAKE_ONLY = (
@@ -209,7 +213,7 @@ def _shared_class(protocol: Any) -> type:
         shared = {k: v for k, v in options.items() if not hasattr(type(v), "__get__")}
         shared.update(OPEN_STATE, factory=factory, server=factory.server_class)
         names = {"__module__": base.__module__, "__qualname__": base.__qualname__}
-        cls = type(base.__name__, (base,), {**names, **shared, "_slim": True})
+        cls = type(base.__name__, (FrameReader, base), {**names, **shared, "_slim": True})
         _SHARED[(base, id(factory))] = cls  # the class holds the factory: its id stays its own
     return cls
 

@@ -8,10 +8,12 @@ import asyncio
 import gc
 import hashlib
 import inspect
+import random
 import re
 import struct
 import weakref
 from collections.abc import Awaitable, Callable
+from functools import partial
 from types import MethodType
 from typing import Any
 
@@ -30,6 +32,7 @@ from boards.daphne_memory import (
     SocketInbox,
     slim_open_socket,
 )
+from boards.transport import FrameReader
 
 Inbox = SocketInbox | asyncio.Queue[Any]
 
@@ -59,11 +62,19 @@ def sha256(source: str) -> str:
     return hashlib.sha256(source.encode()).hexdigest()
 
 
-def client_frame(opcode: int, payload: bytes) -> bytes:
-    """One masked frame, as a client sends it (payloads under 126 bytes)."""
+def client_frame(
+    opcode: int, payload: bytes, fin: bool = True, length_bytes: int | None = None
+) -> bytes:
+    """One frame as a client sends it (masked), its length in the fewest bytes unless
+    `length_bytes` (2 or 8) says otherwise; `fin` False for a fragment."""
     mask = b"\x01\x02\x03\x04"
     masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
-    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked
+    if length_bytes is None:
+        length_bytes = 0 if len(payload) < 126 else 2 if len(payload) < 65536 else 8
+    marker = {0: len(payload), 2: 126, 8: 127}[length_bytes]
+    head = bytes([0x80 * fin | opcode, 0x80 | marker])
+    head += len(payload).to_bytes(length_bytes) if length_bytes else b""
+    return head + mask + masked
 
 
 def test_the_copied_and_replaced_library_code_is_unchanged() -> None:
@@ -201,7 +212,7 @@ class InProcessDaphne:
     Twisted test transports: a real HTTP upgrade through Daphne's request, autobahn's
     handshake and Daphne's protocol, with no reactor running."""
 
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
         from daphne.http_protocol import HTTPFactory
         from daphne.server import Server
         from daphne.ws_protocol import WebSocketFactory
@@ -213,7 +224,7 @@ class InProcessDaphne:
         server.create_application = MethodType(daphne_memory.create_application, server)
         server.http_factory = HTTPFactory(server)
         server.ws_factory = WebSocketFactory(server, server="daphne")
-        server.ws_factory.setProtocolOptions(autoPingTimeout=30, allowNullOrigin=True)
+        server.ws_factory.setProtocolOptions(autoPingTimeout=30, allowNullOrigin=True, **options)
         self.server = server
 
     def log(self, protocol: Any, action: str, details: dict[str, Any]) -> None:
@@ -275,6 +286,75 @@ async def test_a_slimmed_socket_still_echoes_closes_cleanly_and_is_logged() -> N
     assert protocol.wasClean and daphne.app.received[-1]["code"] == 1000
     _, action, details = daphne.logged[-1]
     assert (action, details["path"]) == ("disconnected", "/ws/rooms/demo/board")
+
+
+#: Frames of every kind a client may send, and what each way of failing looks like.
+EVERY_KIND = [
+    client_frame(0x2, b"one"),
+    client_frame(0x2, b""),
+    client_frame(0x2, bytes(125)),
+    client_frame(0x2, bytes(range(256)) * 2),  # a 16-bit length
+    client_frame(0x1, "héllo".encode()),
+    client_frame(0x9, b"ping"),
+    client_frame(0x2, b"frag", fin=False) + client_frame(0x0, b"ment"),
+    client_frame(0x2, b"two"),
+]
+ENDINGS = {
+    "over the frame limit": client_frame(0x2, bytes(2000)),
+    "a 64-bit length": client_frame(0x2, bytes(300), length_bytes=8),
+    "a long form for a short length": client_frame(0x2, b"short", length_bytes=2),
+    "unmasked": bytes([0x82, 3]) + b"abc",
+    "a reserved opcode": client_frame(0x3, b"x"),
+    "a closing handshake": client_frame(0x8, struct.pack("!H", 1000)),
+}
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+@pytest.mark.parametrize("chunking", ["whole", "bytes", "random"])
+async def test_the_frame_reader_hands_on_what_autobahn_would(ending: str, chunking: str) -> None:
+    """A slimmed socket reads whole binary frames itself: for any stream, cut anywhere, its
+    application gets the same messages, and the client the same replies (a pong, a close),
+    as from autobahn alone."""
+    stream = b"".join([*EVERY_KIND, ENDINGS[ending], client_frame(0x2, b"never")])
+    cuts = {
+        "whole": [],
+        "bytes": list(range(1, len(stream))),
+        "random": sorted(random.Random(7).sample(range(1, len(stream)), 40)),
+    }[chunking]
+    chunks = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True)]
+    outcomes = []
+    to_autobahn: list[bytes] = []
+
+    def through(autobahn: Callable[[bytes], None], data: bytes) -> None:
+        to_autobahn.append(data)
+        autobahn(data)
+
+    for slim in (False, True):
+        daphne = InProcessDaphne(maxFramePayloadSize=1000)
+        protocol, transport, _ = await daphne.open()
+        if slim:
+            slim_open_socket(protocol)
+            assert isinstance(protocol, FrameReader)
+            protocol._dataReceived = partial(through, protocol._dataReceived)  # type: ignore[method-assign]
+        transport.clear()
+        for chunk in chunks:  # no turn of the loop: the application takes none of them yet
+            protocol.dataReceived(chunk)
+        inbox = protocol.application_queue
+        messages, inbox._messages = list(inbox._messages or []), None
+        outcomes.append((messages, transport.value(), protocol.state, transport.disconnecting))
+    assert outcomes[1] == outcomes[0]
+    if chunking == "whole":  # the reader took the binary frames up to the text frame
+        assert len(b"".join(to_autobahn)) == len(stream) - len(b"".join(EVERY_KIND[:4]))
+    messages = outcomes[0][0]
+    assert [m.get("bytes", m.get("text")) for m in messages[:7]] == [
+        b"one",
+        b"",
+        bytes(125),
+        bytes(range(256)) * 2,
+        "héllo",
+        b"fragment",
+        b"two",
+    ]
 
 
 async def test_what_differs_from_the_shared_class_stays_on_the_instance() -> None:
