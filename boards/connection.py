@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import random
 import time
 import uuid
 from collections import deque
@@ -41,6 +43,8 @@ from boards.store import Entry, parse_id, room_of
 from boards.structure import ID, Known, ParsedUpdate, Rejected
 from boards.transport import Frame
 
+logger = logging.getLogger(__name__)
+
 WriteFrame = Callable[[Frame], Awaitable[None]]
 #: Writes a frame at once if the socket can take it without waiting; False if it cannot.
 WriteNow = Callable[[Frame], bool]
@@ -50,7 +54,12 @@ AppendFailed = Callable[[BaseException], None]
 #: while earlier ones travel, in order; beyond this many the socket's next frame waits.
 APPENDS_IN_FLIGHT = 16
 QUOTA_CHUNK = 16 * 1024
-QUOTA_RESERVE_SECONDS = 5.0
+#: How long a reserve of write quota lasts: a socket's own, between 4 and 5 seconds, so that
+#: writers who started together do not all renew together.
+QUOTA_RESERVE_SECONDS = (4.0, 5.0)
+#: A reserve is renewed in the background once it is this close to its end, or this low.
+QUOTA_RENEW_SECONDS = 1.5
+QUOTA_RENEW_BYTES = QUOTA_CHUNK // 4
 CommandHandler = Callable[["DocumentConnection", RunCommand], Awaitable[None]]
 
 
@@ -131,6 +140,8 @@ class DocumentConnection:
         self._pending: list[Entry] = []
         self._joined: JoinState | None = None
         self._reserve, self._reserve_until = 0, 0.0  # write quota already taken (`_spend`)
+        self._renewing: asyncio.Task[None] | None = None
+        self._renewable = True  # False once a renewal was refused, until the reserve ends
         self._appending: deque[asyncio.Future[Entry]] = deque()
         self.on_append_failed = on_append_failed
         self.may_edit_locked = False  # set from the socket's role
@@ -148,6 +159,7 @@ class DocumentConnection:
         if not self.kind.server_owned and self.session.writable:
             self._known = joined.known()
             self.hub.prepare_structure(self.doc_name)
+            self.renew_quota()
         self.cursor = parse_id(joined.upto)
         pending, self._pending = self._pending, []
         if self.kind.refusals is not None:
@@ -164,6 +176,8 @@ class DocumentConnection:
         """Tell the others this connection's cursors are gone, and stop deliveries."""
         self.hub.depart(self.id, self.doc_name)
         self.hub.detach(self)
+        if self._renewing is not None:
+            self._renewing.cancel()
         following, self._following = self._following, []
         for name in following:
             self.hub.unfollow(name)
@@ -243,20 +257,53 @@ class DocumentConnection:
 
     async def _spend(self, size: int) -> bool:
         """Spend `size` bytes of the author's write quota (per room and person, in the store).
-        Small writes draw on a reserve taken from the store in chunks of `QUOTA_CHUNK` and
-        kept for `QUOTA_RESERVE_SECONDS`, so a typing person costs a store call every few
-        seconds; what a reserve leaves unused is at most one chunk per socket."""
-        now = time.monotonic()
-        if size <= self._reserve and now < self._reserve_until:
+        Small writes draw on a reserve taken from the store in chunks of `QUOTA_CHUNK`, kept
+        for `QUOTA_RESERVE_SECONDS` and renewed in the background before it runs out (a
+        writer's updates never wait for the store while it lasts), so a typing person costs
+        a store call every few seconds; what reserves leave unused is at most two chunks per
+        socket."""
+        if (size > self._reserve or now() >= self._reserve_until) and self._renewing:
+            await asyncio.shield(self._renewing)
+        moment = now()
+        if size <= self._reserve and moment < self._reserve_until:
             self._reserve -= size
+            if self._renewable and (
+                self._reserve < QUOTA_RENEW_BYTES
+                or self._reserve_until - moment < QUOTA_RENEW_SECONDS
+            ):
+                self.renew_quota()
             return True
-        key = f"{self.doc_name}:written-by:{self.author}"
-        limit = settings.WRITE_BYTES_PER_MINUTE
         for chunk in dict.fromkeys((max(size, QUOTA_CHUNK), size)):  # near the limit: just this
-            if await self.hub.store.spend(key, chunk, limit, 60_000):
-                self._reserve, self._reserve_until = chunk - size, now + QUOTA_RESERVE_SECONDS
+            if await self._take_quota(chunk):
+                self._reserve -= size
                 return True
         return False
+
+    def renew_quota(self) -> None:
+        """Take a chunk of write quota in the background (nothing if already under way): at
+        once for a socket that may write, so that its first update does not wait either."""
+        if self._renewing is None:
+            self._renewing = asyncio.ensure_future(self._renew())
+
+    async def _renew(self) -> None:
+        try:
+            self._renewable = await self._take_quota(QUOTA_CHUNK)
+        except Exception:  # the next update that needs quota takes it itself, and fails
+            logger.warning("renewing the write quota of %s failed", self.doc_name, exc_info=True)
+        finally:
+            self._renewing = None
+
+    async def _take_quota(self, chunk: int) -> bool:
+        """Add `chunk` bytes to the reserve if the store grants them."""
+        key = f"{self.doc_name}:written-by:{self.author}"
+        if not await self.hub.store.spend(key, chunk, settings.WRITE_BYTES_PER_MINUTE, 60_000):
+            return False
+        moment = now()
+        if moment >= self._reserve_until:
+            self._reserve, self._renewable = 0, True
+        self._reserve += chunk
+        self._reserve_until = moment + random.uniform(*QUOTA_RESERVE_SECONDS)
+        return True
 
     async def receive_bytes(self, data: bytes) -> None:
         await self._carry_out(self.session.receive_bytes(data, time.monotonic()))

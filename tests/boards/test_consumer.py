@@ -341,12 +341,17 @@ async def test_a_saturated_store_sheds_sockets_with_a_transient_code() -> None:
 
 
 class CountingSpends(MemoryRoomStore):
+    """Counts quota calls, which wait while `answering` is clear."""
+
     def __init__(self) -> None:
         super().__init__()
         self.spends = 0
+        self.answering = asyncio.Event()
+        self.answering.set()
 
     async def spend(self, key: str, amount: int, limit: int, window_ms: int) -> bool:
         self.spends += 1
+        await self.answering.wait()
         return await super().spend(key, amount, limit, window_ms)
 
 
@@ -421,6 +426,54 @@ async def test_small_writes_draw_on_a_quota_reserve() -> None:
         await writer.pump(frames=1)
     assert len(await store.read("lab/board")) == 20
     assert store.spends == 1, "a chunk of quota (kept for a few seconds) covers them"
+    await counted.close()
+
+
+async def test_a_writer_never_waits_for_the_quota_store_while_its_reserve_lasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quota is taken when a writer joins and renewed in the background before the reserve
+    runs out: with the store's answer held up, updates go on until the reserve is spent."""
+    monkeypatch.setattr("boards.connection.QUOTA_CHUNK", 4096)
+    monkeypatch.setattr("boards.connection.QUOTA_RENEW_BYTES", 1024)
+    store = CountingSpends()
+    counted = Hub(store, compact=False)
+    install_hub(counted)
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    writer = await Peer("/ws/rooms/lab/board", ada).join()
+    await until(lambda: store.spends == 1)
+    store.answering.clear()
+    updates = [note_update(f"{i}" * 500) for i in range(8)]
+    for update in updates:
+        await writer.socket.send_to(bytes_data=update_message(update))
+    await until(lambda: len(store._streams[Topic("lab/board", "log")]) == 7)
+    await asyncio.sleep(0.05)
+    assert len(await store.read("lab/board")) == 7, "the eighth waits for the renewal"
+    assert store.spends == 2, "renewing since the reserve ran low, in the background"
+    store.answering.set()
+    await until(lambda: len(store._streams[Topic("lab/board", "log")]) == 8)
+    assert store.spends == 2
+    await counted.close()
+
+
+async def test_write_quota_renewals_stop_at_the_limit(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    monkeypatch.setattr("boards.connection.QUOTA_CHUNK", 4096)
+    settings.WRITE_BYTES_PER_MINUTE = 10_000
+    store = CountingSpends()
+    counted = Hub(store, compact=False)
+    install_hub(counted)
+    ada = await sync_to_async(member)("lab", Role.PARTICIPANT, "ada")
+    writer = await Peer("/ws/rooms/lab/board", ada).join()
+    for i in range(30):
+        await writer.socket.send_to(bytes_data=update_message(note_update(f"{i}" * 500)))
+        await writer.pump(frames=1)
+        if refusals := [r["code"] for r in writer.replies if r["type"] == "board.error"]:
+            break
+    assert refusals == ["write_quota"]
+    written = sum(len(entry.payload) for entry in await store.read("lab/board"))
+    assert 10_000 - 2 * len(note_update("0" * 500)) < written <= 10_000
     await counted.close()
 
 
