@@ -43,6 +43,10 @@ class Room(models.Model):
         default=False,
         help_text="Hide who wrote what on the board: new objects carry no author name.",
     )
+    record_labs = models.BooleanField(
+        default=False,
+        help_text="Record every session of this lab from its first phase to its last.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,3 +167,48 @@ class MediaFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room.slug}/{self.name}"
+
+
+class Recording(models.Model):
+    """A recorded session: a window of server time over the logs of the room's board, chat
+    and room documents (which keep every update with its author and time); it copies none
+    of them. `ended_ms` is empty while it records."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="recordings")
+    title = models.CharField(max_length=120)
+    started_ms = models.BigIntegerField(help_text="server time, ms since the epoch")
+    ended_ms = models.BigIntegerField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    automatic = models.BooleanField(
+        default=False, help_text="started by the lab's first phase, stopped after its last"
+    )
+
+    class Meta:
+        ordering = ["-started_ms"]
+        indexes = [models.Index(fields=["room", "-started_ms"], name="recordings_of_room")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.room.slug})"
+
+
+class RecordingPresence(models.Model):
+    """Who was in the room at one second of a recording: a row per person whenever the
+    people present changed (sampled at most once a second)."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="presence")
+    second = models.BigIntegerField(help_text="server time, seconds since the epoch")
+    identity = models.CharField(max_length=80)
+    name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recording", "second", "identity"], name="one_presence_sample"
+            )
+        ]
+        ordering = ["recording", "second"]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.second} in {self.recording_id}"
