@@ -7,6 +7,8 @@ class BoardsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards.archive import forget_room_documents
-        from rooms.signals import room_deleted
+        from boards.room_commands import show_recording
+        from rooms.signals import recording_changed, room_deleted
 
         room_deleted.connect(forget_room_documents, dispatch_uid="boards.forget_room_documents")
+        recording_changed.connect(show_recording, dispatch_uid="boards.show_recording")

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import pycrdt
 
+from boards.attendance import Attendance
 from boards.compaction import run_compactor
 from boards.documents import load_document, verified
 from boards.joins import Joins
@@ -129,6 +130,7 @@ class Hub:
         self.sockets = Occupancy()
         self.joins = Joins(store)
         self.rooms = RoomEvents()
+        self.attendance = Attendance(self)
         self._outbox = PresenceOutbox()
         self._outbox_ready = asyncio.Event()
         self._activation = asyncio.Lock()
@@ -167,6 +169,7 @@ class Hub:
                 logger.warning("ignoring an unreadable presence record of %s", name)
         self._presence[name] = presence
         self._subscribers[name] = set()
+        self.attendance.watch(name)
         await self.store.wake()
 
     def detach(self, subscriber: Subscriber) -> None:
@@ -178,6 +181,7 @@ class Hub:
         if not subscribers:
             del self._subscribers[name]
             self._presence.pop(name, None)
+            self.attendance.forget(name)
             self._structures.pop(name, None)
             self.joins.drop(name)
             for lock in (name, f"structure:{name}"):
@@ -399,6 +403,7 @@ class Hub:
 
     async def close(self) -> None:
         await self.rooms.close()
+        await self.attendance.close()
         pending: list[asyncio.Future[Any]] = [*self._tasks, *self._preparing.values()]
         for task in pending:
             task.cancel()

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "breakouts": None,
     "hands": {},
     "celebration": None,
+    "recording": None,
 }
 MAX_TIMER_SECONDS = 24 * 3600
 MAX_AGENDA_PHASES = 30
@@ -325,7 +326,7 @@ def agenda_set(
     changes: Changes = {"agenda": phases}
     if state["phase"] is not None and state["phase"] not in ids:
         changes["phase"] = None
-    return changes
+    return {**changes, **_recording_follows(context)}
 
 
 def phase_of(state: State, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -349,8 +350,8 @@ def phase_go(
     stay as they are)."""
     phase = phase_of(state, data)
     if phase is None:
-        return {"phase": None}
-    changes: Changes = {"phase": phase["id"]}
+        return {"phase": None, **_recording_follows(context)}
+    changes: Changes = {"phase": phase["id"], **_recording_follows(context)}
     minutes = int(phase.get("minutes") or 0)
     changes.update(
         _timer(True, now_ms + minutes * 60_000, minutes * 60_000, minutes * 60_000)
@@ -369,6 +370,46 @@ def phase_go(
     elif state["breakouts"] is not None:
         changes["breakouts"] = None
     return changes
+
+
+def phase_after(state: State, name: str, data: Mapping[str, Any], actor: Actor, now_ms: int) -> Any:
+    """The phase the room is in after `phase.go` or `agenda.set` (which leaves the agenda
+    when it drops the current phase); RoomRejected if the command is refused."""
+    if name == "phase.go":
+        phase = phase_of(state, data)
+        return None if phase is None else phase["id"]
+    return agenda_set(state, data, actor, now_ms, {}).get("phase", state["phase"])
+
+
+def check_recording(state: State, running: bool) -> None:
+    """RoomRejected unless the room is being recorded (`running`), or is not."""
+    if running and state["recording"] is None:
+        raise RoomRejected("closed", "The room is not being recorded.")
+    if not running and state["recording"] is not None:
+        raise RoomRejected("closed", "The room is being recorded already: stop that first.")
+
+
+def _recording_follows(context: Context) -> Changes:
+    """The room's `recording` when the server started or stopped one along with a phase (a
+    lab that records from its first phase to its last): `context["recording"]`."""
+    return {"recording": context["recording"]} if "recording" in context else {}
+
+
+def recording_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Show everyone the recording the server has started (`context["recording"]`: its
+    id, title and start); refused while one is running."""
+    check_recording(state, running=False)
+    return {"recording": dict(context["recording"])}
+
+
+def recording_stop(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """The recording has ended (the server wrote its end): nobody is recorded now."""
+    check_recording(state, running=True)
+    return {"recording": None}
 
 
 def _view(raw: Any) -> dict[str, float]:
@@ -626,4 +667,7 @@ RULES: dict[str, tuple[str, Rule]] = {
     "hand.raise": ("writer", hand_raise),
     "hand.lower": ("writer", hand_lower),
     "celebrate": ("writer", celebrate),
+    # The recording was made or ended before (see `room_commands.RoomCommands._recording`).
+    "recording.start": ("facilitator", recording_start),
+    "recording.stop": ("facilitator", recording_stop),
 }

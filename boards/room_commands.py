@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from functools import partial
 from random import SystemRandom
 from typing import Any
 
 import pycrdt
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from boards.breakouts import breakout_frames
@@ -33,17 +37,27 @@ from boards.room import (
     Actor,
     RoomRejected,
     ballot,
+    check_recording,
     current,
     open_vote,
     permit,
+    phase_after,
     phase_of,
     plan_groups,
     restore_point,
     reveal_setting,
     run,
 )
-from boards.store import room_of
+from boards.store import RoomStore, create_store, room_of
+from rooms.models import Recording
 from rooms.permissions import Access
+from rooms.recordings import (
+    forget_recording,
+    records_labs,
+    shown,
+    start_recording,
+    stop_recording,
+)
 
 #: How long a command waits for another process's command on the same room to finish.
 TURN_WAIT_SECONDS = 2.0
@@ -52,8 +66,23 @@ TURN_TTL_SECONDS = 5.0
 BALLOTS = {"vote.cast": 1, "vote.retract": -1}
 #: The commands whose context is read from the room document as stored (`_context`).
 TURN_CONTEXT = frozenset(
-    {"vote.start", "vote.end", "phase.go", "breakouts.start", "private.reveal"}
+    {
+        "vote.start",
+        "vote.end",
+        "phase.go",
+        "agenda.set",
+        "breakouts.start",
+        "private.reveal",
+        "recording.start",
+        "recording.stop",
+    }
 )
+#: The commands that may take the room into its first phase or out of its last.
+PHASE_COMMANDS = frozenset({"phase.go", "agenda.set"})
+_start_recording = database_sync_to_async(start_recording)
+_stop_recording = database_sync_to_async(stop_recording)
+_forget_recording = database_sync_to_async(forget_recording)
+_records_labs = database_sync_to_async(records_labs)
 
 
 def room_values(doc: pycrdt.Doc) -> dict[str, Any]:
@@ -138,32 +167,30 @@ class RoomCommands:
     ) -> None:
         permit(command.name, command.data, actor)  # before any work done for the command
         store, name = connection.hub.store, connection.doc_name
-        deadline = time.monotonic() + TURN_WAIT_SECONDS
-        while True:
-            async with store.lock(f"room-commands:{name}", TURN_TTL_SECONDS) as acquired:
-                if acquired:
-                    context, ended = await self._context(connection, command)
-                    await write_as_server(
-                        connection.hub,
-                        name,
-                        actor.id,
-                        partial(_apply, command=command, actor=actor, context=context),
-                    )
-                    if ended is not None:  # its results are out: no record of who voted
-                        await store.forget_vote(ended)
-                    return
-            if time.monotonic() > deadline:
-                raise RoomRejected("rate_limited", "The room is busy: try again in a moment.")
-            await asyncio.sleep(0.02)
+        async with room_turn(store, name):
+            context, ended = await self._context(connection, command)
+            try:
+                await write_as_server(
+                    connection.hub,
+                    name,
+                    actor.id,
+                    partial(_apply, command=command, actor=actor, context=context),
+                )
+            except BaseException:
+                if context.get("recording"):  # made for this command, never shown
+                    await _forget_recording(context["recording"]["id"])
+                raise
+            if ended is not None:  # its results are out: no record of who voted
+                await store.forget_vote(ended)
 
     async def _context(
         self, connection: DocumentConnection, command: RunCommand
     ) -> tuple[dict[str, Any], str | None]:
         """What a command needs the server to look up or do first (a new vote's id, the
         open vote's results, the private notes revealed, breakout frames made, the board
-        restored), and the vote it ends, if any. Read from the room as stored, not as this
-        process has read it: a vote may have started through another process a moment ago
-        (the turn is held, so it is current)."""
+        restored, a recording started or ended), and the vote it ends, if any. Read from
+        the room as stored, not as this process has read it: a vote may have started
+        through another process a moment ago (the turn is held, so it is current)."""
         if command.name == "board.restore":
             since_ms, whole = restore_point(command.data, int(time.time() * 1000))
             restored = await restore_board(
@@ -173,8 +200,11 @@ class RoomCommands:
             return {}, None
         if command.name not in TURN_CONTEXT:
             return {}, None
+        started_ms = int(time.time() * 1000)
         loaded = await load_document(connection.hub.store, connection.doc_name)
         state = room_values(loaded.doc)
+        if command.name.startswith("recording."):
+            return await self._recording(state, command, started_ms), None
         context: dict[str, Any] = {}
         ended = None
         vote = state["vote"]
@@ -203,7 +233,82 @@ class RoomCommands:
             groups = plan_groups(asked, SystemRandom().shuffle)
         if groups is not None:
             context["groups"] = await breakout_frames(connection.hub, room.slug, groups, author)
+        context.update(await self._recording(state, command, started_ms))
         return context, ended
+
+    async def _recording(
+        self, state: dict[str, Any], command: RunCommand, started_ms: int
+    ) -> dict[str, Any]:
+        """The room's `recording` as the command leaves it, if it changes it: a recording
+        the server has made (`recording.start`, or a lab that records reaching its first
+        phase, from no phase) or ended (`recording.stop`, or leaving the last phase ends
+        the recording the first one started). A recording starts at `started_ms`, before
+        the server wrote anything else for the command."""
+        room, actor, running = self.access.room, self.actor, state["recording"]
+        if command.name == "recording.start":
+            check_recording(state, running=False)
+            title = command.data.get("title")
+            made = await _start_recording(room, title, actor.id, False, started_ms)
+            return {"recording": made}
+        now_ms = int(time.time() * 1000)
+        if command.name == "recording.stop":
+            check_recording(state, running=True)
+            await _stop_recording(running["id"], now_ms)
+            return {"recording": None}
+        if command.name not in PHASE_COMMANDS:
+            return {}
+        before = state["phase"]
+        after = phase_after(state, command.name, command.data, actor, now_ms)
+        starts = before is None and after is not None and running is None
+        ends = before is not None and after is None and running is not None
+        if starts and await _records_labs(room.pk):
+            made = await _start_recording(room, "", actor.id, True, started_ms)
+            return {"recording": made}
+        if ends and await _stop_recording(running["id"], now_ms, automatic_only=True):
+            return {"recording": None}
+        return {}
+
+
+@asynccontextmanager
+async def room_turn(store: RoomStore, name: str) -> AsyncIterator[None]:
+    """Hold the turn of room document `name`: whatever changes it (commands, and changes to
+    a recording made over HTTP) takes turns across server processes, through a lock in the
+    room store. RoomRejected (`rate_limited`) when it stays busy for `TURN_WAIT_SECONDS`."""
+    deadline = time.monotonic() + TURN_WAIT_SECONDS
+    while True:
+        async with store.lock(f"room-commands:{name}", TURN_TTL_SECONDS) as acquired:
+            if acquired:
+                yield
+                return
+        if time.monotonic() > deadline:
+            raise RoomRejected("rate_limited", "The room is busy: try again in a moment.")
+        await asyncio.sleep(0.02)
+
+
+def show_recording(sender: type, slug: str, recording: Recording, by: str, **kwargs: Any) -> None:
+    """Show a recording renamed or stopped over HTTP in room `slug`'s document, if it is the
+    one the room shows (receives `rooms.signals.recording_changed`). Sync code, like
+    `boards.archive.forget_room_documents`: a store that cannot be reached aborts the change."""
+    value = shown(recording) if recording.ended_ms is None else None
+    async_to_sync(_show_recording)(slug, str(recording.pk), value, by)
+
+
+async def _show_recording(
+    slug: str, recording_id: str, value: dict[str, object] | None, author: str
+) -> None:
+    hub, name = Hub(create_store(), compact=False), f"{slug}/room"
+    try:
+        async with room_turn(hub.store, name):
+            write = partial(_replace_recording, recording_id=recording_id, value=value)
+            await write_as_server(hub, name, author, write)
+    finally:
+        await hub.close()
+
+
+def _replace_recording(doc: pycrdt.Doc, recording_id: str, value: dict[str, object] | None) -> None:
+    showing = room_values(doc)["recording"]
+    if isinstance(showing, dict) and showing.get("id") == recording_id:
+        doc.get("room", type=pycrdt.Map)["recording"] = value
 
 
 def _people_of(data: dict[str, Any]) -> dict[str, Any]:

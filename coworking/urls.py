@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import path
 
-from rooms import views
+from boards import playback_views
+from rooms import player, recordings, views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
@@ -19,6 +20,37 @@ urlpatterns = [
     path("r/<slug:slug>/media/", views.upload_media, name="upload_media"),
     path("r/<slug:slug>/media/copy/", views.copy_media, name="copy_media"),
     path("r/<slug:slug>/media/<str:name>", views.media, name="media"),
+    path("r/<slug:slug>/recordings.json", recordings.recordings, name="recordings"),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/rename/",
+        recordings.rename_recording,
+        name="rename_recording",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/delete/",
+        recordings.delete_recording,
+        name="delete_recording",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/",
+        player.recording_player,
+        name="recording_player",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>.json",
+        playback_views.recording_detail,
+        name="recording_detail",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/state",
+        playback_views.recording_state,
+        name="recording_state",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/updates",
+        playback_views.recording_updates,
+        name="recording_updates",
+    ),
     path("i/<str:token>/", views.accept_invite, name="accept_invite"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

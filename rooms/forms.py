@@ -73,8 +73,8 @@ class RoomForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields = ("title", "slug", "kind", "anonymous")
-        labels = {"anonymous": "Anonymous board"}
+        fields = ("title", "slug", "kind", "anonymous", "record_labs")
+        labels = {"anonymous": "Anonymous board", "record_labs": "Record every session"}
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:40]

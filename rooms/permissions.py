@@ -58,9 +58,9 @@ class Access:
         return self.role == Role.FACILITATOR
 
 
-def normalise_name(raw: str) -> str:
-    """A display name as people may see it: NFKC, no control or format characters,
-    whitespace collapsed to single spaces, at most `NAME_MAX_LENGTH` characters.
+def normalise_name(raw: str, limit: int = NAME_MAX_LENGTH) -> str:
+    """A display name (or a title) as people may see it: NFKC, no control or format
+    characters, whitespace collapsed to single spaces, at most `limit` characters.
     Empty when nothing visible is left."""
     text = unicodedata.normalize("NFKC", raw)
     text = "".join(
@@ -68,7 +68,7 @@ def normalise_name(raw: str) -> str:
         for char in text
         if char.isspace() or unicodedata.category(char) not in HIDDEN_CATEGORIES
     )
-    return " ".join(text.split())[:NAME_MAX_LENGTH].strip()
+    return " ".join(text.split())[:limit].strip()
 
 
 def is_guest(user: AbstractBaseUser) -> bool:

@@ -32,6 +32,12 @@ def media_deleted(sender: type, instance: MediaFile, **kwargs: Any) -> None:
 room_deleted = Signal()
 
 
+#: Sent with `slug`, `recording` and `by` (who changed it, an identity id) when a running
+#: recording is renamed or stopped outside a room command (through HTTP), inside the
+#: changing transaction, so that the room document shows it as it is now.
+recording_changed = Signal()
+
+
 @receiver(post_delete, sender=Room)
 def room_removed(sender: type, instance: Room, **kwargs: Any) -> None:
     """A deleted room leaves nothing behind that a new room of the same slug would inherit."""

@@ -40,6 +40,7 @@ from rooms.media import (
 from rooms.models import Invite, Membership, Role, Room
 from rooms.people import PeopleError, change_role, members, read_change, remove
 from rooms.permissions import Denied, resolve_access, room_access
+from rooms.recordings import recent_recordings, room_recordings
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
 INVALID_INVITE = (
@@ -89,7 +90,8 @@ def signed_in(request: HttpRequest) -> User:
 
 @login_required
 def lobby(request: HttpRequest) -> HttpResponse:
-    """Your rooms, and a form to open a new one (you become its facilitator)."""
+    """Your rooms and their recent recordings, and a form to open a new one (you become
+    its facilitator)."""
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -99,12 +101,17 @@ def lobby(request: HttpRequest) -> HttpResponse:
             Membership.objects.create(room=room, user=signed_in(request), role=Role.FACILITATOR)
         return redirect("room", room.slug)
     memberships = Membership.objects.filter(user=signed_in(request)).select_related("room")
-    return render(request, "lobby.html", {"memberships": memberships, "form": form})
+    context = {
+        "memberships": memberships,
+        "recordings": recent_recordings(signed_in(request).pk),
+        "form": form,
+    }
+    return render(request, "lobby.html", context)
 
 
 @login_required
 def room(request: HttpRequest, slug: str) -> HttpResponse:
-    """The live room: board, chat and presence."""
+    """The live room: board, chat and presence, and the room's recordings."""
     found = get_object_or_404(Room, slug=slug)
     access = room_access(request.user, found)
     if access is None:
@@ -129,6 +136,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "config": config,
         "invite_form": InviteForm() if access.can_invite else None,
         "invites": _open_invites(request, found) if access.can_invite else [],
+        "recordings": room_recordings(found),
     }
     return render(request, "room.html", context)
 
