@@ -366,7 +366,7 @@ async def activity(store: RoomStore, window: Window, people: People) -> dict[str
     return {"intervalMs": interval, "edits": edits, "messages": messages, "people": per_person}
 
 
-async def _history_in(store: RoomStore, name: str, window: Window) -> tuple[bytes, list[Entry]]:
+async def history_in(store: RoomStore, name: str, window: Window) -> tuple[bytes, list[Entry]]:
     """Document `name` just before the recording, and its updates in the recording (the
     chat and room documents, whose writes the server makes and limits)."""
     before = window.start_ms - 1
@@ -375,10 +375,10 @@ async def _history_in(store: RoomStore, name: str, window: Window) -> tuple[byte
     return base, [entry async for page in pages for entry in page]
 
 
-async def message_markers(store: RoomStore, window: Window, people: People) -> list[dict[str, Any]]:
-    """A marker for every chat message written in the recording: `{"type": "message", "at",
-    "author", "text"}` (its first `MARKER_TEXT_LENGTH` characters)."""
-    base, entries = await _history_in(store, window.doc("chat"), window)
+async def chat_messages(store: RoomStore, window: Window) -> list[tuple[int, str, dict[str, Any]]]:
+    """Every chat message written in the recording, as (ms from its start, its author's
+    identity id, the message as the chat document holds it), in the order written."""
+    base, entries = await history_in(store, window.doc("chat"), window)
     doc: pycrdt.Doc = pycrdt.Doc()
     doc.apply_update(base)
     inserted: list[Any] = []
@@ -389,22 +389,32 @@ async def message_markers(store: RoomStore, window: Window, people: People) -> l
 
     messages = doc.get("messages", type=pycrdt.Array)
     subscription = messages.observe(note)  # kept: a dropped subscription stops observing
-    markers: list[dict[str, Any]] = []
+    written: list[tuple[int, str, dict[str, Any]]] = []
     for entry in entries:
         doc.apply_update(entry.payload)
-        markers.extend(
-            {
-                "type": "message",
-                "at": entry.time_ms - window.start_ms,
-                "author": people.shown(str(message.get("authorId") or entry.author)),
-                "text": str(message.get("text", ""))[:MARKER_TEXT_LENGTH],
-            }
+        at = entry.time_ms - window.start_ms
+        written.extend(
+            (at, str(message.get("authorId") or entry.author), message)
             for message in inserted
             if isinstance(message, dict)
         )
         inserted.clear()
     messages.unobserve(subscription)
-    return markers
+    return written
+
+
+async def message_markers(store: RoomStore, window: Window, people: People) -> list[dict[str, Any]]:
+    """A marker for every chat message written in the recording: `{"type": "message", "at",
+    "author", "text"}` (its first `MARKER_TEXT_LENGTH` characters)."""
+    return [
+        {
+            "type": "message",
+            "at": at,
+            "author": people.shown(author),
+            "text": str(message.get("text", ""))[:MARKER_TEXT_LENGTH],
+        }
+        for at, author, message in await chat_messages(store, window)
+    ]
 
 
 @dataclass
@@ -449,7 +459,7 @@ async def lab_timeline(
     `index` being the phase's position in the agenda) and its vote markers (`{"type":
     "vote", "at", "title"?, "results"?}`: at a vote's end with its results, or at the
     opening of one still open when the recording ends), from the room document."""
-    base, entries = await _history_in(store, window.doc("room"), window)
+    base, entries = await history_in(store, window.doc("room"), window)
     doc: pycrdt.Doc = pycrdt.Doc()
     doc.apply_update(base)
     lab = _Lab.read(doc)

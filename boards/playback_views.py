@@ -1,12 +1,19 @@
 """The playback endpoints of a recorded session, for the room's members (session cookie)
 and holders of an invite `?token=`: what it was (details, chapters, activity, markers), each
-document as it was at a moment, and the updates of a span of it."""
+document as it was at a moment, and the updates of a span of it. And its reuse: a new lab
+from its board at a moment, the live board put back to a moment, a Markdown summary, and
+the portable recording file (export, and import into a new lab)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_safe
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from boards.hub import get_hub
 from boards.playback import (
@@ -21,15 +28,30 @@ from boards.playback import (
     updates_in,
     window_of,
 )
+from boards.portable import ImportRefused, import_recording, recording_file
+from boards.reuse import open_at
+from boards.room import RoomRejected
+from boards.room_commands import restore_board, room_turn
+from boards.summary import recording_summary
 from rooms.models import Recording
-from rooms.permissions import Denied, resolve_access
+from rooms.permissions import Access, Denied, resolve_access
 from rooms.recordings import now_ms, summaries
 from rooms.views import json_denied, json_error
 
 BAD_DOC = f"Say which document: doc={' | '.join(DOC_KINDS)}."
+BAD_AT = "Say when: at=<ms from the start of the recording>."
 
 
-def _window(request: HttpRequest, slug: str, recording_id: int) -> Window | JsonResponse:
+@dataclass(frozen=True)
+class Watched:
+    """A recording the request may watch, with the access that lets it."""
+
+    access: Access
+    title: str
+    window: Window
+
+
+def _watched(request: HttpRequest, slug: str, recording_id: int) -> Watched | JsonResponse:
     """The recording `recording_id` of room `slug` if the request may watch it, else the JSON
     refusal (403 for people outside the room, 404 for a recording it does not have)."""
     try:
@@ -41,7 +63,12 @@ def _window(request: HttpRequest, slug: str, recording_id: int) -> Window | Json
     )
     if recording is None:
         return json_error("There is no such recording in this room.", 404)
-    return window_of(recording, now_ms())
+    return Watched(access, recording.title, window_of(recording, now_ms()))
+
+
+def _window(request: HttpRequest, slug: str, recording_id: int) -> Window | JsonResponse:
+    found = _watched(request, slug, recording_id)
+    return found if isinstance(found, JsonResponse) else found.window
 
 
 def _summary(window: Window) -> dict[str, object]:
@@ -51,6 +78,7 @@ def _summary(window: Window) -> dict[str, object]:
 
 
 find_window = sync_to_async(_window)
+find_watched = sync_to_async(_watched)
 summary_of = sync_to_async(_summary)
 
 
@@ -105,7 +133,7 @@ async def recording_state(request: HttpRequest, slug: str, recording_id: int) ->
     if name is None:
         return json_error(BAD_DOC, 400)
     if at is None:
-        return json_error("Say when: at=<ms from the start of the recording>.", 400)
+        return json_error(BAD_AT, 400)
     at = window.clamp(at)
     state = await state_at(get_hub().store, name, window.start_ms + at)
     response = HttpResponse(state, content_type="application/octet-stream")
@@ -139,3 +167,121 @@ async def recording_updates(request: HttpRequest, slug: str, recording_id: int) 
     if span.next_ms is not None:
         response["X-Recording-Next"] = str(span.next_ms - window.start_ms)
     return response
+
+
+def _moment(request: HttpRequest) -> int | None:
+    """The form field (or query parameter) `at` as a whole number of ms, None if it is
+    missing or not one."""
+    raw = request.POST.get("at", request.GET.get("at"))
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+@require_POST
+async def open_recording(request: HttpRequest, slug: str, recording_id: int) -> JsonResponse:
+    """A new lab room for the signed-in person who may watch the recording (its
+    facilitator), whose board starts as the recording's board was `at` ms from its start;
+    answers `201 {"url"}`, the new room's address."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    user = await request.auser()
+    if not isinstance(user, User):
+        return json_error("Sign in to open a recording as a lab of your own.", 403)
+    at = _moment(request)
+    if at is None:
+        return json_error(BAD_AT, 400)
+    room = await open_at(get_hub(), found.window, found.title, user, found.window.clamp(at))
+    return JsonResponse({"url": reverse("room", args=[room.slug])}, status=201)
+
+
+@require_POST
+async def restore_recording(request: HttpRequest, slug: str, recording_id: int) -> JsonResponse:
+    """A facilitator puts the room's live board back as it was `at` ms from the recording's
+    start, as one server update every client converges to (as the `board.restore` command
+    does); answers `{"at", "restored", "removed", "changed"}`: objects that came back, went,
+    changed back."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    if not found.access.can_facilitate:
+        return json_error("Only facilitators can put the board back.", 403)
+    at = _moment(request)
+    if at is None:
+        return json_error(BAD_AT, 400)
+    window, hub = found.window, get_hub()
+    at = window.clamp(at)
+    try:
+        async with room_turn(hub.store, window.doc("room")):
+            restored = await restore_board(
+                hub, window.slug, found.access.identity.id, window.start_ms + at, whole=True
+            )
+    except RoomRejected as error:
+        return json_error(error.message, 409)
+    return JsonResponse({"at": at, **asdict(restored)})
+
+
+@require_safe
+async def recording_summary_markdown(
+    request: HttpRequest, slug: str, recording_id: int
+) -> HttpResponse:
+    """The recording summed up in Markdown (`boards.summary`)."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    text = await recording_summary(get_hub().store, found.window, found.title)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{slug}-recording-{recording_id}.md"'
+    return response
+
+
+@require_safe
+async def recording_export(
+    request: HttpRequest, slug: str, recording_id: int
+) -> HttpResponse | StreamingHttpResponse:
+    """The recording as a portable file (`boards.portable`), streamed."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    store, window = get_hub().store, found.window
+    people = await recording_people(store, window)
+    lines = recording_file(store, window, found.title, people)
+    response = StreamingHttpResponse(lines, content_type="application/jsonl")
+    name = f"{slug}-recording-{recording_id}.jsonl"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+#: Room for the multipart framing around an uploaded recording file.
+MULTIPART_SLACK = 64 * 1024
+
+
+@require_POST
+def import_recording_file(request: HttpRequest) -> JsonResponse:
+    """A signed-in person imports a recording file (multipart field `file`, at most
+    `RECORDING_IMPORT_MAX_BYTES`) into a new lab room of theirs; answers `201 {"url",
+    "room", "recording"}`: the recording's player, the room, the recording's id."""
+    if not isinstance(request.user, User):
+        return json_error("Sign in to import a recording.", 403)
+    limit = settings.RECORDING_IMPORT_MAX_BYTES
+    too_large = f"The recording file is larger than {limit / 2**20:g} MiB."
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit + MULTIPART_SLACK:
+        return json_error(too_large, 413)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return json_error("Send the recording file as the form field `file`.", 400)
+    if upload.size is None or upload.size > limit:
+        return json_error(too_large, 413)
+    try:
+        recording = import_recording(request.user, upload, now_ms())
+    except ImportRefused as refused:
+        return json_error(refused.message, 400)
+    slug = recording.room.slug
+    answer = {
+        "url": reverse("recording_player", args=[slug, recording.pk]),
+        "room": reverse("room", args=[slug]),
+        "recording": str(recording.pk),
+    }
+    return JsonResponse(answer, status=201)

@@ -144,6 +144,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_MAX_BYTES = env_int("MEDIA_MAX_BYTES", 10 * 1024 * 1024)
 MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 40_000_000)
+# The largest recording file (`export.jsonl`) that `/recordings/import/` takes.
+RECORDING_IMPORT_MAX_BYTES = env_int("RECORDING_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -51,6 +51,31 @@ urlpatterns = [
         playback_views.recording_updates,
         name="recording_updates",
     ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/open/",
+        playback_views.open_recording,
+        name="open_recording",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/restore/",
+        playback_views.restore_recording,
+        name="restore_recording",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/summary.md",
+        playback_views.recording_summary_markdown,
+        name="recording_summary",
+    ),
+    path(
+        "r/<slug:slug>/recordings/<int:recording_id>/export.jsonl",
+        playback_views.recording_export,
+        name="recording_export",
+    ),
+    path(
+        "recordings/import/",
+        playback_views.import_recording_file,
+        name="import_recording",
+    ),
     path("i/<str:token>/", views.accept_invite, name="accept_invite"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

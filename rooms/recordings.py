@@ -210,6 +210,11 @@ def page_items(recordings: Iterable[Recording]) -> list[dict[str, object]]:
     ]
 
 
+def is_recording(room: Room) -> bool:
+    """Whether a recording of `room` runs now (people opening its page are told first)."""
+    return room.recordings.filter(ended_ms__isnull=True).exists()
+
+
 def room_recordings(room: Room) -> list[dict[str, object]]:
     """The newest recordings of a room, for its page."""
     return page_items(room.recordings.all()[:ROOM_PAGE_RECORDINGS])

@@ -40,7 +40,7 @@ from rooms.media import (
 from rooms.models import Invite, Membership, Role, Room
 from rooms.people import PeopleError, change_role, members, read_change, remove
 from rooms.permissions import Denied, resolve_access, room_access
-from rooms.recordings import recent_recordings, room_recordings
+from rooms.recordings import is_recording, recent_recordings, room_recordings
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
 INVALID_INVITE = (
@@ -111,7 +111,8 @@ def lobby(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def room(request: HttpRequest, slug: str) -> HttpResponse:
-    """The live room: board, chat and presence, and the room's recordings."""
+    """The live room: board, chat and presence, and the room's recordings. While the room
+    records, the page first says so, and connects only once the person chooses to enter."""
     found = get_object_or_404(Room, slug=slug)
     access = room_access(request.user, found)
     if access is None:
@@ -137,6 +138,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "invite_form": InviteForm() if access.can_invite else None,
         "invites": _open_invites(request, found) if access.can_invite else [],
         "recordings": room_recordings(found),
+        "recording_now": is_recording(found),
     }
     return render(request, "room.html", context)
 

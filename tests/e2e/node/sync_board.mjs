@@ -1,13 +1,17 @@
-// A stock Yjs client (yjs + y-websocket's WebsocketProvider) against the service.
+// A stock Yjs client (yjs + y-websocket's WebsocketProvider) against the service, and its
+// playback endpoints read as the player reads them (yjs, lib0 and fetch).
 //
 // Usage: node sync_board.mjs '<json>' where the JSON holds
 //   {"mode": "board" | "chat" | "room", "urls": [ws base of server A, ws base of server B],
 //    "room": slug, "token": invite token, "notes": how many notes (board mode),
 //    "hostToken": a facilitator's invite token (room mode)}
+// or, in playback mode, {"mode": "playback", "http": a server's base URL, "room": slug,
+//    "token": invite token, "recording": id, "moments": [ms from the start...]}.
 // Prints one JSON object with what each client saw; exits non-zero on any timeout.
 
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 
 const TIMEOUT_MS = 15000
@@ -161,11 +165,50 @@ const room = async () => {
   return result
 }
 
-const modes = { board, chat, room }
+/** A recording's board read as the player reads it: the `state` endpoint's answer for each
+ * moment applied to an empty Y.Doc, and the state at the start with every update of the
+ * recording (the `updates` endpoint, lib0-encoded) applied in order. */
+const playback = async () => {
+  const base = `${config.http}/r/${config.room}/recordings/${config.recording}`
+  const get = async (path) => {
+    const url = `${base}/${path}&token=${encodeURIComponent(config.token)}`
+    const response = await within(fetch(url), `GET ${path}`)
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`)
+    return { bytes: new Uint8Array(await response.arrayBuffer()), headers: response.headers }
+  }
+  const boardAt = async (at) => {
+    const { bytes, headers } = await get(`state?doc=board&at=${at}`)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, bytes)
+    return { doc, at: Number(headers.get('x-recording-at')) }
+  }
+  const states = []
+  for (const moment of config.moments) {
+    const { doc, at } = await boardAt(moment)
+    states.push({ moment, at, objects: doc.getMap('objects').toJSON() })
+  }
+  const { doc } = await boardAt(0)
+  const { bytes, headers } = await get('updates?doc=board')
+  const decoder = decoding.createDecoder(bytes)
+  const times = []
+  for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+    times.push(decoding.readVarUint(decoder))
+    decoding.readVarString(decoder) // the author
+    Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
+  }
+  return {
+    states,
+    times,
+    next: headers.get('x-recording-next'),
+    replayed: doc.getMap('objects').toJSON()
+  }
+}
+
+const modes = { board, chat, room, playback }
 try {
   const result = await modes[config.mode]()
-  process.stdout.write(JSON.stringify(result) + '\n')
-  process.exit(0)
+  // Exit once the output is written: a pipe takes a large one in several writes.
+  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0))
 } catch (error) {
   process.stderr.write(`${error.stack || error}\n`)
   process.exit(1)
