@@ -1,8 +1,9 @@
 /**
- * Bundles the room client into static/frontend/room.js.
+ * Bundles the room client into static/frontend/room.js and the recording player into
+ * static/frontend/player.js.
  *
- *   node build.mjs          write the bundle
- *   node build.mjs --check  exit 1 if the committed bundle differs from a fresh build
+ *   node build.mjs          write the bundles
+ *   node build.mjs --check  exit 1 if a committed bundle differs from a fresh build
  */
 
 import { readFile, writeFile } from 'node:fs/promises'
@@ -11,14 +12,18 @@ import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
 
 const root = dirname(fileURLToPath(import.meta.url))
-const outfile = join(root, 'static', 'frontend', 'room.js')
+/** Each page's entry point, bundled on its own into static/frontend/<name>.js. */
+const PAGES = ['room', 'player']
 
-/** @returns {Promise<Uint8Array>} the bundle, built in memory */
-async function bundle () {
+/**
+ * @param {string} page
+ * @returns {Promise<Uint8Array>} the page's bundle, built in memory
+ */
+async function bundle (page) {
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['src/room.js'],
-    outfile,
+    entryPoints: [`src/${page}.js`],
+    outfile: join(root, 'static', 'frontend', `${page}.js`),
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -34,18 +39,24 @@ async function bundle () {
 }
 
 async function main () {
-  const fresh = await bundle()
-  if (!process.argv.includes('--check')) {
-    await writeFile(outfile, fresh)
-    console.log(`wrote ${outfile} (${fresh.length} bytes)`)
-    return
+  let stale = false
+  for (const page of PAGES) {
+    const outfile = join(root, 'static', 'frontend', `${page}.js`)
+    const fresh = await bundle(page)
+    if (!process.argv.includes('--check')) {
+      await writeFile(outfile, fresh)
+      console.log(`wrote ${outfile} (${fresh.length} bytes)`)
+      continue
+    }
+    const current = await readFile(outfile).catch(() => null)
+    if (current === null || !Buffer.from(fresh).equals(current)) {
+      console.error(`static/frontend/${page}.js: bundle is stale: run \`cd frontend && npm run build\``)
+      stale = true
+    } else {
+      console.log(`static/frontend/${page}.js is up to date`)
+    }
   }
-  const current = await readFile(outfile).catch(() => null)
-  if (current === null || !Buffer.from(fresh).equals(current)) {
-    console.error('static/frontend/room.js: bundle is stale: run `cd frontend && npm run build`')
-    process.exit(1)
-  }
-  console.log('static/frontend/room.js is up to date')
+  if (stale) process.exit(1)
 }
 
 await main()

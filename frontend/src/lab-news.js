@@ -1,6 +1,6 @@
 /**
  * What screen readers hear when the lab changes: whole sentences made from two readings of
- * the room document (phase, timer, lock, private brainstorming, vote).
+ * the room document (phase, timer, lock, private brainstorming, vote, recording).
  */
 
 /** @param {number} count @param {string} unit @returns {string} "1 minute", "5 minutes" */
@@ -74,6 +74,9 @@ function phaseSentence (room) {
   return minutes > 0 ? `Phase: ${title}, ${spokenDuration(minutes * 60_000)}.` : `Phase: ${title}.`
 }
 
+/** @param {any} recording @returns {string | null} the id of the recording, when one runs */
+const runningRecording = (recording) => (recording && typeof recording === 'object' ? String(recording.id) : null)
+
 /** @param {any} vote @returns {string | null} the id of the vote, when it is open */
 const openVote = (vote) => (vote && typeof vote === 'object' && vote.open ? String(vote.id) : null)
 
@@ -104,6 +107,12 @@ export function labNews (before, after) {
   if (isOpen && wasOpen !== isOpen) {
     const budget = Number(after.vote.budget) || 0
     news.push(`Voting has started: ${plural(budget, 'dot')} each.`)
+  }
+  const wasRecording = runningRecording(before.recording)
+  const isRecording = runningRecording(after.recording)
+  if (wasRecording && wasRecording !== isRecording) news.push('The recording has stopped.')
+  if (isRecording && wasRecording !== isRecording) {
+    news.push('This session is being recorded: the board, the chat and who is present are kept.')
   }
   return news
 }

@@ -24,6 +24,7 @@ import { HideOthers } from './board/hide-others.js'
 import { topVoted, voteResults } from './board/votes.js'
 import { BreakoutPanel } from './breakouts.js'
 import { RestoreControls } from './restore.js'
+import { RecordingControls, enterAfterNotice } from './recording.js'
 
 /** How long a board message stays visible. */
 const MESSAGE_MS = 6000
@@ -265,6 +266,15 @@ function start () {
     onThreads: (threads, own) => chat.setThreads(threads, own)
   })
   reportSync(lab.provider, 'roomSynced')
+  new RecordingControls({
+    indicator: /** @type {HTMLElement} */ (byTestId('recording-indicator')),
+    part: (id) => lab.part(id),
+    state: lab.state,
+    provider: lab.provider,
+    send: (command) => lab.send(command),
+    onReply: (listener) => lab.onServerReply(listener),
+    timeOf: (ms) => new Date(ms - lab.clockOffsetMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  })
   const restoreRoot = byTestId('lab-restore')
   if (restoreRoot) {
     new RestoreControls({
@@ -319,4 +329,7 @@ function start () {
   }
 }
 
-start()
+// While the room records, its page first says so; nothing connects until the person enters.
+const notice = byTestId('recording-notice')
+if (notice) enterAfterNotice(notice, start)
+else start()

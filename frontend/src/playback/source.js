@@ -1,0 +1,95 @@
+/** The server's playback endpoints of one recording, and the binary list of updates they send. */
+
+import * as decoding from 'lib0/decoding'
+
+/** @typedef {import('./playback.js').Entry} Entry */
+/** @typedef {import('./playback.js').Kind} Kind */
+
+/**
+ * Reads a list of recorded updates: a varUint count, then for each its time (varUint, ms
+ * from the recording's start), its author (varString) and its bytes (varUint8Array).
+ * @param {Uint8Array} bytes
+ * @returns {Entry[]} in the order sent
+ * @throws {Error} on a truncated or malformed list
+ */
+export function decodeUpdates (bytes) {
+  const decoder = decoding.createDecoder(bytes)
+  const count = decoding.readVarUint(decoder)
+  /** @type {Entry[]} */
+  const entries = []
+  for (let i = 0; i < count; i++) {
+    const at = decoding.readVarUint(decoder)
+    const author = decoding.readVarString(decoder)
+    const update = decoding.readVarUint8Array(decoder)
+    entries.push({ at, author, update })
+  }
+  if (decoding.hasContent(decoder)) throw new Error('The list of updates has bytes after its last update.')
+  return entries
+}
+
+/** Thrown when a playback endpoint answers with an error. */
+export class PlaybackError extends Error {}
+
+/**
+ * @param {Response} response
+ * @returns {Promise<Uint8Array>}
+ */
+async function bytesOf (response) {
+  if (!response.ok) {
+    const body = await response.json().catch(() => null)
+    throw new PlaybackError(typeof body?.error === 'string' ? body.error : `The recording could not be loaded (${response.status}).`)
+  }
+  return new Uint8Array(await response.arrayBuffer())
+}
+
+export class RecordingSource {
+  /**
+   * @param {string} base the recording's path, `/r/<slug>/recordings/<id>`
+   * @param {string} token an invite token the page was opened with, or ''
+   */
+  constructor (base, token) {
+    this.base = base
+    this.token = token
+  }
+
+  /**
+   * @param {string} path after the base
+   * @param {Record<string, string | number>} [params]
+   */
+  url (path, params = {}) {
+    const query = new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)]))
+    if (this.token) query.set('token', this.token)
+    const text = query.toString()
+    return `${this.base}${path}${text ? `?${text}` : ''}`
+  }
+
+  /** @returns {Promise<any>} the recording's details: chapters, activity, markers */
+  async detail () {
+    const response = await fetch(this.url('.json'), { credentials: 'same-origin' })
+    return JSON.parse(new TextDecoder().decode(await bytesOf(response)))
+  }
+
+  /**
+   * @param {Kind} kind
+   * @param {number} at ms from the start
+   * @returns {Promise<Uint8Array>} the document then, as one update
+   */
+  async state (kind, at) {
+    const response = await fetch(this.url('/state', { doc: kind, at: Math.round(at) }), { credentials: 'same-origin' })
+    return bytesOf(response)
+  }
+
+  /**
+   * @param {Kind} kind
+   * @param {number} from ms from the start, not included
+   * @param {number} to ms from the start, included
+   * @returns {Promise<{entries: Entry[], to: number}>} the updates, and how far they reach:
+   *   short of `to` when the server stopped at its limits (`X-Recording-Next`)
+   */
+  async updates (kind, from, to) {
+    const response = await fetch(this.url('/updates', { doc: kind, from: Math.round(from), to: Math.round(to) }), { credentials: 'same-origin' })
+    const entries = decodeUpdates(await bytesOf(response))
+    const next = Number(response.headers.get('X-Recording-Next'))
+    return { entries, to: response.headers.has('X-Recording-Next') && Number.isFinite(next) ? Math.min(to, next) : to }
+  }
+}
