@@ -494,3 +494,38 @@ async def lab_timeline(
         chapters[-1]["endMs"] = window.duration_ms
     votes.extend(opened.values())
     return chapters, sorted(votes, key=lambda marker: marker["at"])
+
+
+def phase_titles(chapters: Iterable[dict[str, Any]]) -> list[str]:
+    """The titles of a recording's phases in the order it first reached them, each once."""
+    return list(dict.fromkeys(str(c["title"]) for c in chapters if c["title"]))
+
+
+def _ended(recording_id: object) -> Recording | None:
+    text = str(recording_id)
+    if not text.isdigit():
+        return None
+    return (
+        Recording.objects.select_related("room")
+        .filter(pk=int(text), ended_ms__isnull=False)
+        .first()
+    )
+
+
+def _keep_phases(recording_id: int, titles: list[str]) -> None:
+    Recording.objects.filter(pk=recording_id).update(phases=titles)
+
+
+ended_recording = database_sync_to_async(_ended)
+keep_phases = database_sync_to_async(_keep_phases)
+
+
+async def remember_phases(store: RoomStore, recording_id: object) -> None:
+    """Keep on an ended recording the titles of the phases it went through (`phases`, what
+    the recordings lists show without reading its history); nothing for one still running
+    or deleted."""
+    recording = await ended_recording(recording_id)
+    if recording is None:
+        return
+    chapters, _ = await lab_timeline(store, window_of(recording, recording.started_ms))
+    await keep_phases(recording.pk, phase_titles(chapters))

@@ -1,17 +1,25 @@
 """The playback endpoints of a recorded session, for the room's members (session cookie)
 and holders of an invite `?token=`: what it was (details, chapters, activity, markers), each
-document as it was at a moment, and the updates of a span of it. And its reuse: a new lab
-from its board at a moment, the live board put back to a moment, a Markdown summary, and
-the portable recording file (export, and import into a new lab)."""
+document as it was at a moment, a picture of its board then, and the updates of a span of
+it. And its reuse: a new lab from its board at a moment, the live board put back to a
+moment, a Markdown summary, and the portable recording file (export, and import into a new
+lab)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, dataclass
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,9 +29,12 @@ from boards.playback import (
     Window,
     activity,
     encode_updates,
+    keep_phases,
     lab_timeline,
     message_markers,
+    phase_titles,
     recording_people,
+    remember_phases,
     state_at,
     updates_in,
     window_of,
@@ -32,11 +43,13 @@ from boards.portable import ImportRefused, import_recording, recording_file
 from boards.reuse import open_at
 from boards.room import RoomRejected
 from boards.room_commands import restore_board, room_turn
+from boards.store import create_store
 from boards.summary import recording_summary
+from boards.thumbnail import VERSION, board_png, clamp_width
 from rooms.models import Recording
 from rooms.permissions import Access, Denied, resolve_access
 from rooms.recordings import now_ms, summaries
-from rooms.views import json_denied, json_error
+from rooms.views import json_denied, json_error, lobby_page
 
 BAD_DOC = f"Say which document: doc={' | '.join(DOC_KINDS)}."
 BAD_AT = "Say when: at=<ms from the start of the recording>."
@@ -44,11 +57,14 @@ BAD_AT = "Say when: at=<ms from the start of the recording>."
 
 @dataclass(frozen=True)
 class Watched:
-    """A recording the request may watch, with the access that lets it."""
+    """A recording the request may watch, with the access that lets it: whether it has
+    ended, and whether its phases are kept for the lists (`Recording.phases`)."""
 
     access: Access
     title: str
     window: Window
+    ended: bool
+    phases_kept: bool
 
 
 def _watched(request: HttpRequest, slug: str, recording_id: int) -> Watched | JsonResponse:
@@ -63,7 +79,9 @@ def _watched(request: HttpRequest, slug: str, recording_id: int) -> Watched | Js
     )
     if recording is None:
         return json_error("There is no such recording in this room.", 404)
-    return Watched(access, recording.title, window_of(recording, now_ms()))
+    window = window_of(recording, now_ms())
+    ended = recording.ended_ms is not None
+    return Watched(access, recording.title, window, ended, recording.phases is not None)
 
 
 def _window(request: HttpRequest, slug: str, recording_id: int) -> Window | JsonResponse:
@@ -102,13 +120,16 @@ def _doc(request: HttpRequest, window: Window) -> str | None:
 @require_safe
 async def recording_detail(request: HttpRequest, slug: str, recording_id: int) -> JsonResponse:
     """`recordings.json`'s entry for the recording, with everyone who appears in it and its
-    chapters, activity and markers."""
-    window = await find_window(request, slug, recording_id)
-    if isinstance(window, JsonResponse):
-        return window
-    store = get_hub().store
+    chapters, activity and markers. An ended recording whose phases the lists do not know
+    yet (one older than `Recording.phases`) keeps them now."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    store, window = get_hub().store, found.window
     people = await recording_people(store, window)
     chapters, votes = await lab_timeline(store, window)
+    if found.ended and not found.phases_kept:
+        await keep_phases(window.recording_id, phase_titles(chapters))
     messages = await message_markers(store, window, people)
     details = {
         **(await summary_of(window)),
@@ -166,6 +187,42 @@ async def recording_updates(request: HttpRequest, slug: str, recording_id: int) 
     response["X-Recording-To"] = str(end)
     if span.next_ms is not None:
         response["X-Recording-Next"] = str(span.next_ms - window.start_ms)
+    return response
+
+
+#: The width of a board picture when none is asked for.
+PICTURE_WIDTH = 1200
+
+
+@require_safe
+async def recording_board_picture(
+    request: HttpRequest, slug: str, recording_id: int
+) -> HttpResponse:
+    """The board as it was `at` ms from the recording's start (default: its end), as a PNG
+    `width` pixels wide (default `PICTURE_WIDTH`, clamped into 64..2000): `boards.thumbnail`.
+    A picture of an ended recording never changes: cached, with an ETag."""
+    found = await find_watched(request, slug, recording_id)
+    if isinstance(found, JsonResponse):
+        return found
+    window = found.window
+    at, width = _number(request, "at", window.duration_ms), _number(request, "width", PICTURE_WIDTH)
+    if at is None:
+        return json_error(BAD_AT, 400)
+    if width is None:
+        return json_error("Say how wide: width=<pixels>.", 400)
+    at, width = window.clamp(at), clamp_width(width)
+    tag = f'"board-{window.recording_id}-{window.start_ms}-{window.end_ms}-{at}-{width}-v{VERSION}"'
+    if found.ended and tag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        state = await state_at(get_hub().store, window.doc("board"), window.start_ms + at)
+        response = HttpResponse(await asyncio.to_thread(board_png, state, width), "image/png")
+    response["X-Recording-At"] = str(at)
+    if found.ended:
+        response["ETag"] = tag
+        response["Cache-Control"] = "private, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -258,30 +315,52 @@ async def recording_export(
 MULTIPART_SLACK = 64 * 1024
 
 
+async def _remember_imported(recording_id: int) -> None:
+    """Keep an imported recording's phases for the lists (a sync view: a store of its own)."""
+    store = create_store()
+    try:
+        await remember_phases(store, recording_id)
+    finally:
+        await store.close()
+
+
+def _wants_page(request: HttpRequest) -> bool:
+    """Whether the request is a browser's form post (it prefers HTML) rather than an API
+    client's (JSON, or anything)."""
+    return request.get_preferred_type(["application/json", "text/html"]) == "text/html"
+
+
 @require_POST
-def import_recording_file(request: HttpRequest) -> JsonResponse:
+def import_recording_file(request: HttpRequest) -> HttpResponse:
     """A signed-in person imports a recording file (multipart field `file`, at most
     `RECORDING_IMPORT_MAX_BYTES`) into a new lab room of theirs; answers `201 {"url",
-    "room", "recording"}`: the recording's player, the room, the recording's id."""
+    "room", "recording"}`: the recording's player, the room, the recording's id. The
+    lobby's form (a browser preferring HTML) goes to the player instead (303), or back to
+    the lobby saying why the file was refused."""
     if not isinstance(request.user, User):
         return json_error("Sign in to import a recording.", 403)
+    page = _wants_page(request)
+
+    def refuse(message: str, status: int) -> HttpResponse:
+        return lobby_page(request, None, message, status) if page else json_error(message, status)
+
     limit = settings.RECORDING_IMPORT_MAX_BYTES
     too_large = f"The recording file is larger than {limit / 2**20:g} MiB."
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit + MULTIPART_SLACK:
-        return json_error(too_large, 413)
+        return refuse(too_large, 413)
     upload = request.FILES.get("file")
     if upload is None:
-        return json_error("Send the recording file as the form field `file`.", 400)
+        return refuse("Send the recording file as the form field `file`.", 400)
     if upload.size is None or upload.size > limit:
-        return json_error(too_large, 413)
+        return refuse(too_large, 413)
     try:
         recording = import_recording(request.user, upload, now_ms())
     except ImportRefused as refused:
-        return json_error(refused.message, 400)
+        return refuse(refused.message, 400)
+    async_to_sync(_remember_imported)(recording.pk)
     slug = recording.room.slug
-    answer = {
-        "url": reverse("recording_player", args=[slug, recording.pk]),
-        "room": reverse("room", args=[slug]),
-        "recording": str(recording.pk),
-    }
+    player = reverse("recording_player", args=[slug, recording.pk])
+    if page:
+        return HttpResponseRedirect(player, status=303)
+    answer = {"url": player, "room": reverse("room", args=[slug]), "recording": str(recording.pk)}
     return JsonResponse(answer, status=201)

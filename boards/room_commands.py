@@ -23,6 +23,7 @@ from boards.connection import DocumentConnection, write_as_server
 from boards.documents import load_document
 from boards.history import HistoryTooLong, history_since
 from boards.hub import Hub
+from boards.playback import remember_phases
 from boards.protocol import RunCommand, app_message
 from boards.restore import (
     MAX_RESTORE_BYTES,
@@ -204,7 +205,7 @@ class RoomCommands:
         loaded = await load_document(connection.hub.store, connection.doc_name)
         state = room_values(loaded.doc)
         if command.name.startswith("recording."):
-            return await self._recording(state, command, started_ms), None
+            return await self._recording(state, command, started_ms, connection.hub.store), None
         context: dict[str, Any] = {}
         ended = None
         vote = state["vote"]
@@ -233,17 +234,18 @@ class RoomCommands:
             groups = plan_groups(asked, SystemRandom().shuffle)
         if groups is not None:
             context["groups"] = await breakout_frames(connection.hub, room.slug, groups, author)
-        context.update(await self._recording(state, command, started_ms))
+        context.update(await self._recording(state, command, started_ms, connection.hub.store))
         return context, ended
 
     async def _recording(
-        self, state: dict[str, Any], command: RunCommand, started_ms: int
+        self, state: dict[str, Any], command: RunCommand, started_ms: int, store: RoomStore
     ) -> dict[str, Any]:
         """The room's `recording` as the command leaves it, if it changes it: a recording
         the server has made (`recording.start`, or a lab that records reaching its first
         phase, from no phase) or ended (`recording.stop`, or leaving the last phase ends
         the recording the first one started). A recording starts at `started_ms`, before
-        the server wrote anything else for the command."""
+        the server wrote anything else for the command; one that ends keeps the titles of
+        its phases for the recordings lists."""
         room, actor, running = self.access.room, self.actor, state["recording"]
         if command.name == "recording.start":
             check_recording(state, running=False)
@@ -254,6 +256,7 @@ class RoomCommands:
         if command.name == "recording.stop":
             check_recording(state, running=True)
             await _stop_recording(running["id"], now_ms)
+            await remember_phases(store, running["id"])
             return {"recording": None}
         if command.name not in PHASE_COMMANDS:
             return {}
@@ -265,6 +268,7 @@ class RoomCommands:
             made = await _start_recording(room, "", actor.id, True, started_ms)
             return {"recording": made}
         if ends and await _stop_recording(running["id"], now_ms, automatic_only=True):
+            await remember_phases(store, running["id"])
             return {"recording": None}
         return {}
 

@@ -1,6 +1,6 @@
 """A recorded session summed up in Markdown: who was there, the agenda with the time each
-phase took, the notes made in each phase, the votes, the chat, and the board's text at the
-end, grouped by frame (there is no server-side picture of a board)."""
+phase took, the notes made in each phase, the votes, the chat, and the board at the end: its
+picture (`board.png`, beside `summary.md`) and its text grouped by frame."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ from boards.restore import ObjectState, board_objects
 from boards.reuse import clock_text
 from boards.store import Entry, RoomStore
 
+#: The picture of the board at the end, relative to the summary's own address
+#: (`.../recordings/<id>/summary.md` and `.../recordings/<id>/board.png`).
+BOARD_PICTURE = "board.png"
 #: The object types whose text the summary shows.
 TEXT_TYPES = frozenset({"note", "text", "shape"})
 #: A line start Markdown would read as structure (heading, quote, list, rule, table, fence).
@@ -301,8 +304,8 @@ class Summary:
         return lines
 
     def _board(self) -> list[str]:
-        lines = ["## The board at the end", ""]
-        lines.append("The board's text by frame (the server draws no picture of a board).")
+        lines = ["## The board at the end", "", f"![Board at the end]({BOARD_PICTURE})", ""]
+        lines.append("Its text, by frame:")
         for title, items in by_frame(self.boards[self.window.duration_ms]):
             heading = "Not in a frame" if title is None else one_line(title) or "Untitled frame"
             lines += ["", f"### {heading}", ""]

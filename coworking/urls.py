@@ -52,6 +52,11 @@ urlpatterns = [
         name="recording_updates",
     ),
     path(
+        "r/<slug:slug>/recordings/<int:recording_id>/board.png",
+        playback_views.recording_board_picture,
+        name="recording_board",
+    ),
+    path(
         "r/<slug:slug>/recordings/<int:recording_id>/open/",
         playback_views.open_recording,
         name="open_recording",

@@ -184,6 +184,12 @@ class Recording(models.Model):
     automatic = models.BooleanField(
         default=False, help_text="started by the lab's first phase, stopped after its last"
     )
+    phases = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="the titles of the lab's phases it went through, in order; written by "
+        "playback when it ends (null until then)",
+    )
 
     class Meta:
         ordering = ["-started_ms"]

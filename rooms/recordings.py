@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.models import Membership, Recording, RecordingPresence, Room
@@ -30,6 +31,8 @@ TITLE_MAX_LENGTH = 120
 LOBBY_RECORDINGS = 10
 #: The recordings the room page lists, newest first (`recordings.json` lists them all).
 ROOM_PAGE_RECORDINGS = 20
+#: The width of the board pictures the lists show, in CSS pixels.
+THUMBNAIL_WIDTH = 240
 #: A person present in a recording: (identity id, display name).
 Person = tuple[str, str]
 
@@ -195,19 +198,40 @@ def duration_text(ms: int) -> str:
     return f"{minutes} min" if minutes else f"{seconds} s"
 
 
+def people_text(count: int) -> str:
+    return "nobody present" if not count else f"{count} {'person' if count == 1 else 'people'}"
+
+
 def page_items(recordings: Iterable[Recording]) -> list[dict[str, object]]:
-    """Recordings as the room page and the lobby list them: the recording, when it started
-    (a UTC datetime; the page shows it in the viewer's time zone) and how long it lasted."""
+    """Recordings as the room page and the lobby list them: the recording, its player, a
+    picture of its board at the end, when it started (a UTC datetime; the page shows it in
+    the viewer's time zone), how long it lasted, how many people were there, and the titles
+    of its phases (kept on the recording by playback when it ended)."""
+    listed = list(recordings)
+    counts = dict(
+        RecordingPresence.objects.filter(recording__in=listed)
+        .values("recording_id")
+        .annotate(people=Count("identity", distinct=True))
+        .values_list("recording_id", "people")
+        .order_by()
+    )
     moment = now_ms()
-    return [
-        {
-            "recording": recording,
-            "started": datetime.fromtimestamp(recording.started_ms / 1000, UTC),
-            "duration": duration_text((recording.ended_ms or moment) - recording.started_ms),
-            "running": recording.ended_ms is None,
-        }
-        for recording in recordings
-    ]
+    items: list[dict[str, object]] = []
+    for recording in listed:
+        arguments = [recording.room.slug, recording.pk]
+        items.append(
+            {
+                "recording": recording,
+                "player": reverse("recording_player", args=arguments),
+                "picture": f"{reverse('recording_board', args=arguments)}?width={THUMBNAIL_WIDTH}",
+                "started": datetime.fromtimestamp(recording.started_ms / 1000, UTC),
+                "duration": duration_text((recording.ended_ms or moment) - recording.started_ms),
+                "people": people_text(counts.get(recording.pk, 0)),
+                "phases": recording.phases or [],
+                "running": recording.ended_ms is None,
+            }
+        )
+    return items
 
 
 def is_recording(room: Room) -> bool:
@@ -217,7 +241,7 @@ def is_recording(room: Room) -> bool:
 
 def room_recordings(room: Room) -> list[dict[str, object]]:
     """The newest recordings of a room, for its page."""
-    return page_items(room.recordings.all()[:ROOM_PAGE_RECORDINGS])
+    return page_items(room.recordings.select_related("room")[:ROOM_PAGE_RECORDINGS])
 
 
 def recent_recordings(user_id: int) -> list[dict[str, object]]:

@@ -100,13 +100,23 @@ def lobby(request: HttpRequest) -> HttpResponse:
             room.save()
             Membership.objects.create(room=room, user=signed_in(request), role=Role.FACILITATOR)
         return redirect("room", room.slug)
+    return lobby_page(request, form)
+
+
+def lobby_page(
+    request: HttpRequest, form: RoomForm | None = None, import_error: str = "", status: int = 200
+) -> HttpResponse:
+    """The lobby page of the signed-in person: their rooms, recent recordings, the form
+    that creates a room (`form`, bound when it was sent) and the one that imports a
+    recording (with why an import was refused, `import_error`)."""
     memberships = Membership.objects.filter(user=signed_in(request)).select_related("room")
     context = {
         "memberships": memberships,
         "recordings": recent_recordings(signed_in(request).pk),
-        "form": form,
+        "form": form or RoomForm(),
+        "import_error": import_error,
     }
-    return render(request, "lobby.html", context)
+    return render(request, "lobby.html", context, status=status)
 
 
 @login_required

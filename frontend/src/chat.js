@@ -22,6 +22,37 @@ const formatTime = (date) =>
  * @property {string} [thread] the breakout group's thread it was written in
  */
 
+/**
+ * One chat message as a list item: who wrote it, when (local time), and its text.
+ * @param {Partial<ChatMessage>} message
+ * @returns {HTMLLIElement}
+ */
+export function messageItem (message) {
+  const item = document.createElement('li')
+  item.className = 'chat-message'
+  item.dataset.testid = 'chat-message'
+  const meta = document.createElement('div')
+  meta.className = 'chat-meta'
+  const author = document.createElement('span')
+  author.className = 'chat-author'
+  author.textContent = typeof message?.author === 'string' ? message.author : 'Unknown'
+  meta.append(author)
+  if (typeof message?.ts === 'number' && Number.isFinite(message.ts)) {
+    const date = new Date(message.ts)
+    const time = document.createElement('time')
+    time.className = 'chat-time'
+    time.dateTime = date.toISOString()
+    time.title = date.toLocaleString()
+    time.textContent = formatTime(date)
+    meta.append(' ', time)
+  }
+  const text = document.createElement('p')
+  text.className = 'chat-text'
+  text.textContent = typeof message?.text === 'string' ? message.text : ''
+  item.append(meta, text)
+  return item
+}
+
 export class Chat {
   /**
    * @param {object} options
@@ -171,40 +202,16 @@ export class Chat {
 
   /** @param {Partial<ChatMessage>} message */
   renderMessage (message) {
-    const item = document.createElement('li')
-    item.className = 'chat-message'
-    item.dataset.testid = 'chat-message'
+    const item = messageItem(message)
     if (typeof message?.id === 'string') item.dataset.id = message.id
     if (message?.authorId === this.userId) item.classList.add('is-own')
-
-    const meta = document.createElement('div')
-    meta.className = 'chat-meta'
-    const author = document.createElement('span')
-    author.className = 'chat-author'
-    author.textContent = typeof message?.author === 'string' ? message.author : 'Unknown'
-    meta.append(author)
-    if (typeof message?.ts === 'number' && Number.isFinite(message.ts)) {
-      const date = new Date(message.ts)
-      const time = document.createElement('time')
-      time.className = 'chat-time'
-      time.dateTime = date.toISOString()
-      time.title = date.toLocaleString()
-      time.textContent = formatTime(date)
-      meta.append(' ', time)
-    }
-
     if (typeof message?.thread === 'string') {
       const tag = document.createElement('span')
       tag.className = 'chat-thread-tag'
       tag.textContent = this.threads.get(message.thread) ?? 'Group'
-      meta.append(' ', tag)
+      item.querySelector('.chat-meta')?.append(' ', tag)
     }
     item.hidden = !this.visible(message)
-
-    const text = document.createElement('p')
-    text.className = 'chat-text'
-    text.textContent = typeof message?.text === 'string' ? message.text : ''
-    item.append(meta, text)
     return item
   }
 

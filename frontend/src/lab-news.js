@@ -11,15 +11,21 @@ const plural = (count, unit) => `${count} ${unit}${count === 1 ? '' : 's'}`
  * @param {number} ms
  * @returns {string}
  */
-export function spokenDuration (ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000))
+export const spokenDuration = (ms) => spokenSeconds(Math.ceil(ms / 1000))
+
+/**
+ * Whole seconds as they are said: "1 hour 2 minutes 5 seconds", "0 seconds".
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function spokenSeconds (seconds) {
+  const total = Math.max(0, seconds)
   const hours = Math.floor(total / 3600)
   const minutes = Math.floor((total % 3600) / 60)
-  const seconds = total % 60
   const parts = []
   if (hours) parts.push(plural(hours, 'hour'))
   if (minutes) parts.push(plural(minutes, 'minute'))
-  if (seconds || !parts.length) parts.push(plural(seconds, 'second'))
+  if (total % 60 || !parts.length) parts.push(plural(total % 60, 'second'))
   return parts.join(' ')
 }
 

@@ -19,6 +19,7 @@ import { LabState, phaseTitle } from './playback/lab-state.js'
 import { ChatList } from './playback/chat-list.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart } from './playback/chapters.js'
 import { formatClock, hashForTime, timeFromHash } from './playback/time.js'
+import { setUpReuse } from './playback/reuse.js'
 
 /** @param {string} testId */
 const byTestId = (testId) => /** @type {HTMLElement} */ (document.querySelector(`[data-testid="${testId}"]`))
@@ -204,6 +205,12 @@ async function start () {
   speed.addEventListener('change', () => playback.setSpeed(Number(speed.value)))
   const skip = /** @type {HTMLInputElement} */ (byTestId('player-skip-idle'))
   skip.addEventListener('change', () => { playback.skipping = skip.checked })
+  setUpReuse(byTestId('player-reuse'), {
+    base: config.base,
+    token: config.token,
+    roomUrl: config.roomUrl,
+    position: () => playback.position
+  })
 
   // Following a person: while playing, the view goes to what their updates change.
   const follow = /** @type {HTMLSelectElement} */ (byTestId('player-follow'))

@@ -102,6 +102,7 @@ async def test_a_lab_that_records_does_so_from_its_first_phase_to_its_last(hub: 
     await shown_recording(host, wanted=False)
     await sync_to_async(recording.refresh_from_db)()
     assert recording.ended_ms is not None
+    assert recording.phases == ["Warm-up", "Ideas"], "kept for the recordings lists"
 
     # A recording a facilitator started goes on after the agenda; dropping the current
     # phase from the agenda ends an automatic one.
@@ -114,6 +115,8 @@ async def test_a_lab_that_records_does_so_from_its_first_phase_to_its_last(hub: 
     assert room_map(host)["recording"] == manual
     await host.socket.send_to(text_data=json.dumps({"type": "recording.stop"}))
     await shown_recording(host, wanted=False)
+    stopped = await sync_to_async(Recording.objects.get)(pk=manual["id"])
+    assert stopped.phases == ["Warm-up"]
     await host.socket.send_to(text_data=json.dumps({"type": "phase.go", "id": "ideas"}))
     await shown_recording(host, wanted=True)
     await host.socket.send_to(text_data=json.dumps({"type": "agenda.set", "agenda": AGENDA[:1]}))

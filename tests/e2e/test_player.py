@@ -186,3 +186,64 @@ async def test_only_members_open_a_recording(cluster: LiveCluster, crowd: Crowd)
         outsider, f"{server.http_url}/r/closed/recordings/{recording_id}/?token={token}"
     )
     await expect(outsider.by_test_id("player-duration")).not_to_have_text("0:00")
+
+
+async def test_a_moment_opens_in_a_new_room_and_puts_the_live_board_back(
+    cluster: LiveCluster, crowd: Crowd
+) -> None:
+    crowd.bypass_csp = True  # axe is injected as an inline script
+    cluster.room("reuse")
+    recording_id, moments = await record_a_session(cluster, "reuse")
+    server = cluster.servers[0]
+    host = await crowd.join_as_guest(server, cluster.token("reuse", "facilitator"), "Fay")
+    player = f"{server.http_url}/r/reuse/recordings/{recording_id}/"
+    seconds = moments["after_early"] // 1000
+    moment = f"#t={seconds // 60}:{seconds % 60:02d}"
+    await open_player(host, f"{player}{moment}")
+    await host.wait_for(SHOWS, ["early"])
+    await asyncio.wait_for(host.page.add_script_tag(path=AXE), TIMEOUT_S)
+    await host.by_test_id("player-manage").locator("summary").click(timeout=TIMEOUT_MS)
+    violations = await asyncio.wait_for(host.page.evaluate(AXE_RUN), 3 * TIMEOUT_S)
+    assert violations == [], f"axe-core violations on the player: {violations}"
+
+    # The moment shown opens as a new lab whose board is that moment's.
+    await host.by_test_id("player-open").click(timeout=TIMEOUT_MS)
+    await host.page.wait_for_url(re.compile(r"/r/(?!reuse/)[^/]+/$"), timeout=TIMEOUT_MS)
+    await host.wait_synced()
+    await host.wait_for(
+        "() => Object.keys(window.coworking.boardDoc.getMap('objects').toJSON()).length === 1"
+    )
+    assert list(await host.objects()) == ["early"]
+
+    # A facilitator puts the live board back to that moment, after saying yes.
+    await open_player(host, f"{player}{moment}")
+    await host.wait_for(SHOWS, ["early"])
+    questions: list[str] = []
+
+    async def accept(dialog: Any) -> None:
+        questions.append(dialog.message)
+        await dialog.accept()
+
+    host.page.once("dialog", accept)
+    await host.by_test_id("player-restore").click(timeout=TIMEOUT_MS)
+    await expect(host.by_test_id("player-reuse-status")).to_have_text(
+        re.compile(r"back as it was at \d:\d\d: 0 objects came back, 1 object removed")
+    )
+    assert questions and f"at {moment[3:]} of this recording" in questions[0]
+    live = await client(cluster, "reuse", "board", cluster.token("reuse")).join()
+    objects = live.doc.get("objects", type=pycrdt.Map)
+    await live.wait_for(lambda: sorted(objects.keys()) == ["early"])
+    await live.close()
+
+    # The lobby lists the recording with its picture, and offers the import; axe is clean.
+    await host.page.goto(f"{server.http_url}/", timeout=TIMEOUT_MS)
+    thumbnail = host.by_test_id("recording-thumbnail").first
+    await thumbnail.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
+    await expect(thumbnail).to_have_js_property("complete", True)
+    assert await thumbnail.evaluate("(image) => image.naturalWidth") == 240
+    await expect(host.by_test_id("recording-phases").first).to_have_text("Phases: Warm-up, Ideas")
+    await expect(host.by_test_id("import-form")).to_be_visible()
+    await asyncio.wait_for(host.page.add_script_tag(path=AXE), TIMEOUT_S)
+    violations = await asyncio.wait_for(host.page.evaluate(AXE_RUN), 3 * TIMEOUT_S)
+    assert violations == [], f"axe-core violations on the lobby: {violations}"
+    assert host.errors == []

@@ -1,6 +1,8 @@
 /** Times within a recording (ms from its start): the clock shown, the words a screen reader
  * hears, and the `#t=` deep link. */
 
+import { spokenSeconds } from '../lab-news.js'
+
 /** @param {number} ms @returns {string} m:ss, or h:mm:ss from an hour on (rounded down to the second) */
 export function formatClock (ms) {
   const total = Math.max(0, Math.floor(ms / 1000))
@@ -10,21 +12,8 @@ export function formatClock (ms) {
   return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
 }
 
-/** @param {number} count @param {string} unit @returns {string} "1 minute", "3 minutes" */
-const counted = (count, unit) => `${count} ${unit}${count === 1 ? '' : 's'}`
-
 /** @param {number} ms @returns {string} "1 hour 2 minutes 5 seconds", "12 minutes 34 seconds", "0 seconds" */
-export function spokenTime (ms) {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const hours = Math.floor(total / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = total % 60
-  const parts = []
-  if (hours) parts.push(counted(hours, 'hour'))
-  if (minutes) parts.push(counted(minutes, 'minute'))
-  if (seconds || !parts.length) parts.push(counted(seconds, 'second'))
-  return parts.join(' ')
-}
+export const spokenTime = (ms) => spokenSeconds(Math.floor(ms / 1000))
 
 /**
  * Reads a time written as `h:mm:ss`, `m:ss` or plain seconds (`754`), or `12m34s`.
