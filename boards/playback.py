@@ -187,6 +187,18 @@ def encode_updates(
     return b"".join(parts)
 
 
+def encode_states(states: Iterable[tuple[str, bytes]]) -> bytes:
+    """Documents in the playback wire format of `states` (lib0): a varuint count, then per
+    document a varstring name (`board`, `chat` or `room`) and a varuint8array of its state
+    (one Yjs update)."""
+    listed = list(states)
+    parts = [write_var_uint(len(listed))]
+    for name, state in listed:
+        encoded = name.encode()
+        parts += [write_var_uint(len(encoded)), encoded, write_var_uint(len(state)), state]
+    return b"".join(parts)
+
+
 @dataclass(frozen=True)
 class Window:
     """A recording as playback reads it: its room and its span of server time (up to now

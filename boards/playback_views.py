@@ -28,6 +28,7 @@ from boards.playback import (
     DOC_KINDS,
     Window,
     activity,
+    encode_states,
     encode_updates,
     keep_phases,
     lab_timeline,
@@ -158,6 +159,28 @@ async def recording_state(request: HttpRequest, slug: str, recording_id: int) ->
     at = window.clamp(at)
     state = await state_at(get_hub().store, name, window.start_ms + at)
     response = HttpResponse(state, content_type="application/octet-stream")
+    response["X-Recording-At"] = str(at)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+async def recording_states(request: HttpRequest, slug: str, recording_id: int) -> HttpResponse:
+    """The three documents as they were `at` ms from the recording's start (clamped into it),
+    in one answer (`encode_states`: each as `state` answers it); `X-Recording-At` says the
+    moment they are."""
+    window = await find_window(request, slug, recording_id)
+    if isinstance(window, JsonResponse):
+        return window
+    at = _number(request, "at", 0)
+    if at is None:
+        return json_error(BAD_AT, 400)
+    at = window.clamp(at)
+    store = get_hub().store
+    states = [await state_at(store, window.doc(kind), window.start_ms + at) for kind in DOC_KINDS]
+    response = HttpResponse(
+        encode_states(zip(DOC_KINDS, states, strict=True)), content_type="application/octet-stream"
+    )
     response["X-Recording-At"] = str(at)
     response["Cache-Control"] = "private, no-cache"
     return response

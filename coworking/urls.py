@@ -47,6 +47,11 @@ urlpatterns = [
         name="recording_state",
     ),
     path(
+        "r/<slug:slug>/recordings/<int:recording_id>/states",
+        playback_views.recording_states,
+        name="recording_states",
+    ),
+    path(
         "r/<slug:slug>/recordings/<int:recording_id>/updates",
         playback_views.recording_updates,
         name="recording_updates",

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { formatClock, hashForTime, parseClock, spokenTime, timeFromHash } from '../src/playback/time.js'
-import { decodeUpdates } from '../src/playback/source.js'
+import { decodeStates, decodeUpdates } from '../src/playback/source.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart, skipIdle } from '../src/playback/chapters.js'
 import { nextActivity, readDetail } from '../src/playback/detail.js'
 import { IDLE_MS, Playback } from '../src/playback/playback.js'
@@ -55,6 +55,24 @@ test('the updates list decodes to times, authors and bytes, and a damaged one is
   assert.deepEqual(decodeUpdates(encodeUpdates([])), [])
   assert.throws(() => decodeUpdates(bytes.slice(0, bytes.length - 1)))
   assert.throws(() => decodeUpdates(new Uint8Array([...bytes, 0])))
+})
+
+test('the documents of a moment decode by name, and a damaged or incomplete answer is refused', () => {
+  /** @param {Array<[string, Uint8Array]>} documents */
+  const encodeStates = (documents) => {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, documents.length)
+    for (const [name, state] of documents) {
+      encoding.writeVarString(encoder, name)
+      encoding.writeVarUint8Array(encoder, state)
+    }
+    return encoding.toUint8Array(encoder)
+  }
+  const bytes = encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2, 3])], ['room', new Uint8Array([])]])
+  assert.deepEqual(decodeStates(bytes), { board: new Uint8Array([1]), chat: new Uint8Array([2, 3]), room: new Uint8Array([]) })
+  assert.throws(() => decodeStates(bytes.slice(0, bytes.length - 1)))
+  assert.throws(() => decodeStates(new Uint8Array([...bytes, 0])))
+  assert.throws(() => decodeStates(encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2])]])))
 })
 
 const CHAPTERS = [{ at: 10_000, title: 'Warm-up' }, { at: 60_000, title: 'Ideas' }, { at: 120_000, title: 'Vote' }]
@@ -150,10 +168,10 @@ function recordBoard (notes) {
 /** A server over a recorded board (chat and room stay empty) that counts its requests. */
 function fakeSource (recording) {
   const empty = Y.encodeStateAsUpdate(new Y.Doc())
-  const calls = { state: 0, updates: 0 }
+  const calls = { states: 0, updates: 0 }
   return {
     calls,
-    state: async (kind, at) => { calls.state++; return kind === 'board' ? recording.stateAt(at) : empty },
+    states: async (at) => { calls.states++; return { board: recording.stateAt(at), chat: empty, room: empty } },
     updates: async (kind, from, to) => {
       calls.updates++
       const entries = kind === 'board' ? recording.log.filter((e) => e.at > from && e.at <= to) : []
@@ -210,7 +228,7 @@ test('seeks made while one loads collapse into the newest; playing waits for wha
   playback.seek(2000)
   await playback.seek(7000)
   assert.deepEqual(keys(playback.docs.board), ['a', 'b'])
-  assert.equal(source.calls.state, 6, 'the first seek and the newest, three documents each')
+  assert.equal(source.calls.states, 2, 'the first seek and the newest, one request each')
   playback.play()
   playback.tick(1000)
   assert.equal(playback.position, 7000, 'nothing fetched yet: the clock waits')
@@ -236,7 +254,7 @@ test('skipping idle stretches jumps to shortly before the next change', async ()
 test('a failed request stops playing and says so', async () => {
   const errors = []
   const playback = new Playback({
-    source: { state: async () => { throw new Error('gone') }, updates: async (_kind, _from, to) => ({ entries: [], to }) },
+    source: { states: async () => { throw new Error('gone') }, updates: async (_kind, _from, to) => ({ entries: [], to }) },
     durationMs: 1000,
     onDocs: () => {},
     onError: (error) => errors.push(error.message)

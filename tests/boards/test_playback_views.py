@@ -123,3 +123,28 @@ def test_an_anonymous_recording_names_nobody(recorded: tuple) -> None:
         at, author, update = reader.var_uint(), reader.var_string(), reader.var_bytes()
         assert (at, author) == (times[i] - recording.started_ms, "person-1") and update
     assert reader.done()
+
+
+def test_states_answers_the_three_documents_as_state_does(recorded: tuple) -> None:
+    room, recording, client, _, times = recorded
+    url = f"/r/play/recordings/{recording.pk}"
+    for at in (-5, 0, times[1] - recording.started_ms, times[3] - recording.started_ms, 99999999):
+        response = client.get(f"{url}/states?at={at}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/octet-stream"
+        reader = Reader(response.content)
+        assert reader.var_uint() == 3
+        for kind in ("board", "chat", "room"):
+            single = client.get(f"{url}/state?doc={kind}&at={at}")
+            assert reader.var_string() == kind
+            assert reader.var_bytes() == single.content
+            assert response["X-Recording-At"] == single["X-Recording-At"]
+        assert reader.done()
+    assert client.get(f"{url}/states")["X-Recording-At"] == "0"
+    assert client.get(f"{url}/states?at=soon").status_code == 400
+    outsider = Client()
+    outsider.force_login(User.objects.create_user("eve"))
+    assert outsider.get(f"{url}/states?at=0").status_code == 403
+    _, token = create_invite(room, Role.OBSERVER, None)
+    assert Client().get(f"{url}/states?at=0&token={token}").status_code == 200
+    assert client.get(f"/r/play/recordings/{recording.pk + 99}/states").status_code == 404

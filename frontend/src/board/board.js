@@ -112,6 +112,7 @@ export class Board {
    */
   bind (doc) {
     this.model.bind(doc)
+    this.renderer.rebindTexts()
     this.history.bind(this.model.objects)
   }
 

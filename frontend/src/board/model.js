@@ -14,6 +14,21 @@ import { connectorLine, boxFromPoints } from './geometry.js'
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
 /** @typedef {Record<string, any>} Plain */
 
+/**
+ * Whether two plain readings of an object are the same (they hold only JSON values).
+ * @param {unknown} a
+ * @param {unknown} b
+ * @returns {boolean}
+ */
+export function samePlain (a, b) {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((key) => Object.hasOwn(b, key) && samePlain(/** @type {any} */ (a)[key], /** @type {any} */ (b)[key]))
+}
+
 export class BoardModel {
   /**
    * @param {Y.Doc} doc
@@ -49,21 +64,28 @@ export class BoardModel {
   }
 
   /**
-   * Mirrors another document (the board's fresh copy after a resync) in place of the current
-   * one; listeners hear of every object that was or is now on the board.
+   * Mirrors another document (the board's fresh copy after a resync, or a recording's moment)
+   * in place of the current one; listeners hear only of the objects whose plain reading
+   * differs (those that appeared or went included, and the connectors ending at them).
+   * Views of the others still hold the previous document's texts: see Renderer.rebindTexts.
    * @param {Y.Doc} doc
    */
   bind (doc) {
     this.objects.unobserveDeep(this.onEvents)
-    const before = new Set([...this.plain.keys(), ...this.hidden])
-    this.plain.clear()
-    this.hidden.clear()
+    const before = this.plain
+    const ids = new Set([...before.keys(), ...this.hidden])
+    this.plain = new Map()
+    this.hidden = new Set()
     this.index = new SpatialIndex()
     this.links.clear()
     this.doc = doc
     this.objects = doc.getMap('objects')
     this.objects.observeDeep(this.onEvents)
-    this.refresh(new Set([...before, ...this.objects.keys()]), null)
+    for (const id of this.objects.keys()) ids.add(id)
+    this.reread(ids)
+    const changed = new Set([...ids].filter((id) => !samePlain(before.get(id), this.plain.get(id))))
+    for (const id of [...changed]) for (const connectorId of this.links.get(id) ?? []) changed.add(connectorId)
+    this.notify(changed, null)
   }
 
   /**
@@ -128,6 +150,23 @@ export class BoardModel {
    * @param {Y.Transaction | null} transaction
    */
   refresh (ids, transaction) {
+    this.notify(this.reread(ids), transaction)
+  }
+
+  /**
+   * @param {Set<string>} ids
+   * @param {Y.Transaction | null} transaction
+   */
+  notify (ids, transaction) {
+    for (const listener of this.listeners) listener(ids, transaction)
+  }
+
+  /**
+   * Re-reads the given objects from the document, and the connectors ending at them.
+   * @param {Set<string>} ids
+   * @returns {Set<string>} the ids re-read
+   */
+  reread (ids) {
     const changed = new Set(ids)
     for (const id of ids) this.read(id, changed)
     // Room made by deletions goes to objects left out before.
@@ -145,7 +184,7 @@ export class BoardModel {
       else this.index.delete(id)
     }
     this.order = null
-    for (const listener of this.listeners) listener(changed, transaction)
+    return changed
   }
 
   /**

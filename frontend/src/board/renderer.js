@@ -5,7 +5,7 @@
  * container (see viewport.js).
  */
 
-import { createView, destroyView, fitTexts, updateView } from './views.js'
+import { bindField, createView, destroyView, fitTexts, updateView } from './views.js'
 import { unionBox } from './geometry.js'
 import { safeHexColor } from '../colors.js'
 import { CanvasLayer } from './canvas-layer.js'
@@ -172,6 +172,14 @@ export class Renderer {
     }
     if ([...ids].some((id) => this.selected.has(id))) this.updateSelectionBox()
     this.schedule()
+  }
+
+  /**
+   * Binds the text editors of the views kept across a Board.bind (their objects read the
+   * same) to the new document's texts, so typing goes to it.
+   */
+  rebindTexts () {
+    for (const view of this.views.values()) bindField(view, this.ctx)
   }
 
   /** Re-renders every view (e.g. after the accessible names' context changed). */

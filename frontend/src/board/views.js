@@ -240,13 +240,7 @@ export function updateView (view, plain, ctx) {
     if (view.staticText) view.staticText.textContent = plain[textField].slice(0, 300)
     if (view.field) {
       view.field.readOnly = !ctx.canEdit || Boolean(plain.locked)
-      const ytext = ctx.model.ymap(view.id)?.get(textField)
-      if (ytext !== view.ytext) {
-        view.unbind?.()
-        view.ytext = ytext instanceof Y.Text ? ytext : null
-        view.unbind = view.ytext ? bindText(view.field, view.ytext, ctx.origin, ctx.acceptText) : null
-        if (!view.ytext) view.field.value = ''
-      }
+      bindField(view, ctx)
     }
   }
   switch (plain.type) {
@@ -275,6 +269,24 @@ export function updateView (view, plain, ctx) {
       if (view.image) view.image.alt = plain.alt
       break
   }
+}
+
+/**
+ * Binds a near view's text editor to its object's Y.Text in the model's current document,
+ * unless it is bound to that one already (a view kept across Board.bind holds the previous
+ * document's until then).
+ * @param {ObjectView} view
+ * @param {RenderContext} ctx
+ */
+export function bindField (view, ctx) {
+  const textField = TEXT_FIELDS[view.type]
+  if (!view.field || !textField) return
+  const ytext = ctx.model.ymap(view.id)?.get(textField)
+  if (ytext === view.ytext) return
+  view.unbind?.()
+  view.ytext = ytext instanceof Y.Text ? ytext : null
+  view.unbind = view.ytext ? bindText(view.field, view.ytext, ctx.origin, ctx.acceptText) : null
+  if (!view.ytext) view.field.value = ''
 }
 
 /**

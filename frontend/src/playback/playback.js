@@ -18,7 +18,7 @@ export const KINDS = /** @type {const} */ (['board', 'chat', 'room'])
 
 /**
  * @typedef {object} Source where the recording comes from (the server's playback endpoints)
- * @property {(kind: Kind, at: number) => Promise<Uint8Array>} state the document at `at`, as one update
+ * @property {(at: number) => Promise<Record<Kind, Uint8Array>>} states the documents at `at`, each as one update
  * @property {(kind: Kind, from: number, to: number) => Promise<{entries: Entry[], to: number}>} updates
  *   those after `from` up to `to`, or up to the earlier moment it names when the answer stopped short
  */
@@ -99,17 +99,19 @@ export class Playback {
       this.wanted = null
       let states
       try {
-        states = await Promise.all(KINDS.map((kind) => this.source.state(kind, at)))
+        states = await this.source.states(at)
       } catch (error) {
         if (this.wanted === null) this.fail(error)
         continue
       }
+      // A seek to the moment just fetched (a click's pointerup after its pointerdown) needs no new one.
+      if (this.wanted === at) this.wanted = null
       if (this.wanted !== null) continue
       /** @type {Partial<Docs>} */
       const docs = {}
-      for (const [index, kind] of KINDS.entries()) {
+      for (const kind of KINDS) {
         const doc = new Y.Doc()
-        Y.applyUpdate(doc, states[index])
+        Y.applyUpdate(doc, states[kind])
         docs[kind] = doc
       }
       this.docs = /** @type {Docs} */ (docs)

@@ -1,6 +1,7 @@
 /** The server's playback endpoints of one recording, and the binary list of updates they send. */
 
 import * as decoding from 'lib0/decoding'
+import { KINDS } from './playback.js'
 
 /** @typedef {import('./playback.js').Entry} Entry */
 /** @typedef {import('./playback.js').Kind} Kind */
@@ -25,6 +26,25 @@ export function decodeUpdates (bytes) {
   }
   if (decoding.hasContent(decoder)) throw new Error('The list of updates has bytes after its last update.')
   return entries
+}
+
+/**
+ * Reads the documents of a moment (`states`): a varUint count, then for each its name
+ * (varString) and its state (varUint8Array, one Yjs update).
+ * @param {Uint8Array} bytes
+ * @returns {Record<Kind, Uint8Array>}
+ * @throws {Error} on a truncated or malformed answer, or one without the three documents
+ */
+export function decodeStates (bytes) {
+  const decoder = decoding.createDecoder(bytes)
+  const count = decoding.readVarUint(decoder)
+  /** @type {Map<string, Uint8Array>} */
+  const states = new Map()
+  for (let i = 0; i < count; i++) states.set(decoding.readVarString(decoder), decoding.readVarUint8Array(decoder))
+  if (decoding.hasContent(decoder)) throw new Error('The documents have bytes after the last one.')
+  const [board, chat, room] = KINDS.map((kind) => states.get(kind))
+  if (!board || !chat || !room) throw new Error('The documents of the moment are not all there.')
+  return { board, chat, room }
 }
 
 /** Thrown when a playback endpoint answers with an error. */
@@ -70,13 +90,12 @@ export class RecordingSource {
   }
 
   /**
-   * @param {Kind} kind
    * @param {number} at ms from the start
-   * @returns {Promise<Uint8Array>} the document then, as one update
+   * @returns {Promise<Record<Kind, Uint8Array>>} the documents then, each as one update
    */
-  async state (kind, at) {
-    const response = await fetch(this.url('/state', { doc: kind, at: Math.round(at) }), { credentials: 'same-origin' })
-    return bytesOf(response)
+  async states (at) {
+    const response = await fetch(this.url('/states', { at: Math.round(at) }), { credentials: 'same-origin' })
+    return decodeStates(await bytesOf(response))
   }
 
   /**
