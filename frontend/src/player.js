@@ -95,29 +95,38 @@ async function start () {
     durationMs: detail.duration,
     onDocs: (docs) => {
       board.bind(docs.board)
-      outline?.destroy()
-      outline = new Outline(outlinePanel, docs.board, {
-        anonymous,
-        limits: board.limits,
-        onActivate: (id) => {
-          board.selection.set([id])
-          board.focusObject(id)
-        }
-      })
+      // The outline follows after its usual quiet time, not within the seek.
+      if (outline) outline.bind(docs.board)
+      else {
+        outline = new Outline(outlinePanel, docs.board, {
+          anonymous,
+          limits: board.limits,
+          onActivate: (id) => {
+            board.selection.set([id])
+            board.focusObject(id)
+          }
+        })
+      }
       chat.bind(docs.chat)
       const room = docs.room.getMap('room')
       room.observe(drawLab)
       if (!board.rendered) board.synced()
       updateEmpty()
-      drawLab()
-      document.body.dataset.playerPosition = String(Math.round(playback.position))
+      moved()
     },
+    onMoved: () => moved(),
     onError: (error) => {
       showError(messageOf(error))
       drawControls()
     },
     nextActivity: (ms) => nextActivity(detail.activity, detail.intervalMs, ms)
   })
+
+  /** After a seek: the lab at the new moment, and the moment for the page's tests. */
+  const moved = () => {
+    drawLab()
+    document.body.dataset.playerPosition = String(Math.round(playback.position))
+  }
 
   /** Draws the lab at the clock's moment, and announces a change of phase. */
   const drawLab = () => {

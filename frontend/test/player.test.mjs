@@ -9,7 +9,7 @@ import { formatClock, hashForTime, parseClock, spokenTime, timeFromHash } from '
 import { decodeStates, decodeUpdates } from '../src/playback/source.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart, skipIdle } from '../src/playback/chapters.js'
 import { nextActivity, readDetail } from '../src/playback/detail.js'
-import { IDLE_MS, Playback } from '../src/playback/playback.js'
+import { FORWARD_MS, IDLE_MS, Playback } from '../src/playback/playback.js'
 
 test('times read as a clock and as words', () => {
   assert.equal(formatClock(0), '0:00')
@@ -202,6 +202,38 @@ test('a seek shows the board as it was then, and playing applies what came after
 
   await playback.seek(2000)
   assert.deepEqual(keys(playback.docs.board), ['a'], 'seeking back starts from a fresh document')
+})
+
+test('a short seek forward applies the updates in between to the documents shown', async () => {
+  const recording = recordBoard([[1000, 'u1', 'a'], [5000, 'u2', 'b'], [9000, 'u1', 'c'], [30_000, 'u2', 'd']])
+  const source = fakeSource(recording)
+  let fresh = 0
+  let moved = 0
+  let requestsWhenMoved = 0
+  const onMoved = () => {
+    moved++
+    requestsWhenMoved = source.calls.updates
+  }
+  const playback = new Playback({ source, durationMs: 200_000, onDocs: () => fresh++, onMoved, onError: assert.fail })
+  await playback.seek(2000)
+  const board = playback.docs.board
+  await playback.seek(9500)
+  assert.equal(playback.docs.board, board, 'the same documents')
+  assert.deepEqual(keys(board), ['a', 'b', 'c'])
+  assert.deepEqual([fresh, moved, source.calls.states], [1, 1, 1])
+
+  for (let i = 0; i < 5; i++) await settle()
+  const updates = source.calls.updates
+  assert.ok(playback.loadedTo > 9500, 'the coming stretch is fetched')
+  await playback.seek(playback.loadedTo)
+  assert.equal(requestsWhenMoved, updates, 'what is fetched already applies without a request')
+
+  await playback.seek(playback.position + FORWARD_MS + 1)
+  assert.notEqual(playback.docs.board, board, 'farther: the documents of that moment')
+  assert.deepEqual(keys(playback.docs.board), ['a', 'b', 'c', 'd'])
+  await playback.seek(20_000)
+  assert.deepEqual(keys(playback.docs.board), ['a', 'b', 'c'], 'backward: the documents of that moment')
+  assert.deepEqual([fresh, moved, source.calls.states], [3, 2, 3])
 })
 
 test('an answer that stops at the server limits is continued from where it stopped', async () => {

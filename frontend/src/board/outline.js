@@ -59,6 +59,19 @@ export class Outline {
     this.render()
   }
 
+  /**
+   * Follows another document of the board (the player's, at another moment): the list is
+   * rebuilt after the usual quiet time, as after a change, not at once.
+   * @param {import('yjs').Doc} doc
+   */
+  bind (doc) {
+    this.objects.unobserveDeep(this.onChange)
+    this.doc = doc
+    this.objects = doc.getMap('objects')
+    this.objects.observeDeep(this.onChange)
+    this.onChange()
+  }
+
   /** Stop following the board and empty the container. */
   destroy () {
     if (this.timer !== null) clearTimeout(this.timer)

@@ -22,6 +22,16 @@ export function phaseTitle (room) {
   return phase && typeof phase.title === 'string' ? phase.title : ''
 }
 
+/** @param {HTMLElement} element @param {string} text */
+function setText (element, text) {
+  if (element.textContent !== text) element.textContent = text
+}
+
+/** @param {HTMLElement} element @param {boolean} hidden */
+function setHidden (element, hidden) {
+  if (element.hidden !== hidden) element.hidden = hidden
+}
+
 export class LabState {
   /**
    * @param {HTMLElement} root the `player-lab` panel
@@ -30,48 +40,62 @@ export class LabState {
   constructor (root, describe) {
     this.root = root
     this.describe = describe
+    /** What each list shows, to leave an unchanged one alone. @type {Map<HTMLElement, string>} */
+    this.shown = new Map()
   }
 
   /**
+   * Fills a list with one item per entry, unless it shows these entries already.
+   * @param {HTMLElement} list
+   * @param {Array<{text: string, current?: boolean}>} entries
+   */
+  fill (list, entries) {
+    const key = JSON.stringify(entries)
+    if (this.shown.get(list) !== key) {
+      this.shown.set(list, key)
+      list.replaceChildren(...entries.map(({ text, current }) => {
+        const item = document.createElement('li')
+        item.textContent = text
+        if (current) item.setAttribute('aria-current', 'step')
+        return item
+      }))
+    }
+    setHidden(list, !entries.length)
+  }
+
+  /**
+   * Shows the lab at a moment, writing only what differs from what it shows.
    * @param {import('yjs').Map<any>} room the room document's map at this moment
    * @param {number} serverNow the server time of this moment (ms since the epoch)
    */
   render (room, serverNow) {
     const title = phaseTitle(room)
     const phase = part(this.root, 'player-phase')
-    phase.textContent = title ? `Phase: ${title}` : ''
-    phase.hidden = !title
+    setText(phase, title ? `Phase: ${title}` : '')
+    setHidden(phase, !title)
 
     const agenda = room.get('agenda')
-    const list = part(this.root, 'player-agenda')
     const phases = Array.isArray(agenda) ? agenda : []
-    list.replaceChildren(...phases.map((item) => {
-      const entry = document.createElement('li')
-      entry.textContent = `${String(item?.title ?? '')}${item?.minutes ? ` (${item.minutes} min)` : ''}`
-      if (item?.id === room.get('phase')) entry.setAttribute('aria-current', 'step')
-      return entry
-    }))
-    list.hidden = !phases.length
+    this.fill(part(this.root, 'player-agenda'), phases.map((item) => ({
+      text: `${String(item?.title ?? '')}${item?.minutes ? ` (${item.minutes} min)` : ''}`,
+      current: item?.id === room.get('phase')
+    })))
 
     const left = timeLeft(room.get('timer'), serverNow)
-    part(this.root, 'player-timer').textContent = left === null ? '–:––' : formatDuration(left)
-    part(this.root, 'player-locked').hidden = room.get('locked') !== true
+    setText(part(this.root, 'player-timer'), left === null ? '–:––' : formatDuration(left))
+    setHidden(part(this.root, 'player-locked'), room.get('locked') !== true)
 
     const vote = room.get('vote')
     const voteLine = part(this.root, 'player-vote')
-    voteLine.textContent = vote?.open ? `Voting was open: ${Number(vote.budget) || 0} dots each.` : ''
-    voteLine.hidden = !vote?.open
+    setText(voteLine, vote?.open ? `Voting was open: ${Number(vote.budget) || 0} dots each.` : '')
+    setHidden(voteLine, !vote?.open)
 
     const results = voteResults(vote)
     const ranked = [...(results ?? [])].sort((a, b) => b[1] - a[1])
-    const resultList = part(this.root, 'player-results')
-    resultList.replaceChildren(...ranked.map(([id, count]) => {
-      const item = document.createElement('li')
-      item.textContent = `${this.describe(id) || 'An object since removed'}: ${votesLabel(count)}`
-      return item
-    }))
-    resultList.hidden = !ranked.length
-    part(this.root, 'player-results-heading').hidden = !ranked.length
+    this.fill(part(this.root, 'player-results'), ranked.map(([id, count]) => ({
+      text: `${this.describe(id) || 'An object since removed'}: ${votesLabel(count)}`
+    })))
+    setHidden(part(this.root, 'player-results-heading'), !ranked.length)
     return topVoted(results)
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Plays a recording's three documents (board, chat, room) on one clock: a seek loads each
- * document as it was at that moment into a fresh Y.Doc; playing applies the recorded updates
- * of the coming stretch, fetched ahead, in time order. The caller drives the clock with
- * `tick` (once a display frame) and draws what the documents hold.
+ * document as it was at that moment into a fresh Y.Doc, or, a short way forward, applies
+ * the recorded updates in between to the documents shown; playing applies the recorded
+ * updates of the coming stretch, fetched ahead, in time order. The caller drives the clock
+ * with `tick` (once a display frame) and draws what the documents hold.
  */
 
 import * as Y from 'yjs'
@@ -23,6 +24,9 @@ export const KINDS = /** @type {const} */ (['board', 'chat', 'room'])
  *   those after `from` up to `to`, or up to the earlier moment it names when the answer stopped short
  */
 
+/** A seek at most this far forward applies the updates in between to the documents shown
+ * instead of loading the documents of the new moment. */
+export const FORWARD_MS = 60_000
 /** Speeds a recording plays at. */
 export const SPEEDS = [1, 2, 4, 8, 16]
 /** Recording time fetched at once while playing at 1x (more at higher speeds). */
@@ -37,25 +41,30 @@ export class Playback {
    * @param {object} options
    * @param {Source} options.source
    * @param {number} options.durationMs
-   * @param {(docs: Docs) => void} options.onDocs called with the fresh documents of each seek
+   * @param {(docs: Docs) => void} options.onDocs called with the fresh documents of a seek
+   * @param {() => void} [options.onMoved] called after a seek that kept the documents and
+   *   applied the updates up to its moment
    * @param {(error: unknown) => void} options.onError a state or updates request failed
    * @param {(ms: number) => number | null} [options.nextActivity] the start of the next stretch
    *   with activity after a moment (from the recording's activity graph), for skipping idle
    *   stretches beyond what is fetched
    */
-  constructor ({ source, durationMs, onDocs, onError, nextActivity = () => null }) {
+  constructor ({ source, durationMs, onDocs, onMoved = () => {}, onError, nextActivity = () => null }) {
     this.source = source
     this.duration = Math.max(0, durationMs)
     this.onDocs = onDocs
+    this.onMoved = onMoved
     this.onError = onError
     this.nextActivity = nextActivity
     /** @type {Docs} */
     this.docs = { board: new Y.Doc(), chat: new Y.Doc(), room: new Y.Doc() }
     this.position = 0
+    /** The moment the documents hold, or null before the first seek has loaded them. @type {number | null} */
+    this.shownAt = null
     this.playing = false
     this.speed = 1
     this.skipping = false
-    /** Recorded updates fetched and not applied yet, by time. @type {Queued[]} */
+    /** Recorded updates after `shownAt`, fetched and not applied yet, by time. @type {Queued[]} */
     this.queue = []
     /** Every update up to this moment is applied or queued. */
     this.loadedTo = 0
@@ -75,16 +84,16 @@ export class Playback {
   }
 
   /**
-   * Goes to a moment: the documents as they were then replace the current ones. Seeks made
-   * while one loads collapse into the newest (a drag along the timeline asks for many).
+   * Goes to a moment: up to FORWARD_MS ahead of the documents shown, the updates in between
+   * are applied to them (those fetched already at once); otherwise the documents as they
+   * were then replace them. Seeks made while one loads collapse into the newest (a drag
+   * along the timeline asks for many).
    * @param {number} ms
-   * @returns {Promise<void>} settles once the documents of the newest seek are shown
+   * @returns {Promise<void>} settles once the documents show the newest seek's moment
    */
   seek (ms) {
     this.position = this.clamp(ms)
     this.generation++
-    this.queue = []
-    this.loadedTo = this.position
     this.wanted = this.position
     this.seeking ??= this.load().finally(() => {
       this.seeking = null
@@ -97,26 +106,87 @@ export class Playback {
     while (this.wanted !== null) {
       const at = this.wanted
       this.wanted = null
-      let states
+      const forward = this.shownAt !== null && at >= this.shownAt && at - this.shownAt <= FORWARD_MS
       try {
-        states = await this.source.states(at)
+        await (forward ? this.advance(at) : this.replace(at))
       } catch (error) {
         if (this.wanted === null) this.fail(error)
-        continue
       }
-      // A seek to the moment just fetched (a click's pointerup after its pointerdown) needs no new one.
-      if (this.wanted === at) this.wanted = null
-      if (this.wanted !== null) continue
-      /** @type {Partial<Docs>} */
-      const docs = {}
-      for (const kind of KINDS) {
-        const doc = new Y.Doc()
-        Y.applyUpdate(doc, states[kind])
-        docs[kind] = doc
-      }
-      this.docs = /** @type {Docs} */ (docs)
-      this.onDocs(this.docs)
     }
+  }
+
+  /**
+   * Whether a newer seek than the one to `at` is waiting; one to `at` itself (a click's
+   * pointerup after its pointerdown) is dropped as done.
+   * @param {number} at
+   */
+  overtaken (at) {
+    if (this.wanted === at) this.wanted = null
+    return this.wanted !== null
+  }
+
+  /** @param {number} at the documents of this moment replace those shown */
+  async replace (at) {
+    const states = await this.source.states(at)
+    if (this.overtaken(at)) return
+    /** @type {Partial<Docs>} */
+    const docs = {}
+    for (const kind of KINDS) {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, states[kind])
+      docs[kind] = doc
+    }
+    this.docs = /** @type {Docs} */ (docs)
+    this.queue = []
+    this.loadedTo = at
+    this.shownAt = at
+    this.onDocs(this.docs)
+  }
+
+  /** @param {number} at the documents shown are brought forward to this moment */
+  async advance (at) {
+    while (this.loadedTo < at) {
+      const { entries, reached } = await this.span(this.loadedTo, at)
+      this.queue.push(...entries)
+      this.loadedTo = reached
+      if (this.overtaken(at)) return
+    }
+    this.apply(at)
+    this.shownAt = at
+    this.onMoved()
+  }
+
+  /**
+   * Applies the queued updates up to a moment.
+   * @param {number} at
+   * @returns {Queued[]} those applied
+   */
+  apply (at) {
+    const applied = []
+    while (this.queue.length && this.queue[0].at <= at) {
+      const entry = /** @type {Queued} */ (this.queue.shift())
+      Y.applyUpdate(this.docs[entry.kind], entry.update, { author: entry.author })
+      applied.push(entry)
+    }
+    return applied
+  }
+
+  /**
+   * Fetches the three documents' updates after `from` up to `to`.
+   * @param {number} from
+   * @param {number} to
+   * @returns {Promise<{entries: Queued[], reached: number}>} by time, complete up to
+   *   `reached`: where the shortest answer ends
+   */
+  async span (from, to) {
+    const answers = await Promise.all(KINDS.map((kind) => this.source.updates(kind, from, to)))
+    const reached = Math.max(from, Math.min(...answers.map((answer) => answer.to)))
+    const entries = answers.flatMap((answer, index) => answer.entries
+      .filter((entry) => entry.at <= reached)
+      .map((entry) => ({ ...entry, kind: KINDS[index] })))
+    // A stable sort keeps each document's own order, and the board first on equal times.
+    entries.sort((a, b) => a.at - b.at)
+    return { entries, reached }
   }
 
   /** @param {unknown} error */
@@ -153,18 +223,10 @@ export class Playback {
     const generation = this.generation
     const from = this.loadedTo
     const to = Math.min(this.duration, from + this.ahead)
-    this.fetching = Promise.all(KINDS.map((kind) => this.source.updates(kind, from, to)))
-      .then((answers) => {
+    this.fetching = this.span(from, to)
+      .then(({ entries, reached }) => {
         if (generation !== this.generation) return
-        // Every document is complete up to where the shortest answer reaches.
-        const reached = Math.max(from, Math.min(...answers.map((answer) => answer.to)))
-        /** @type {Queued[]} */
-        const arrived = answers.flatMap(({ entries }, index) => entries
-          .filter((entry) => entry.at <= reached)
-          .map((entry) => ({ ...entry, kind: KINDS[index] })))
-        // A stable sort keeps each document's own order, and the board first on equal times.
-        arrived.sort((a, b) => a.at - b.at)
-        this.queue.push(...arrived)
+        this.queue.push(...entries)
         this.loadedTo = reached
       }, (error) => { if (generation === this.generation) this.fail(error) })
       .finally(() => {
@@ -184,13 +246,9 @@ export class Playback {
     if (!this.playing || this.seeking) return []
     if (this.skipping && this.skipQuiet()) return []
     const target = Math.min(this.position + elapsedMs * this.speed, this.loadedTo, this.duration)
-    const applied = []
-    while (this.queue.length && this.queue[0].at <= target) {
-      const entry = /** @type {Queued} */ (this.queue.shift())
-      Y.applyUpdate(this.docs[entry.kind], entry.update, { author: entry.author })
-      applied.push(entry)
-    }
+    const applied = this.apply(target)
     this.position = Math.max(this.position, target)
+    this.shownAt = this.position
     if (this.position >= this.duration) this.playing = false
     this.fill()
     return applied
