@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Min, Q, Value
 from pycrdt import write_var_uint
 
-from boards.archive import archived_keyframe_at
+from boards.archive import keyframe_at
 from boards.models import DocumentUpdate
 from boards.store import START, Entry, RoomStore, parse_id
 from rooms.models import Recording, RecordingPresence, Room
@@ -116,14 +116,32 @@ async def entry_pages(
             return
 
 
+def _archived_until(name: str, ms: int) -> tuple[list[bytes], str, bool]:
+    """What the archive holds of `name` up to server time `ms`, read in one go: its newest
+    keyframe at or before `ms` and the updates after it (payloads, oldest first), the entry
+    they reach, and whether that is all (the archive holds a later entry, so nothing up to
+    `ms` waits in the store)."""
+    keyframe = keyframe_at(name, ms).first()
+    payloads = [bytes(keyframe.state)] if keyframe else []
+    cursor = keyframe.upto if keyframe else START
+    while page := _archived_page(name, cursor, ms, PAGE_ENTRIES):
+        payloads.extend(entry.payload for entry in page)
+        cursor = page[-1].id
+    return payloads, cursor, _archived_beyond(name, ms)
+
+
+archived_until = database_sync_to_async(_archived_until)
+
+
 async def state_at(store: RoomStore, doc_name: str, ms: int) -> bytes:
     """The document `doc_name` as it was at server time `ms`, as one Yjs update: its newest
     keyframe taken at or before `ms` merged with every update after that keyframe up to
-    `ms` (archived, or still only in the store), and with none after `ms`."""
-    keyframe = await archived_keyframe_at(doc_name, ms)
-    updates = [keyframe.state] if keyframe else []
-    async for page in entry_pages(store, doc_name, keyframe.upto if keyframe else START, ms):
-        updates.extend(entry.payload for entry in page)
+    `ms` (archived, or still only in the store), and with none after `ms`. What the archive
+    holds is read in one database call; the store only for a moment it has not archived."""
+    updates, cursor, complete = await archived_until(doc_name, ms)
+    if not complete:
+        async for page in entry_pages(store, doc_name, cursor, ms):
+            updates.extend(entry.payload for entry in page)
     if not updates:
         return EMPTY_UPDATE
     if len(updates) == 1:

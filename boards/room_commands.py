@@ -291,8 +291,9 @@ async def room_turn(store: RoomStore, name: str) -> AsyncIterator[None]:
 
 def show_recording(sender: type, slug: str, recording: Recording, by: str, **kwargs: Any) -> None:
     """Show a recording renamed or stopped over HTTP in room `slug`'s document, if it is the
-    one the room shows (receives `rooms.signals.recording_changed`). Sync code, like
-    `boards.archive.forget_room_documents`: a store that cannot be reached aborts the change."""
+    one the room shows (receives `rooms.signals.recording_changed`, after the change has
+    committed). Sync code; when the store cannot be reached, the change stays made and the
+    failure is logged, and the room document shows it from the next change on."""
     value = shown(recording) if recording.ended_ms is None else None
     async_to_sync(_show_recording)(slug, str(recording.pk), value, by)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Mapping
+from copy import copy
 from datetime import UTC, datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -285,6 +287,18 @@ def _facilitated(request: HttpRequest, slug: str) -> Access | JsonResponse:
     return access
 
 
+def _show_in_room(slug: str, recording: Recording, by: str) -> None:
+    """Once the change commits, have the room document show the recording as it is now
+    (`recording_changed`). Not inside the transaction: the room store is not part of it, and
+    what the change sets off may read the database, which must not touch this thread's
+    connection while a transaction holds it."""
+    changed = copy(recording)  # keeps its id when the recording is deleted
+    transaction.on_commit(
+        partial(recording_changed.send, sender=Recording, slug=slug, recording=changed, by=by),
+        robust=True,
+    )
+
+
 @require_POST
 def rename_recording(request: HttpRequest, slug: str, recording_id: int) -> JsonResponse:
     """A facilitator renames a recording (form field `title`); answers it as listed."""
@@ -303,9 +317,7 @@ def rename_recording(request: HttpRequest, slug: str, recording_id: int) -> Json
         recording.title = title
         recording.save(update_fields=["title"])
         if recording.ended_ms is None:
-            recording_changed.send(
-                sender=Recording, slug=slug, recording=recording, by=access.identity.id
-            )
+            _show_in_room(slug, recording, access.identity.id)
     [summary] = summaries(access.room, [recording])
     return JsonResponse(summary)
 
@@ -326,8 +338,6 @@ def delete_recording(request: HttpRequest, slug: str, recording_id: int) -> Json
         if recording.ended_ms is None:
             recording.ended_ms = now_ms()
             recording.save(update_fields=["ended_ms"])
-            recording_changed.send(
-                sender=Recording, slug=slug, recording=recording, by=access.identity.id
-            )
+            _show_in_room(slug, recording, access.identity.id)
         recording.delete()
     return JsonResponse({"deleted": str(recording_id)})

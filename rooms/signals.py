@@ -33,8 +33,8 @@ room_deleted = Signal()
 
 
 #: Sent with `slug`, `recording` and `by` (who changed it, an identity id) when a running
-#: recording is renamed or stopped outside a room command (through HTTP), inside the
-#: changing transaction, so that the room document shows it as it is now.
+#: recording is renamed or stopped outside a room command (through HTTP), once the change
+#: has committed, so that the room document shows it as it is now.
 recording_changed = Signal()
 
 
