@@ -445,6 +445,36 @@ async def test_an_invite_token_opens_the_playback_and_nobody_else(session: Sessi
     assert all("error" in answer.json() for answer in refused)
 
 
+async def test_a_participant_on_the_other_process_can_neither_start_nor_stop_a_recording(
+    session: Session,
+) -> None:
+    """The rule holds at the server against a raw client: a participant's room socket on the
+    process that did not start the recording is refused both commands, and nothing changes."""
+    cluster = session.cluster
+    host = await asyncio.to_thread(cluster.token, SLUG, "facilitator")
+    control = await client(cluster, 0, SLUG, "room", host).join()
+    await control.command({"type": "recording.start", "title": "Second take"})
+    await control.wait_for(lambda: bool(room_state(control).get("recording")))
+    shown = room_state(control)["recording"]
+    pat = await client(cluster, 1, SLUG, "room", session.token).join()
+    await pat.wait_for(lambda: room_state(pat).get("recording") == shown)
+    for command in ({"type": "recording.stop"}, {"type": "recording.start", "title": "Mine"}):
+        await pat.command(command)
+        await pat.wait_for(lambda: len(pat.replies) > 0)
+        assert pat.replies.pop()["code"] == "forbidden"
+    await asyncio.sleep(0.3)
+    assert room_state(control)["recording"] == shown == room_state(pat)["recording"]
+    token = urllib.parse.quote(session.token)
+    listing = await fetch_ok(
+        f"{cluster.servers[1].http_url}/r/{SLUG}/recordings.json?token={token}"
+    )
+    assert [r["endedAt"] for r in listing.json() if r["id"] == shown["id"]] == [None]
+    await control.command({"type": "recording.stop"})
+    await control.wait_for(lambda: room_state(control).get("recording") is None)
+    for peer in (control, pat):
+        await peer.close()
+
+
 async def test_the_recording_answers_the_same_after_restarts_and_trimming(
     session: Session, redis_server: RedisServer
 ) -> None:
