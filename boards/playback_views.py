@@ -50,7 +50,8 @@ from boards.thumbnail import VERSION, board_png, clamp_width
 from rooms.models import Recording
 from rooms.permissions import Access, Denied, resolve_access
 from rooms.recordings import now_ms, summaries
-from rooms.views import json_denied, json_error, lobby_page
+from rooms.responses import json_denied, json_error
+from rooms.views import lobby_page
 
 BAD_DOC = f"Say which document: doc={' | '.join(DOC_KINDS)}."
 BAD_AT = "Say when: at=<ms from the start of the recording>."

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rooms.models import Membership, Recording, RecordingPresence, Room
 from rooms.permissions import Access, Denied, normalise_name, resolve_access
+from rooms.responses import json_denied
 from rooms.signals import recording_changed
 
 logger = logging.getLogger(__name__)
@@ -253,12 +254,6 @@ def recent_recordings(user_id: int) -> list[dict[str, object]]:
     return page_items(newest[:LOBBY_RECORDINGS])
 
 
-def _json_denied(denied: Denied) -> JsonResponse:
-    if denied.reason == "not_found":
-        return JsonResponse({"error": "There is no such room."}, status=404)
-    return JsonResponse({"error": "You are not a member of this room."}, status=403)
-
-
 def _no_recording() -> JsonResponse:
     return JsonResponse({"error": "There is no such recording in this room."}, status=404)
 
@@ -269,7 +264,7 @@ def recordings(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         access = resolve_access(request.user, slug, request.GET.get("token"))
     except Denied as denied:
-        return _json_denied(denied)
+        return json_denied(denied)
     room = access.room
     return JsonResponse(summaries(room, room.recordings.all()), safe=False)
 
@@ -279,7 +274,7 @@ def _facilitated(request: HttpRequest, slug: str) -> Access | JsonResponse:
     try:
         access = resolve_access(request.user, slug)
     except Denied as denied:
-        return _json_denied(denied)
+        return json_denied(denied)
     if not access.can_facilitate:
         return JsonResponse(
             {"error": "Only facilitators can rename or delete recordings."}, status=403

@@ -41,6 +41,7 @@ from rooms.models import Invite, Membership, Role, Room
 from rooms.people import PeopleError, change_role, members, read_change, remove
 from rooms.permissions import Denied, resolve_access, room_access
 from rooms.recordings import is_recording, recent_recordings, room_recordings
+from rooms.responses import json_denied, json_error
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
 INVALID_INVITE = (
@@ -238,18 +239,6 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("room", invite.room.slug)
     context = {"room": invite.room, "role": invite.get_role_display(), "form": form}
     return render(request, "invite.html", context)
-
-
-def json_error(message: str, status: int) -> JsonResponse:
-    """An error for scripts and the board client: `{"error": message}`."""
-    return JsonResponse({"error": message}, status=status)
-
-
-def json_denied(denied: Denied) -> JsonResponse:
-    """The JSON error for a refused room access."""
-    if denied.reason == "not_found":
-        return json_error("There is no such room.", 404)
-    return json_error("You are not a member of this room.", 403)
 
 
 @require_POST

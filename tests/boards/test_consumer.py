@@ -512,13 +512,20 @@ def room_map(peer: Peer) -> dict[str, Any]:
     return peer.doc.get("room", type=pycrdt.Map).to_py() or {}
 
 
-async def test_room_commands_are_server_stamped_and_refused_with_a_code(hub: Hub) -> None:
+async def room_sockets() -> tuple[Peer, Peer, Peer]:
+    """Room-document sockets of a facilitator, a participant and an observer of room `lab`."""
     facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
     participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
     observer = await sync_to_async(member)("lab", Role.OBSERVER, "oli")
-    host = await Peer("/ws/rooms/lab/room", facilitator).join()
-    guest = await Peer("/ws/rooms/lab/room", participant).join()
-    watcher = await Peer("/ws/rooms/lab/room", observer).join()
+    return (
+        await Peer("/ws/rooms/lab/room", facilitator).join(),
+        await Peer("/ws/rooms/lab/room", participant).join(),
+        await Peer("/ws/rooms/lab/room", observer).join(),
+    )
+
+
+async def test_room_commands_are_server_stamped_and_refused_with_a_code(hub: Hub) -> None:
+    host, guest, watcher = await room_sockets()
     await host.socket.send_to(text_data=json.dumps({"type": "timer.start", "seconds": 90}))
     await guest.pump(frames=1)
     timer = room_map(guest)["timer"]
@@ -627,12 +634,7 @@ async def test_dot_votes_stay_private_until_the_results(hub: Hub) -> None:
 
 
 async def test_observers_cannot_celebrate_and_follow_me_is_a_boolean(hub: Hub) -> None:
-    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
-    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
-    observer = await sync_to_async(member)("lab", Role.OBSERVER, "oli")
-    host = await Peer("/ws/rooms/lab/room", facilitator).join()
-    guest = await Peer("/ws/rooms/lab/room", participant).join()
-    watcher = await Peer("/ws/rooms/lab/room", observer).join()
+    host, guest, watcher = await room_sockets()
     assert (await command(watcher, {"type": "celebrate"}))["code"] == "forbidden"
     view = {"x": 10, "y": 20, "zoom": 1}
     summon = {"type": "spotlight.summon", "view": view, "follow": "please"}

@@ -21,7 +21,7 @@ from boards.hub import Hub, install_hub
 from boards.protocol import AwarenessEntry, awareness_message, encode_awareness
 from boards.store.memory import MemoryRoomStore
 from rooms.models import Recording, RecordingPresence, Role, Room
-from tests.boards.test_consumer import Peer, command, member, room_map
+from tests.boards.test_consumer import Peer, command, member, room_map, room_sockets
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AGENDA = [
@@ -46,12 +46,7 @@ async def shown_recording(peer: Peer, wanted: bool) -> Any:
 
 
 async def test_facilitators_start_and_stop_a_recording_that_everyone_sees(hub: Hub) -> None:
-    facilitator = await sync_to_async(member)("lab", Role.FACILITATOR, "fay")
-    participant = await sync_to_async(member)("lab", Role.PARTICIPANT, "pat")
-    observer = await sync_to_async(member)("lab", Role.OBSERVER, "oli")
-    host = await Peer("/ws/rooms/lab/room", facilitator).join()
-    guest = await Peer("/ws/rooms/lab/room", participant).join()
-    watcher = await Peer("/ws/rooms/lab/room", observer).join()
+    host, guest, watcher = await room_sockets()
     for peer in (guest, watcher):
         refused = await command(peer, {"type": "recording.start", "title": "Mine"})
         assert refused["type"] == "room.error" and refused["code"] == "forbidden"
