@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from boards.models import DocumentKeyframe, DocumentUpdate
 from boards.store import START, Entry, Snapshot, create_store, parse_id
 
-BATCH_ROWS = 500
+BATCH_ROWS = 150  # 750 parameters a statement: under the 999 of older SQLite builds
 BATCH_BYTES = 16 * 1024 * 1024  # one batch holds at most this much payload (or one update)
 
 
@@ -36,15 +36,18 @@ def _archive(doc: str, entries: Sequence[Entry]) -> None:
     """Copy log entries to the archive in one transaction, a batch of rows per statement;
     entries already there (another process archived them first) are skipped by the unique
     (doc, ms, seq). Plain SQL that SQLite and PostgreSQL both speak: the ORM's per-row
-    model objects cost more than the insert itself at the rate boards are written."""
+    model objects cost more than the insert itself at the rate boards are written, and one
+    statement of many rows is one step of the database engine where `executemany` takes
+    (and hands back the interpreter lock) once a row."""
     table = connection.ops.quote_name(DocumentUpdate._meta.db_table)
-    insert = (
-        f"INSERT INTO {table} (doc, ms, seq, author, payload) VALUES (%s, %s, %s, %s, %s) "
-        "ON CONFLICT DO NOTHING"
-    )
     with transaction.atomic(), connection.cursor() as cursor:
         for batch in _batches(entries):
-            cursor.executemany(insert, [(doc, *parse_id(e.id), e.author, e.payload) for e in batch])
+            rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (doc, ms, seq, author, payload) VALUES {rows} "
+                "ON CONFLICT DO NOTHING",
+                [value for e in batch for value in (doc, *parse_id(e.id), e.author, e.payload)],
+            )
 
 
 def _position(doc: str, keyframe_upto: str | None) -> tuple[str, int]:

@@ -43,7 +43,7 @@ def test_archive_writes_batches_and_skips_what_is_already_there(monkeypatch: Any
     entries = [entry(T0 + i, payload=bytes([i]) * (95 if i == 5 else 10)) for i in range(10)]
     with CaptureQueriesContext(connection) as queries:
         archive._archive("lab/board", entries)
-    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]  # "<n> times: INSERT ..."
+    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]
     # rows 0-3 (four rows); 4 (then 95 more bytes would pass 100); 5 (95 bytes); 6-9
     assert len(inserts) == 4
 
