@@ -9,10 +9,13 @@ import sys
 from collections.abc import AsyncIterator
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core.handlers.asgi import ASGIHandler
+from django.test import AsyncClient, Client
+from django.utils.module_loading import import_string
 
 from asgi import application
 from boards.hub import Hub, install_hub
@@ -79,6 +82,23 @@ def deployment_settings(**environ: str) -> dict[str, object]:
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
     return result
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_served_middleware_chain_is_async_with_the_policy_and_static_files() -> None:
+    """Every middleware can run async, so Daphne's requests do not each run the whole chain
+    in a thread of their own; the policy and static files come as they do through WSGI."""
+    handler = ASGIHandler()
+    assert iscoroutinefunction(handler._middleware_chain)
+    for path in settings.MIDDLEWARE:
+        assert getattr(import_string(path), "async_capable", False), path
+    client = AsyncClient()
+    page = await client.get("/accounts/login/", secure=True)
+    assert page.status_code == 200 and "wss://testserver" in page["Content-Security-Policy"]
+    script = await client.get("/static/frontend/room.js")
+    assert script.status_code == 200 and script["Content-Type"].startswith("text/javascript")
+    assert "Content-Security-Policy" in script.headers
+    assert (await client.get("/static/nothing-here.js")).status_code == 404
 
 
 def test_https_settings_come_from_the_environment() -> None:
