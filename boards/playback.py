@@ -116,37 +116,67 @@ async def entry_pages(
             return
 
 
-def _archived_until(name: str, ms: int) -> tuple[list[bytes], str, bool]:
-    """What the archive holds of `name` up to server time `ms`, read in one go: its newest
-    keyframe at or before `ms` and the updates after it (payloads, oldest first), the entry
-    they reach, and whether that is all (the archive holds a later entry, so nothing up to
-    `ms` waits in the store)."""
+@dataclass(frozen=True)
+class Archived:
+    """What the archive holds of a document up to a moment: its newest keyframe then (the
+    state as stored), the updates after it (payloads, oldest first), the entry they reach,
+    and whether that is all (the archive holds a later entry, so nothing up to the moment
+    waits in the store)."""
+
+    keyframe: bytes | None
+    updates: list[bytes]
+    cursor: str
+    complete: bool
+
+
+def _archived_until(name: str, ms: int) -> Archived:
     keyframe = keyframe_at(name, ms).first()
-    payloads = [bytes(keyframe.state)] if keyframe else []
+    updates: list[bytes] = []
     cursor = keyframe.upto if keyframe else START
-    while page := _archived_page(name, cursor, ms, PAGE_ENTRIES):
-        payloads.extend(entry.payload for entry in page)
-        cursor = page[-1].id
-    return payloads, cursor, _archived_beyond(name, ms)
+    while True:
+        page = _archived_page(name, cursor, ms, PAGE_ENTRIES)
+        updates.extend(entry.payload for entry in page)
+        cursor = page[-1].id if page else cursor
+        if len(page) < PAGE_ENTRIES:
+            break
+    state = bytes(keyframe.state) if keyframe else None
+    return Archived(state, updates, cursor, _archived_beyond(name, ms))
 
 
-archived_until = database_sync_to_async(_archived_until)
+def _archived_all(names: list[str], ms: int) -> list[Archived]:
+    return [_archived_until(name, ms) for name in names]
+
+
+archived_all = database_sync_to_async(_archived_all)
+
+
+async def moments(store: RoomStore, names: list[str], ms: int) -> list[list[bytes]]:
+    """Documents as they were at server time `ms`, each as the Yjs updates that an empty
+    document takes in order: its newest keyframe at or before `ms` as it was stored, then
+    every update after that keyframe up to `ms` (archived, or still only in the store)
+    merged into one, and none after `ms`. A keyframe goes out as it is because merging
+    re-encodes all of it, which is most of the work for a big board, and a client applying
+    two updates pays nothing for it. The archive is read in one database call for all the
+    documents; the store only for a moment it has not archived."""
+    found = await archived_all(names, ms)
+    parts = []
+    for name, archived in zip(names, found, strict=True):
+        updates = archived.updates
+        if not archived.complete:
+            async for page in entry_pages(store, name, archived.cursor, ms):
+                updates.extend(entry.payload for entry in page)
+        own = [archived.keyframe] if archived.keyframe is not None else []
+        if updates:
+            own.append(updates[0] if len(updates) == 1 else pycrdt.merge_updates(*updates))
+        parts.append(own or [EMPTY_UPDATE])
+    return parts
 
 
 async def state_at(store: RoomStore, doc_name: str, ms: int) -> bytes:
-    """The document `doc_name` as it was at server time `ms`, as one Yjs update: its newest
-    keyframe taken at or before `ms` merged with every update after that keyframe up to
-    `ms` (archived, or still only in the store), and with none after `ms`. What the archive
-    holds is read in one database call; the store only for a moment it has not archived."""
-    updates, cursor, complete = await archived_until(doc_name, ms)
-    if not complete:
-        async for page in entry_pages(store, doc_name, cursor, ms):
-            updates.extend(entry.payload for entry in page)
-    if not updates:
-        return EMPTY_UPDATE
-    if len(updates) == 1:
-        return updates[0]
-    return pycrdt.merge_updates(*updates)
+    """The document `doc_name` as it was at server time `ms` (see `moments`), as one Yjs
+    update."""
+    [parts] = await moments(store, [doc_name], ms)
+    return parts[0] if len(parts) == 1 else pycrdt.merge_updates(*parts)
 
 
 @dataclass(frozen=True)
@@ -205,16 +235,17 @@ def encode_updates(
     return b"".join(parts)
 
 
-def encode_states(states: Iterable[tuple[str, bytes]]) -> bytes:
-    """Documents in the playback wire format of `states` (lib0): a varuint count, then per
-    document a varstring name (`board`, `chat` or `room`) and a varuint8array of its state
-    (one Yjs update)."""
-    listed = list(states)
-    parts = [write_var_uint(len(listed))]
-    for name, state in listed:
-        encoded = name.encode()
-        parts += [write_var_uint(len(encoded)), encoded, write_var_uint(len(state)), state]
-    return b"".join(parts)
+def encode_states(states: Iterable[tuple[str, list[bytes]]]) -> bytes:
+    """Documents in the playback wire format of `states` (lib0): a varuint count of parts,
+    then per part a varstring name (`board`, `chat` or `room`) and a varuint8array Yjs
+    update. A document's parts come in the order an empty document takes them (see
+    `moments`)."""
+    parts = [(name, update) for name, updates in states for update in updates]
+    encoded = [write_var_uint(len(parts))]
+    for name, update in parts:
+        label = name.encode()
+        encoded += [write_var_uint(len(label)), label, write_var_uint(len(update)), update]
+    return b"".join(encoded)
 
 
 @dataclass(frozen=True)

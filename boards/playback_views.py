@@ -33,6 +33,7 @@ from boards.playback import (
     keep_phases,
     lab_timeline,
     message_markers,
+    moments,
     phase_titles,
     recording_people,
     remember_phases,
@@ -168,8 +169,8 @@ async def recording_state(request: HttpRequest, slug: str, recording_id: int) ->
 @require_safe
 async def recording_states(request: HttpRequest, slug: str, recording_id: int) -> HttpResponse:
     """The three documents as they were `at` ms from the recording's start (clamped into it),
-    in one answer (`encode_states`: each as `state` answers it); `X-Recording-At` says the
-    moment they are."""
+    in one answer (`encode_states`: each as the updates of `moments`); `X-Recording-At`
+    says the moment they are."""
     window = await find_window(request, slug, recording_id)
     if isinstance(window, JsonResponse):
         return window
@@ -177,8 +178,8 @@ async def recording_states(request: HttpRequest, slug: str, recording_id: int) -
     if at is None:
         return json_error(BAD_AT, 400)
     at = window.clamp(at)
-    store = get_hub().store
-    states = [await state_at(store, window.doc(kind), window.start_ms + at) for kind in DOC_KINDS]
+    names = [window.doc(kind) for kind in DOC_KINDS]
+    states = await moments(get_hub().store, names, window.start_ms + at)
     response = HttpResponse(
         encode_states(zip(DOC_KINDS, states, strict=True)), content_type="application/octet-stream"
     )

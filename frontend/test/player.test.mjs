@@ -57,7 +57,7 @@ test('the updates list decodes to times, authors and bytes, and a damaged one is
   assert.throws(() => decodeUpdates(new Uint8Array([...bytes, 0])))
 })
 
-test('the documents of a moment decode by name, and a damaged or incomplete answer is refused', () => {
+test('the documents of a moment decode by name, parts in order, and a damaged or incomplete answer is refused', () => {
   /** @param {Array<[string, Uint8Array]>} documents */
   const encodeStates = (documents) => {
     const encoder = encoding.createEncoder()
@@ -68,11 +68,12 @@ test('the documents of a moment decode by name, and a damaged or incomplete answ
     }
     return encoding.toUint8Array(encoder)
   }
-  const bytes = encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2, 3])], ['room', new Uint8Array([])]])
-  assert.deepEqual(decodeStates(bytes), { board: new Uint8Array([1]), chat: new Uint8Array([2, 3]), room: new Uint8Array([]) })
+  const bytes = encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2, 3])], ['board', new Uint8Array([4])], ['room', new Uint8Array([])]])
+  assert.deepEqual(decodeStates(bytes), { board: [new Uint8Array([1]), new Uint8Array([4])], chat: [new Uint8Array([2, 3])], room: [new Uint8Array([])] })
   assert.throws(() => decodeStates(bytes.slice(0, bytes.length - 1)))
   assert.throws(() => decodeStates(new Uint8Array([...bytes, 0])))
   assert.throws(() => decodeStates(encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2])]])))
+  assert.throws(() => decodeStates(encodeStates([['board', new Uint8Array([1])], ['chat', new Uint8Array([2])], ['room', new Uint8Array([])], ['secrets', new Uint8Array([])]])))
 })
 
 const CHAPTERS = [{ at: 10_000, title: 'Warm-up' }, { at: 60_000, title: 'Ideas' }, { at: 120_000, title: 'Vote' }]
@@ -156,11 +157,17 @@ function recordBoard (notes) {
   for (const [at, author, id] of notes) {
     doc.transact(() => doc.getMap('objects').set(id, new Y.Map([['type', 'note']])), { at, author })
   }
-  /** @param {number} at */
+  /**
+   * The board at `at` as the server sends it: a keyframe (the first half of what came
+   * before), then the rest merged.
+   * @param {number} at
+   */
   const stateAt = (at) => {
-    const then = new Y.Doc()
-    for (const entry of log) if (entry.at <= at) Y.applyUpdate(then, entry.update)
-    return Y.encodeStateAsUpdate(then)
+    const before = log.filter((entry) => entry.at <= at).map((entry) => entry.update)
+    const half = Math.floor(before.length / 2)
+    const keyframe = new Y.Doc()
+    for (const update of before.slice(0, half)) Y.applyUpdate(keyframe, update)
+    return [Y.encodeStateAsUpdate(keyframe), Y.mergeUpdates(before.slice(half))]
   }
   return { log, stateAt }
 }
@@ -171,7 +178,7 @@ function fakeSource (recording) {
   const calls = { states: 0, updates: 0 }
   return {
     calls,
-    states: async (at) => { calls.states++; return { board: recording.stateAt(at), chat: empty, room: empty } },
+    states: async (at) => { calls.states++; return { board: recording.stateAt(at), chat: [empty], room: [empty] } },
     updates: async (kind, from, to) => {
       calls.updates++
       const entries = kind === 'board' ? recording.log.filter((e) => e.at > from && e.at <= to) : []

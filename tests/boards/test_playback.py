@@ -12,7 +12,7 @@ import pytest
 from boards.compaction import compact
 from boards.lib0 import Reader
 from boards.models import DocumentKeyframe
-from boards.playback import EMPTY_UPDATE, Window, encode_updates, state_at, updates_in
+from boards.playback import EMPTY_UPDATE, Window, encode_updates, moments, state_at, updates_in
 from boards.store import Entry
 from boards.store.memory import MemoryRoomStore
 
@@ -56,15 +56,23 @@ async def test_a_moment_is_exactly_the_updates_up_to_it(settings: Any) -> None:
     assert await DocumentKeyframe.objects.filter(doc="lab/board").acount() >= 5
     assert 0 < len(await store.read("lab/board")) < len(entries), "part is only in the store"
     times = sorted({e.time_ms for e in entries})
-    moments = [times[0] - 1, *times[::3], times[-1], times[-1] + 1000]
-    for moment in moments:
+    moments_of_interest = [times[0] - 1, *times[::3], times[-1], times[-1] + 1000]
+    keyframes = {bytes(k.state) async for k in DocumentKeyframe.objects.filter(doc="lab/board")}
+    for moment in moments_of_interest:
         expected = objects_of(*(e.payload for e in entries if e.time_ms <= moment))
         assert objects_of(await state_at(store, "lab/board", moment)) == expected, moment
+        [parts] = await moments(store, ["lab/board"], moment)
+        assert objects_of(*parts) == expected, moment
+        # A keyframe goes out as stored, the updates after it as one.
+        assert len(parts) == 1 or (len(parts) == 2 and parts[0] in keyframes), moment
+    later = await moments(store, ["lab/board"], times[-1])
+    assert len(later[0]) == 2, "the newest keyframe, then what came after it"
 
 
 async def test_before_anything_was_written_a_document_is_empty() -> None:
     store = MemoryRoomStore()
     assert await state_at(store, "lab/chat", 1) == EMPTY_UPDATE
+    assert await moments(store, ["lab/chat", "lab/room"], 1) == [[EMPTY_UPDATE], [EMPTY_UPDATE]]
 
 
 async def test_spans_of_updates_continue_without_gaps_or_repeats(settings: Any) -> None:

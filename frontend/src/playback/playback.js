@@ -19,7 +19,7 @@ export const KINDS = /** @type {const} */ (['board', 'chat', 'room'])
 
 /**
  * @typedef {object} Source where the recording comes from (the server's playback endpoints)
- * @property {(at: number) => Promise<Record<Kind, Uint8Array>>} states the documents at `at`, each as one update
+ * @property {(at: number) => Promise<Record<Kind, Uint8Array[]>>} states the documents at `at`, each as the updates an empty document takes in order
  * @property {(kind: Kind, from: number, to: number) => Promise<{entries: Entry[], to: number}>} updates
  *   those after `from` up to `to`, or up to the earlier moment it names when the answer stopped short
  */
@@ -133,7 +133,7 @@ export class Playback {
     const docs = {}
     for (const kind of KINDS) {
       const doc = new Y.Doc()
-      Y.applyUpdate(doc, states[kind])
+      for (const update of states[kind]) Y.applyUpdate(doc, update)
       docs[kind] = doc
     }
     this.docs = /** @type {Docs} */ (docs)

@@ -29,22 +29,27 @@ export function decodeUpdates (bytes) {
 }
 
 /**
- * Reads the documents of a moment (`states`): a varUint count, then for each its name
- * (varString) and its state (varUint8Array, one Yjs update).
+ * Reads the documents of a moment (`states`): a varUint count of parts, then for each the
+ * name of its document (varString) and a Yjs update (varUint8Array). A document's parts
+ * come in the order an empty document takes them (its keyframe, then what followed).
  * @param {Uint8Array} bytes
- * @returns {Record<Kind, Uint8Array>}
+ * @returns {Record<Kind, Uint8Array[]>}
  * @throws {Error} on a truncated or malformed answer, or one without the three documents
  */
 export function decodeStates (bytes) {
   const decoder = decoding.createDecoder(bytes)
   const count = decoding.readVarUint(decoder)
-  /** @type {Map<string, Uint8Array>} */
-  const states = new Map()
-  for (let i = 0; i < count; i++) states.set(decoding.readVarString(decoder), decoding.readVarUint8Array(decoder))
+  /** @type {Record<Kind, Uint8Array[]>} */
+  const states = { board: [], chat: [], room: [] }
+  for (let i = 0; i < count; i++) {
+    const name = decoding.readVarString(decoder)
+    const update = decoding.readVarUint8Array(decoder)
+    if (!Object.hasOwn(states, name)) throw new Error(`The documents of the moment name an unknown one: ${name}.`)
+    states[/** @type {Kind} */ (name)].push(update)
+  }
   if (decoding.hasContent(decoder)) throw new Error('The documents have bytes after the last one.')
-  const [board, chat, room] = KINDS.map((kind) => states.get(kind))
-  if (!board || !chat || !room) throw new Error('The documents of the moment are not all there.')
-  return { board, chat, room }
+  if (KINDS.some((kind) => !states[kind].length)) throw new Error('The documents of the moment are not all there.')
+  return states
 }
 
 /** Thrown when a playback endpoint answers with an error. */
@@ -91,7 +96,7 @@ export class RecordingSource {
 
   /**
    * @param {number} at ms from the start
-   * @returns {Promise<Record<Kind, Uint8Array>>} the documents then, each as one update
+   * @returns {Promise<Record<Kind, Uint8Array[]>>} the documents then, each as the updates an empty document takes in order
    */
   async states (at) {
     const response = await fetch(this.url('/states', { at: Math.round(at) }), { credentials: 'same-origin' })
