@@ -11,8 +11,9 @@ server does), then a `Recording` spans it.
 
 Then one Daphne process serves it: the `state` and `states` endpoints over HTTP at random
 moments; the player in Debian's headless Chromium, seeking by clicks on its timeline (from
-the click to the board of that moment drawn) and playing at 16x (frame timing, and how far
-playback kept up); and the server's memory before and after concurrent watchers.
+the click to the board of that moment drawn), from the server and from the recording held
+in the page once it has loaded, and playing at 16x (frame timing, and how far playback kept
+up); and the server's memory before and after concurrent watchers.
 
 Run from the project root: `.venv/bin/python bench/playback.py`.
 Prints a table and writes every figure to `bench/playback.json`.
@@ -941,14 +942,6 @@ WATCH_SEEKS = """
   timeline.addEventListener('pointerdown', (event) => {
     window.__seeks.push({ start: event.timeStamp, docs: playback.docs, requests: 0 })
   }, { capture: true })
-  const states = playback.source.states.bind(playback.source)
-  playback.source.states = async (at) => {
-    const seek = window.__seeks.at(-1)
-    if (seek) seek.requests++
-    const answer = await states(at)
-    if (seek) seek.fetched = performance.now()
-    return answer
-  }
   const onDocs = playback.onDocs
   playback.onDocs = (docs) => {
     const seek = window.__seeks.at(-1)
@@ -964,6 +957,26 @@ WATCH_SEEKS = """
     seek.objects = board.model.plain.size
     seek.inDom = board.renderer.renderedCount()
     requestAnimationFrame(() => { seek.painted = performance.now() })
+  })
+}
+"""
+
+#: Makes the player take its documents from the recording held in the page (`held`) or from
+#: the server (`remote`), timing when each seek's documents are in.
+USE_SOURCE = """
+(which) => {
+  const { playback } = window.coworking
+  window.__held ??= playback.source
+  const source = which === 'held' ? window.__held : window.__held.remote
+  const states = source.states.bind(source)
+  playback.source = Object.assign(Object.create(source), {
+    states: async (at) => {
+      const seek = window.__seeks.at(-1)
+      if (seek) seek.requests++
+      const answer = await states(at)
+      if (seek) seek.fetched = performance.now()
+      return answer
+    }
   })
 }
 """
@@ -1045,6 +1058,75 @@ async def open_player(page: Page, url: str) -> None:
         raise RuntimeError(f"the player never got ready; page errors: {errors}") from None
 
 
+async def timeline_seeks(
+    page: Page, timeline: Any, rng: random.Random, duration: int, count: int, done: int
+) -> list[dict[str, Any]]:
+    """`count` clicks at random points of the timeline (none a short way forward, which
+    applies the updates in between instead, timed apart), each timed by WATCH_SEEKS; `done`
+    seeks were timed before."""
+    seeks = []
+    for index in range(done, done + count):
+        # A moment that loads whole states: not a short way forward (timed below), with a
+        # margin for where a pixel of the timeline lands.
+        position = await page.evaluate("() => window.coworking.playback.position")
+        while True:
+            fraction = rng.random()
+            if not -20_000 <= fraction * duration - position <= FORWARD_MS + 20_000:
+                break
+        x = timeline["x"] + 1 + fraction * (timeline["width"] - 2)
+        y = timeline["y"] + timeline["height"] / 2
+        await page.mouse.click(x, y)
+        await page.wait_for_function(
+            f"() => window.__seeks.length === {index + 1}"
+            f" && window.__seeks[{index}].painted !== undefined"
+        )
+        seeks.append(
+            await page.evaluate(
+                f"""() => {{
+                  const s = window.__seeks[{index}]
+                  return {{ start: s.start, rendered: s.rendered, painted: s.painted,
+                            fetched: s.fetched, shown: s.shown, bound: s.bound,
+                            at: s.at, objects: s.objects, inDom: s.inDom,
+                            requests: s.requests }}
+                }}"""
+            )
+        )
+        await page.wait_for_timeout(200)
+    return seeks
+
+
+def seek_figures(seeks: list[dict[str, Any]]) -> dict[str, Any]:
+    """What clicks on the timeline took: to the board drawn and to the next frame, and where
+    the time went (medians)."""
+    rendered = [s["rendered"] - s["start"] for s in seeks]
+    return {
+        "seeks": len(seeks),
+        "toRenderedMs": summary(rendered),
+        "toNextFrameMs": summary([s["painted"] - s["start"] for s in seeks]),
+        "breakdownMedianMs": {
+            "clickToStatesIn": round(
+                statistics.median(s["fetched"] - s["start"] for s in seeks), 1
+            ),
+            "statesInToDocsApplied": round(
+                statistics.median(s["shown"] - s["fetched"] for s in seeks), 1
+            ),
+            "boardBind": round(statistics.median(s["bound"] - s["shown"] for s in seeks), 1),
+            "boundToRendered": round(
+                statistics.median(s["rendered"] - s["bound"] for s in seeks), 1
+            ),
+        },
+        "stateRequestsPerSeek": statistics.median(s["requests"] for s in seeks),
+        "objectsShown": {
+            "median": statistics.median(s["objects"] for s in seeks),
+            "max": max(s["objects"] for s in seeks),
+        },
+        "samples": [
+            {"at": round(s["at"]), "ms": round(r, 1), "objects": s["objects"]}
+            for s, r in zip(seeks, rendered, strict=True)
+        ],
+    }
+
+
 async def browser_figures(
     server: ServerProcess, base: str, token: str, duration: int, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -1059,38 +1141,25 @@ async def browser_figures(
             opened = time.perf_counter()
             await open_player(page, f"{server.http_url}{base}/")
             ready_ms = (time.perf_counter() - opened) * 1000
+            await page.wait_for_function(
+                "() => document.body.dataset.playerHeld !== undefined", timeout=120_000
+            )
+            held_ms = (time.perf_counter() - opened) * 1000
+            held = await page.evaluate(
+                "() => ({ held: document.body.dataset.playerHeld === 'true',"
+                " bytes: window.coworking.playback.source.bytes,"
+                " checkpoints: window.coworking.playback.source.checkpoints.length })"
+            )
+            if not held["held"]:
+                raise RuntimeError("the player did not hold the recording")
             await page.evaluate(WATCH_SEEKS)
             timeline = await page.get_by_test_id("timeline").bounding_box()
             if timeline is None:
                 raise RuntimeError("the timeline is not visible")
-            seeks = []
-            for index in range(args.seeks):
-                # A moment that loads whole states: not a short way forward (timed below),
-                # with a margin for where a pixel of the timeline lands.
-                position = await page.evaluate("() => window.coworking.playback.position")
-                while True:
-                    fraction = rng.random()
-                    if not -20_000 <= fraction * duration - position <= FORWARD_MS + 20_000:
-                        break
-                x = timeline["x"] + 1 + fraction * (timeline["width"] - 2)
-                y = timeline["y"] + timeline["height"] / 2
-                await page.mouse.click(x, y)
-                await page.wait_for_function(
-                    f"() => window.__seeks.length === {index + 1}"
-                    f" && window.__seeks[{index}].painted !== undefined"
-                )
-                seeks.append(
-                    await page.evaluate(
-                        f"""() => {{
-                          const s = window.__seeks[{index}]
-                          return {{ start: s.start, rendered: s.rendered, painted: s.painted,
-                                    fetched: s.fetched, shown: s.shown, bound: s.bound,
-                                    at: s.at, objects: s.objects, inDom: s.inDom,
-                                    requests: s.requests }}
-                        }}"""
-                    )
-                )
-                await page.wait_for_timeout(200)
+            await page.evaluate(USE_SOURCE, "remote")
+            from_server = await timeline_seeks(page, timeline, rng, duration, args.seeks, 0)
+            await page.evaluate(USE_SOURCE, "held")
+            seeks = await timeline_seeks(page, timeline, rng, duration, args.seeks, args.seeks)
             # Short seeks forward from a busy moment (the middle of the ideas phase).
             at = round(duration * 35 / 120)
             await page.evaluate(f"() => window.coworking.playback.seek({at})")
@@ -1109,39 +1178,18 @@ async def browser_figures(
             await context.close()
         finally:
             await browser.close()
-    rendered = [s["rendered"] - s["start"] for s in seeks]
-    painted = [s["painted"] - s["start"] for s in seeks]
     intervals: list[float] = played["intervals"]
     ideal = played["elapsed"] * 16
     return {
         "browser": f"Chromium {version} (headless, no GPU)",
         "playerReadyMs": round(ready_ms),
-        "seek": {
-            "seeks": len(seeks),
-            "toRenderedMs": summary(rendered),
-            "toNextFrameMs": summary(painted),
-            "breakdownMedianMs": {
-                "clickToStatesFetched": round(
-                    statistics.median(s["fetched"] - s["start"] for s in seeks), 1
-                ),
-                "fetchedToDocsApplied": round(
-                    statistics.median(s["shown"] - s["fetched"] for s in seeks), 1
-                ),
-                "boardBind": round(statistics.median(s["bound"] - s["shown"] for s in seeks), 1),
-                "boundToRendered": round(
-                    statistics.median(s["rendered"] - s["bound"] for s in seeks), 1
-                ),
-            },
-            "stateRequestsPerSeek": statistics.median(s["requests"] for s in seeks),
-            "objectsShown": {
-                "median": statistics.median(s["objects"] for s in seeks),
-                "max": max(s["objects"] for s in seeks),
-            },
-            "samples": [
-                {"at": round(s["at"]), "ms": round(r, 1), "objects": s["objects"]}
-                for s, r in zip(seeks, rendered, strict=True)
-            ],
+        "held": {
+            "msFromOpening": round(held_ms),
+            "bytes": held["bytes"],
+            "checkpoints": held["checkpoints"],
         },
+        "seek": seek_figures(seeks),
+        "seekFromServer": seek_figures(from_server),
         "seekForward": {
             "aheadMs": FORWARD_SEEK_MS,
             "seeks": len(forward),
@@ -1297,8 +1345,16 @@ def table(results: dict[str, Any]) -> str:
         ("synthesis", f"{made['synthesisSeconds']} s"),
         (f"state (board) x{state['requests']}: p50/p95/p99/max", line(state["ms"])),
         (f"states x{state['requests']}: p50/p95/p99/max", line(state["statesMs"])),
+        (
+            "recording held in the page: after; size",
+            (
+                f"{results['held']['msFromOpening']} ms; {results['held']['bytes'] / 2**20:.1f} MiB"
+                f" ({results['held']['checkpoints']} checkpoints)"
+            ),
+        ),
         (f"seek in Chromium x{seek['seeks']}: to drawn", line(seek["toRenderedMs"])),
         ("seek: to the next frame", line(seek["toNextFrameMs"])),
+        ("seek from the server: to drawn", line(results["seekFromServer"]["toRenderedMs"])),
         (
             f"seek {results['seekForward']['aheadMs'] // 1000} s forward: to the next frame",
             line(results["seekForward"]["toNextFrameMs"]),

@@ -13,6 +13,7 @@ import { unionBox } from './board/geometry.js'
 import { isTextEntry } from './board/tools.js'
 import { Playback } from './playback/playback.js'
 import { RecordingSource } from './playback/source.js'
+import { BufferedSource } from './playback/buffer.js'
 import { nextActivity, readDetail } from './playback/detail.js'
 import { Timeline } from './playback/timeline.js'
 import { LabState, phaseTitle } from './playback/lab-state.js'
@@ -90,8 +91,10 @@ async function start () {
   /** @type {string | null} the phase last announced */
   let announcedPhase = null
 
+  // Seeks and playing go to the server until the recording is held in the page.
+  const buffered = new BufferedSource(source, detail.duration)
   const playback = new Playback({
-    source,
+    source: buffered,
     durationMs: detail.duration,
     onDocs: (docs) => {
       board.bind(docs.board)
@@ -300,6 +303,13 @@ async function start () {
   document.body.dataset.playerReady = 'true'
 
   window.coworking = { board, playback, get boardDoc () { return playback.docs.board } }
+
+  // The recording, held in the page: a failure leaves the player as it was, on the server.
+  const held = await buffered.load().catch((error) => {
+    console.warn('The recording stays on the server:', error)
+    return false
+  })
+  document.body.dataset.playerHeld = String(held)
 }
 
 start()

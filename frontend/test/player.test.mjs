@@ -10,6 +10,7 @@ import { decodeStates, decodeUpdates } from '../src/playback/source.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart, skipIdle } from '../src/playback/chapters.js'
 import { nextActivity, readDetail } from '../src/playback/detail.js'
 import { FORWARD_MS, IDLE_MS, Playback } from '../src/playback/playback.js'
+import { BufferedSource } from '../src/playback/buffer.js'
 
 test('times read as a clock and as words', () => {
   assert.equal(formatClock(0), '0:00')
@@ -303,3 +304,50 @@ test('a failed request stops playing and says so', async () => {
   assert.deepEqual(errors, ['gone'])
   assert.equal(playback.playing, false)
 })
+
+test('a recording held in the page answers as the server does, from checkpoints, and asks it nothing more', async () => {
+  const notes = Array.from({ length: 30 }, (_, i) => /** @type {[number, string, string]} */ ([i < 2 ? -100 + i : i * 150, `u${i % 3}`, `n${i}`]))
+  const recording = recordBoard(notes)
+  const remote = fakeSource(recording)
+  const held = new BufferedSource(remote, 4000, { checkpointEvery: 4 })
+  await held.states(1000)
+  assert.equal(remote.calls.states, 1, 'before it has loaded: the server')
+  assert.equal(await held.load(), true)
+  assert.equal(held.held, true)
+  assert.equal(held.checkpoints.length, 1 + Math.floor(notes.filter(([at]) => at > 0 && at <= 4000).length / 4))
+  const asked = { ...remote.calls }
+  const boardOf = (/** @type {Uint8Array[]} */ board) => boardKeys({ board })
+  for (let at = 0; at <= 4000; at += 75) {
+    const states = await held.states(at)
+    assert.deepEqual(boardOf(states.board), boardOf(recording.stateAt(at)), `at ${at}`)
+    assert.ok(states.board.length <= 1 + 4, 'a checkpoint and at most the updates between two')
+    const end = Math.min(at + 700, 4000)
+    const { entries, to } = await held.updates('board', at, end)
+    assert.equal(to, end)
+    assert.deepEqual(entries, recording.log.filter((e) => e.at > at && e.at <= end))
+  }
+  assert.deepEqual(remote.calls, asked, 'nothing asked of the server once held')
+  await held.states(5000)
+  assert.equal(remote.calls.states, asked.states + 1, 'past what it holds: the server')
+  const playback = new Playback({ source: held, durationMs: 4000, onDocs: () => {}, onError: assert.fail })
+  await playback.seek(2000)
+  assert.deepEqual(keys(playback.docs.board), boardOf(recording.stateAt(2000)))
+})
+
+test('a recording over the budget stays on the server', async () => {
+  const recording = recordBoard([[100, 'u1', 'a'], [200, 'u1', 'b'], [300, 'u2', 'c']])
+  const remote = fakeSource(recording)
+  const held = new BufferedSource(remote, 1000, { maxBytes: 40 })
+  assert.equal(await held.load(), false)
+  assert.equal(held.held, false)
+  const calls = remote.calls.states
+  assert.deepEqual(boardKeys(await held.states(250)), ['a', 'b'])
+  assert.equal(remote.calls.states, calls + 1)
+})
+
+/** @param {Record<string, Uint8Array[]>} states */
+function boardKeys (states) {
+  const doc = new Y.Doc()
+  for (const part of states.board) Y.applyUpdate(doc, part)
+  return keys(doc)
+}

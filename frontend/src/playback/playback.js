@@ -133,7 +133,7 @@ export class Playback {
     const docs = {}
     for (const kind of KINDS) {
       const doc = new Y.Doc()
-      for (const update of states[kind]) Y.applyUpdate(doc, update)
+      doc.transact(() => { for (const update of states[kind]) Y.applyUpdate(doc, update) })
       docs[kind] = doc
     }
     this.docs = /** @type {Docs} */ (docs)
