@@ -89,7 +89,7 @@ async def test_the_served_middleware_chain_is_async_with_the_policy_and_static_f
     """Every middleware can run async, so Daphne's requests do not each run the whole chain
     in a thread of their own; the policy and static files come as they do through WSGI."""
     handler = ASGIHandler()
-    assert iscoroutinefunction(handler._middleware_chain)
+    assert iscoroutinefunction(vars(handler)["_middleware_chain"])
     for path in settings.MIDDLEWARE:
         assert getattr(import_string(path), "async_capable", False), path
     client = AsyncClient()
