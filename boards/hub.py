@@ -352,9 +352,15 @@ class Hub:
             started = time.monotonic()  # the wait for the store is others' time, not fan-out's
             grouped: dict[Topic, list[Entry]] = defaultdict(list)
             for topic, entry in batch:
-                if topic in self._cursors and parse_id(entry.id) > parse_id(self._cursors[topic]):
-                    grouped[topic].append(entry)
+                grouped[topic].append(entry)
             for topic, entries in grouped.items():
+                if topic not in self._cursors:
+                    continue  # no longer followed
+                cursor = parse_id(self._cursors[topic])
+                if parse_id(entries[0].id) <= cursor:
+                    entries = [e for e in entries if parse_id(e.id) > cursor]
+                    if not entries:
+                        continue
                 self._cursors[topic] = entries[-1].id
                 try:
                     await self._deliver(topic, entries)

@@ -139,7 +139,8 @@ class RoomStore(ABC):
 
     @abstractmethod
     async def listen(self, cursors: Mapping[Topic, str], block: float) -> list[tuple[Topic, Entry]]:
-        """Wait up to `block` seconds for entries after the cursors; return them in order."""
+        """Wait up to `block` seconds for entries after the cursors; return them in time
+        order, each topic's in its own order."""
 
     @abstractmethod
     async def wake(self) -> None:

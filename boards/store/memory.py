@@ -180,7 +180,7 @@ class MemoryRoomStore(RoomStore):
             for topic, cursor in cursors.items()
             for entry in self._after(self._streams.get(topic, []), cursor)
         ]
-        found.sort(key=lambda item: parse_id(item[1].id))
+        found.sort(key=lambda item: item[1].time_ms)  # stable: each stream keeps its order
         return found
 
     async def listen(self, cursors: Mapping[Topic, str], block: float) -> list[tuple[Topic, Entry]]:

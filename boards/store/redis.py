@@ -575,7 +575,7 @@ class RedisRoomStore(RoomStore):
             found = self._take(await self._reader.xread(streams, block=block_ms))
         else:
             found = await self._listen_cluster(cursors, block_ms)
-        found.sort(key=lambda item: parse_id(item[1].id))
+        found.sort(key=lambda item: item[1].time_ms)  # stable: each stream keeps its order
         return found
 
     def _take(self, reply: Any) -> list[tuple[Topic, Entry]]:
