@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
 import orjson
 
@@ -68,9 +69,9 @@ def too_deep() -> Rejected:
     return Rejected("too_deep", "This change nests things deeper than a board allows.")
 
 
-@dataclass(frozen=True)
-class Item:
-    """One item of an update: its id range and how it names its parent.
+class Item(NamedTuple):
+    """One item of an update: its id range and how it names its parent (a named tuple, made
+    for every item of every update read).
 
     Exactly one of `root` (a root type's name), `parent` (the id of the parent type's item)
     and `origin` (a neighbour whose parent it shares) is set, as the update encodes it.

@@ -31,11 +31,11 @@ class Topic(NamedTuple):
     kind: Literal["log", "awareness"]
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One accepted message: payload bytes, who sent it and when the server took it (ms);
     `digest` and `origin`, what the appending process noted with it and which process that
-    was (see `RoomStore.append`)."""
+    was (see `RoomStore.append`). A named tuple: every process makes one for each entry it
+    reads, and a tuple is made in a third of a frozen dataclass's time."""
 
     id: str
     payload: bytes
