@@ -58,7 +58,7 @@ PRESENCE_TICK_SECONDS = 0.02
 #: The fan-out tick: what arrives within one goes out as one message per document. It
 #: stretches while a process is busy, so that a socket costs less the more updates there are.
 FANOUT_TICK_SECONDS = 0.02
-FANOUT_TICK_MAX_SECONDS = 0.1
+FANOUT_TICK_MAX_SECONDS = 0.06
 
 
 class Subscriber(Protocol):
@@ -433,10 +433,10 @@ def _follow(structure: DocumentStructure, entry: Entry) -> None:
 
 def _pause(spent: float) -> float:
     """How long the reader waits after a read that took `spent` seconds to hand out: the rest
-    of a tick, and while busy three times as long as it spent (so fan-out takes at most about
-    a quarter of the process, and each socket gets fewer, fuller messages), up to the longest
+    of a tick, and while busy twice as long as it spent (so fan-out takes at most about a
+    third of the process, and each socket gets fewer, fuller messages), up to the longest
     tick."""
-    return min(FANOUT_TICK_MAX_SECONDS, max(FANOUT_TICK_SECONDS - spent, 3 * spent))
+    return min(FANOUT_TICK_MAX_SECONDS, max(FANOUT_TICK_SECONDS - spent, 2 * spent))
 
 
 async def _guard(delivery: Awaitable[None]) -> None:
