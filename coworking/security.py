@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from coworking.middleware import SyncAndAsync
 
-class ContentSecurityPolicyMiddleware:
+
+class ContentSecurityPolicyMiddleware(SyncAndAsync):
     """Sends `CONTENT_SECURITY_POLICY` (directive -> sources) on every response.
 
     `connect-src` also gets this host's websocket origin (`wss:` on HTTPS, else `ws:`):
-    CSP3 browsers count it under 'self', older ones need it named. Async-capable, like every
-    middleware here: one sync-only middleware would run every request's whole chain in a
-    thread of its own, with the async views called back on the event loop from there.
+    CSP3 browsers count it under 'self', older ones need it named.
     """
 
-    sync_capable = True
-    async_capable = True
-
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
+        self.follow(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
-        if self.is_async:
-            return self._secured_async(request)
+    def handle(self, request: HttpRequest) -> HttpResponse:
         return secured(request, self.get_response(request))
 
-    async def _secured_async(self, request: HttpRequest) -> HttpResponse:
+    async def handle_async(self, request: HttpRequest) -> HttpResponse:
         return secured(request, await self.get_response(request))
 
 

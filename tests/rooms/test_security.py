@@ -101,6 +101,12 @@ async def test_the_served_middleware_chain_is_async_with_the_policy_and_static_f
     assert (await client.get("/static/nothing-here.js")).status_code == 404
 
 
+def test_static_files_and_the_policy_come_through_a_sync_chain_too() -> None:
+    script = Client().get("/static/frontend/room.js")
+    assert script.status_code == 200 and "Content-Security-Policy" in script.headers
+    assert Client().get("/static/nothing-here.js").status_code == 404
+
+
 def test_https_settings_come_from_the_environment() -> None:
     plain = deployment_settings()
     assert plain["SECURE_SSL_REDIRECT"] is False and plain["SECURE_HSTS_SECONDS"] == 0
