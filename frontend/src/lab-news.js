@@ -14,6 +14,19 @@ const plural = (count, unit) => `${count} ${unit}${count === 1 ? '' : 's'}`
 export const spokenDuration = (ms) => spokenSeconds(Math.ceil(ms / 1000))
 
 /**
+ * Whole seconds as a clock shows them: m:ss, or h:mm:ss from an hour on.
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function clockSeconds (seconds) {
+  const total = Math.max(0, seconds)
+  const hours = Math.floor(total / 3600)
+  const minutes = Math.floor((total % 3600) / 60)
+  const rest = String(total % 60).padStart(2, '0')
+  return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`
+}
+
+/**
  * Whole seconds as they are said: "1 hour 2 minutes 5 seconds", "0 seconds".
  * @param {number} seconds
  * @returns {string}

@@ -7,7 +7,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
 import { agendaText, parseAgenda } from './agenda.js'
 import { readSetting, writeSetting } from './settings.js'
-import { labNews } from './lab-news.js'
+import { clockSeconds, labNews } from './lab-news.js'
 import { Celebration, isNewCelebration } from './celebration.js'
 
 /** y-websocket message type of the server's replies (`room.error`, `vote.mine`). */
@@ -17,11 +17,7 @@ const TICK_MS = 250
 
 /** @param {number} ms @returns {string} m:ss (h:mm:ss from an hour) */
 export function formatDuration (ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  const hours = Math.floor(total / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = String(total % 60).padStart(2, '0')
-  return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
+  return clockSeconds(Math.ceil(ms / 1000))
 }
 
 /**

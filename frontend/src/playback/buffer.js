@@ -30,7 +30,7 @@ const SLICE_MS = 8
 
 /**
  * The first index of `entries` (sorted by time) whose time is after `at`.
- * @param {Entry[]} entries
+ * @param {Array<{at: number}>} entries
  * @param {number} at
  */
 export function after (entries, at) {
@@ -160,14 +160,8 @@ export class BufferedSource {
   async states (at) {
     const logs = this.logs
     if (logs === null || at > this.duration) return this.remote.states(at)
-    let low = 0
-    let high = this.checkpoints.length - 1
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1
-      if (this.checkpoints[middle].at <= at) low = middle
-      else high = middle - 1
-    }
-    const checkpoint = this.checkpoints[low]
+    // The first checkpoint is at 0, at or before every moment asked for.
+    const checkpoint = this.checkpoints[Math.max(0, after(this.checkpoints, at) - 1)]
     return /** @type {Record<Kind, Uint8Array[]>} */ (Object.fromEntries(KINDS.map((kind) => [kind, [
       checkpoint.states[kind],
       ...logs[kind].slice(checkpoint.counts[kind], after(logs[kind], at)).map((entry) => entry.update)

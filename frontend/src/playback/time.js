@@ -1,15 +1,11 @@
 /** Times within a recording (ms from its start): the clock shown, the words a screen reader
  * hears, and the `#t=` deep link. */
 
-import { spokenSeconds } from '../lab-news.js'
+import { clockSeconds, spokenSeconds } from '../lab-news.js'
 
 /** @param {number} ms @returns {string} m:ss, or h:mm:ss from an hour on (rounded down to the second) */
 export function formatClock (ms) {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const hours = Math.floor(total / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = String(total % 60).padStart(2, '0')
-  return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`
+  return clockSeconds(Math.floor(ms / 1000))
 }
 
 /** @param {number} ms @returns {string} "1 hour 2 minutes 5 seconds", "12 minutes 34 seconds", "0 seconds" */
