@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,16 @@ class Room(models.Model):
     record_labs = models.BooleanField(
         default=False,
         help_text="Record every session of this lab from its first phase to its last.",
+    )
+    public = models.BooleanField(
+        default=False,
+        help_text="in the directory; anyone signed in may drop in (else invite only)",
+    )
+    language = models.CharField(
+        max_length=8, blank=True, help_text="the language the room is held in (ISO 639-1)"
+    )
+    disciplines = models.JSONField(
+        default=list, blank=True, help_text="codes from `rooms.vocabulary.DISCIPLINES`"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -218,3 +230,143 @@ class RecordingPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.second} in {self.recording_id}"
+
+
+def calendar_token() -> str:
+    """The secret in a person's calendar feed URL."""
+    return secrets.token_urlsafe(24)
+
+
+class Profile(models.Model):
+    """What a person shows of themselves, and their own settings (language, time zone)."""
+
+    class Visibility(models.TextChoices):
+        SIGNED_IN = "signed_in", "Everyone signed in"
+        SHARED_ROOMS = "shared_rooms", "People in rooms I am in"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    avatar = models.CharField(
+        max_length=200, blank=True, help_text="the resized avatar's path in the default storage"
+    )
+    disciplines = models.JSONField(
+        default=list, blank=True, help_text="codes from `rooms.vocabulary.DISCIPLINES`"
+    )
+    city = models.CharField(max_length=80, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    languages = models.JSONField(
+        default=list, blank=True, help_text="codes from `rooms.vocabulary.LANGUAGES`"
+    )
+    bio = models.TextField(max_length=600, blank=True)
+    links = models.JSONField(default=list, blank=True, help_text="up to five http(s) URLs")
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.SIGNED_IN
+    )
+    language = models.CharField(
+        max_length=8, blank=True, help_text="the language pages are shown in; empty: the browser's"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class Work(models.Model):
+    """One work of a person's showcase (at most `SHOWCASE_SIZE`)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="works")
+    title = models.CharField(max_length=120)
+    link = models.URLField(blank=True, max_length=500)
+    image = models.CharField(max_length=200, help_text="the image's path in the default storage")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["profile", "position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScheduledSession(models.Model):
+    """A session on a room's calendar: when it starts, how long it lasts, its focus rhythm."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveIntegerField(help_text="how long it lasts")
+    work_minutes = models.PositiveSmallIntegerField(default=50)
+    break_minutes = models.PositiveSmallIntegerField(default=10)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["room", "starts_at"], name="sessions_of_room")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.room.slug}, {self.starts_at:%Y-%m-%d %H:%M})"
+
+
+class FocusEntry(models.Model):
+    """A person's stay at a desk of a co-working room: from the goal they stated to when
+    they left, with the minutes they spent in focus and whether they got it done."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focus_entries"
+    )
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="focus_entries"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    goal = models.CharField(max_length=280, blank=True)
+    done = models.BooleanField(null=True, blank=True)
+    focus_ms = models.BigIntegerField(default=0, help_text="time in focus status, ms")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="focus_of_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.room_id} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Activity(models.Model):
+    """A public event for the home page's feed of what people you have worked with do."""
+
+    class Verb(models.TextChoices):
+        DROPPED_IN = "dropped_in", "dropped into"
+        GOAL_DONE = "goal_done", "got done"
+        SESSION = "session", "scheduled"
+        RECORDING = "recording", "recorded"
+        WORK = "work", "added a work"
+        JOINED = "joined", "joined"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+    )
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    text = models.CharField(max_length=280, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["-at"], name="activity_by_time")]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.verb} {self.text}"
+
+
+def profile_of(user: AbstractBaseUser) -> Profile:
+    """The profile of `user`, made empty the first time it is asked for."""
+    profile, _ = Profile.objects.get_or_create(user_id=user.pk)
+    return profile
