@@ -1,0 +1,60 @@
+"""Profiles as other people see them: who may look at whose, and the card shown from every
+presence list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.urls import reverse
+
+from rooms.models import Membership, Profile
+from rooms.permissions import display_name
+from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
+
+#: Where a profile's images are served: `/people/media/<file name>`.
+MEDIA_PREFIX = "/people/media/"
+
+
+def can_see_profile(viewer: AbstractBaseUser | AnonymousUser, user: AbstractBaseUser) -> bool:
+    """Whether `viewer` may look at `user`'s profile: anyone signed in, unless `user` shows
+    it only to the people of rooms they share; a person always sees their own."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == user.pk:
+        return True
+    profile = Profile.objects.filter(user_id=user.pk).only("visibility").first()
+    if profile is None or profile.visibility == Profile.Visibility.SIGNED_IN:
+        return True
+    theirs = Membership.objects.filter(user_id=user.pk).values("room_id")
+    return Membership.objects.filter(user_id=viewer.pk, room_id__in=theirs).exists()
+
+
+def image_url(path: str) -> str | None:
+    """The URL a stored profile image (avatar or work) is served at, or None for none."""
+    return f"{MEDIA_PREFIX}{path.rsplit('/', 1)[-1]}" if path else None
+
+
+def place(profile: Profile | None) -> str:
+    """"City, Country" as far as the profile says."""
+    if profile is None:
+        return ""
+    return ", ".join(part for part in (profile.city, profile.country) if part)
+
+
+def card(user: User) -> dict[str, Any]:
+    """What the profile card shows of `user`: id, username, name, avatar URL, disciplines and
+    languages (labels), place, a short bio, and the profile page's URL."""
+    profile = Profile.objects.filter(user_id=user.pk).first()
+    return {
+        "id": f"u{user.pk}",
+        "username": user.get_username(),
+        "name": display_name(user),
+        "avatar": image_url(profile.avatar) if profile else None,
+        "disciplines": labels(DISCIPLINES, profile.disciplines) if profile else [],
+        "languages": labels(LANGUAGES, profile.languages) if profile else [],
+        "place": place(profile),
+        "bio": profile.bio[:200] if profile else "",
+        "url": reverse("profile", args=[user.get_username()]),
+    }
