@@ -18,7 +18,9 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 
 from boards.lib0 import Malformed
-from boards.protocol import ProtocolError, decode_awareness
+from boards.presence import read_presence_record
+from boards.protocol import AwarenessEntry, ProtocolError, decode_awareness
+from boards.store import PRESENCE_TIMEOUT_MS, RoomStore
 from rooms.recordings import Person, record_presence
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,28 @@ def people_present(presence: bytes | None) -> frozenset[Person]:
         entries = decode_awareness(presence)
     except (Malformed, ProtocolError):
         return frozenset()
+    return people_of(entries)
+
+
+async def present_in(store: RoomStore, slug: str) -> frozenset[Person]:
+    """The people with a socket to room `slug`'s room document or board, in any server
+    process: their presence states as the room store holds them."""
+    since_ms = int(time.time() * 1000) - PRESENCE_TIMEOUT_MS
+    tables = await asyncio.gather(
+        *(store.load_presence(f"{slug}/{kind}", since_ms) for kind in ("room", "board"))
+    )
+    entries: list[AwarenessEntry] = []
+    for table in tables:
+        for record in table.values():
+            try:
+                entries.extend(read_presence_record(record)[1])
+            except (Malformed, ProtocolError, UnicodeDecodeError):
+                continue
+    return people_of(entries)
+
+
+def people_of(entries: list[AwarenessEntry]) -> frozenset[Person]:
+    """(`user.id`, `user.name`) of each person in awareness entries."""
     people: dict[str, str] = {}
     for entry in entries:
         user = (entry.state or {}).get("user")

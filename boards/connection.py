@@ -83,6 +83,8 @@ class DocumentKind:
     lockable: bool = False
     per_person: bool = False
     follows: tuple[str, ...] = ()
+    #: Whether a socket to it keeps its person at their co-working desk (`people`).
+    desks: bool = False
 
     def name(self, slug: str, kind: str, identity: str) -> str:
         """The stored name of document `kind` of room `slug` for the person `identity`."""
@@ -99,9 +101,10 @@ DOCUMENT_KINDS = {
         refusals="board",
         lockable=True,
         follows=(ROOM_DOCUMENT,),
+        desks=True,
     ),
     "chat": DocumentKind(server_owned=True, follows=(ROOM_DOCUMENT,)),
-    ROOM_DOCUMENT: DocumentKind(server_owned=True, follows=("board",)),
+    ROOM_DOCUMENT: DocumentKind(server_owned=True, follows=("board",), desks=True),
     # Private brainstorming: notes only their writer sees until the facilitator reveals them.
     "private": DocumentKind(
         server_owned=False, counted="objects", refusals="board", per_person=True

@@ -28,7 +28,7 @@ from boards.protocol import (
     app_message,
     reraise_control_flow,
 )
-from boards.room_commands import RoomCommands
+from boards.room_commands import RoomCommands, desk_left
 from boards.store import StoreBusy
 from boards.structure import Limits
 from boards.transport import Frame, SocketWriter, daphne_protocol
@@ -272,6 +272,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             if in_room:
                 get_hub().rooms.leave(self.slug, self)
             if connection is not None:
+                if in_room and self.kind.desks:
+                    desk_left(get_hub(), self.slug, connection.author)
                 await connection.close()
         except Exception:
             logger.exception("leaving %s failed", self.scope["path"])

@@ -13,7 +13,7 @@ import logging
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import pycrdt
@@ -115,6 +115,42 @@ class Occupancy:
                 del self._counts[key]
 
 
+class Later:
+    """Work that runs after a delay, one piece per key (asking again puts it off); whatever
+    is waiting is cancelled when the hub closes."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[tuple[str, ...], asyncio.Task[None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def run(self, key: tuple[str, ...], delay: float, work: Callable[[], Awaitable[None]]) -> None:
+        known = self._waiting.pop(key, None)
+        if known is not None:
+            known.cancel()
+        self._waiting[key] = asyncio.create_task(self._after(key, delay, work))
+
+    async def _after(
+        self, key: tuple[str, ...], delay: float, work: Callable[[], Awaitable[None]]
+    ) -> None:
+        try:
+            await asyncio.sleep(delay)
+            await work()
+        except Exception:
+            logger.exception("delayed work %s failed", key)
+        finally:
+            if self._waiting.get(key) is asyncio.current_task():
+                del self._waiting[key]
+
+    async def close(self) -> None:
+        waiting = list(self._waiting.values())
+        self._waiting.clear()
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+
+
 class Hub:
     """Tracks this process's connections per document and feeds them from the store."""
 
@@ -131,6 +167,7 @@ class Hub:
         self.joins = Joins(store)
         self.rooms = RoomEvents()
         self.attendance = Attendance(self)
+        self.later = Later()
         self._outbox = PresenceOutbox()
         self._outbox_ready = asyncio.Event()
         self._activation = asyncio.Lock()
@@ -410,6 +447,7 @@ class Hub:
     async def close(self) -> None:
         await self.rooms.close()
         await self.attendance.close()
+        await self.later.close()
         pending: list[asyncio.Future[Any]] = [*self._tasks, *self._preparing.values()]
         for task in pending:
             task.cancel()

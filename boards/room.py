@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from boards.structure import Rejected
-from rooms.permissions import HIDDEN_CATEGORIES
+from rooms.permissions import one_line
 
 #: Every key of the room map, with the value it has before anyone changed it.
 DEFAULTS: dict[str, Any] = {
@@ -30,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "hands": {},
     "celebration": None,
     "recording": None,
+    "people": {},
+    "focus": None,
 }
 MAX_TIMER_SECONDS = 24 * 3600
 MAX_AGENDA_PHASES = 30
@@ -49,6 +50,13 @@ PHASE_TOOLS = frozenset({*PHASE_SWITCHES, "anonymous", "vote", "breakouts"})
 MAX_GROUPS = 20
 MAX_PEOPLE = 500
 IDENTITY_ID = re.compile(r"[ui][0-9]{1,18}")
+#: A person's status at a co-working desk.
+STATUSES = frozenset({"focus", "break", "available", "away"})
+MAX_GOAL_LENGTH = 280
+MAX_WORK_MINUTES = 180
+MAX_BREAK_MINUTES = 60
+#: The room keys kept as a nested map, one entry per key: a change to them is `Entries`.
+NESTED = frozenset({"people"})
 
 
 class RoomRejected(Rejected):
@@ -67,6 +75,13 @@ class Actor:
 
 State = Mapping[str, Any]
 Changes = dict[str, Any]
+
+
+class Entries(dict[str, Any]):
+    """A change to some entries of a nested key (`NESTED`): each entry's new value, or None
+    to remove it; the other entries stay as they are."""
+
+
 #: What the server looked up or made for a command: a new vote's id, a vote's results.
 Context = Mapping[str, Any]
 
@@ -74,6 +89,22 @@ Context = Mapping[str, Any]
 def current(values: Mapping[str, Any]) -> dict[str, Any]:
     """The room state from the map's values: defaults for keys never written."""
     return {key: values.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def merged(state: State, changes: Changes) -> dict[str, Any]:
+    """The state `changes` leave (a nested key changed entry by entry)."""
+    after = dict(state)
+    for key, value in changes.items():
+        if isinstance(value, Entries):
+            nested = dict(after[key])
+            for entry, entry_value in value.items():
+                if entry_value is None:
+                    nested.pop(entry, None)
+                else:
+                    nested[entry] = entry_value
+            value = nested
+        after[key] = value
+    return after
 
 
 def run(
@@ -234,16 +265,11 @@ def hand_lower(
 
 
 def _title(value: Any) -> str:
-    """A one-line title: no control or format characters, spaces collapsed, at most
-    `MAX_TITLE_LENGTH` characters; empty if none is left (or it is not text)."""
+    """A one-line title (`one_line`) of at most `MAX_TITLE_LENGTH` characters; empty if none
+    is left (or it is not text)."""
     if not isinstance(value, str):
         return ""
-    visible = (
-        " " if ch.isspace() else ch
-        for ch in value
-        if ch.isspace() or unicodedata.category(ch) not in HIDDEN_CATEGORIES
-    )
-    return " ".join("".join(visible).split())[:MAX_TITLE_LENGTH].strip()
+    return one_line(value)[:MAX_TITLE_LENGTH].strip()
 
 
 def _phase(raw: Any) -> dict[str, Any]:
@@ -628,6 +654,119 @@ def breakouts_join(
     return {"breakouts": {**breakouts, "groups": moved}}
 
 
+def _goal(value: Any) -> str:
+    """A goal as plain text: no control or format characters, whitespace collapsed;
+    RoomRejected when it is not text or longer than `MAX_GOAL_LENGTH` characters."""
+    if not isinstance(value, str):
+        raise RoomRejected("invalid", "A goal is text.")
+    goal = one_line(value)
+    if len(goal) > MAX_GOAL_LENGTH:
+        raise RoomRejected("invalid", f"A goal is at most {MAX_GOAL_LENGTH} characters.")
+    return goal
+
+
+def _absent(state: State, context: Context, keep: str) -> Entries:
+    """Removals of the people whose entries outlived them: not present in the room
+    (`context["present"]`, when the server looked), except `keep`."""
+    present = context.get("present")
+    if present is None:
+        return Entries()
+    return Entries({who: None for who in state["people"] if who not in present and who != keep})
+
+
+def status_set(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Set the sender's own status and goal at their desk: `since` is stamped when the
+    status changes, and whether the goal is done is forgotten when the goal changes."""
+    status = data.get("status")
+    if status not in STATUSES:
+        raise RoomRejected("invalid", "A status is focus, break, available or away.")
+    goal = _goal(data.get("goal"))
+    people = state["people"]
+    before = people.get(actor.id)
+    changes = _absent(state, context, actor.id)
+    if before is None and len(people) - len(changes) >= MAX_PEOPLE:
+        raise RoomRejected("invalid", f"The room has {MAX_PEOPLE} people at desks already.")
+    same_status = before is not None and before.get("status") == status
+    same_goal = before is not None and before.get("goal") == goal
+    entry = {
+        "status": status,
+        "goal": goal,
+        "since": before["since"] if same_status else now_ms,
+        "done": before.get("done") if same_goal else None,
+    }
+    if entry != before:
+        changes[actor.id] = entry
+    return {"people": changes} if changes else {}
+
+
+def goal_done(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Check off the sender's own goal (`{"done": true}`), or say it is not done (false)."""
+    done = data.get("done")
+    if not isinstance(done, bool):
+        raise RoomRejected("invalid", "Say whether the goal is done (true or false).")
+    before = state["people"].get(actor.id)
+    if before is None:
+        raise RoomRejected("closed", "Say what you are working on first.")
+    if before.get("done") is done:
+        return {}
+    return {"people": Entries({actor.id: {**before, "done": done}})}
+
+
+def leave(state: State, person: str) -> Changes:
+    """The person has left the room: their desk goes."""
+    if person not in state["people"]:
+        return {}
+    return {"people": Entries({person: None})}
+
+
+def _minutes(data: Mapping[str, Any], key: str, high: int) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise RoomRejected("invalid", f"{key} is a whole number of minutes.")
+    if not 1 <= value <= high:
+        raise RoomRejected("invalid", f"{key} is from 1 to {high} minutes.")
+    return int(value)
+
+
+def _everyone(state: State, now_ms: int, old: frozenset[str], new: str) -> Entries:
+    """Everyone whose status is one of `old` moves to `new` (stamped now)."""
+    return Entries(
+        {
+            who: {**entry, "status": new, "since": now_ms}
+            for who, entry in state["people"].items()
+            if entry.get("status") in old
+        }
+    )
+
+
+def focus_start(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Start the room's focus rhythm now: work blocks and breaks in turn, from which every
+    client tells the current block. People available or on a break start focusing."""
+    focus = {
+        "workMinutes": _minutes(data, "workMinutes", MAX_WORK_MINUTES),
+        "breakMinutes": _minutes(data, "breakMinutes", MAX_BREAK_MINUTES),
+        "startedAt": now_ms,
+    }
+    moved = _everyone(state, now_ms, frozenset({"available", "break"}), "focus")
+    return {"focus": focus, **({"people": moved} if moved else {})}
+
+
+def focus_stop(
+    state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
+) -> Changes:
+    """Stop the rhythm: people focusing or on a break are available again."""
+    if state["focus"] is None:
+        raise RoomRejected("closed", "No focus rhythm is running.")
+    moved = _everyone(state, now_ms, frozenset({"focus", "break"}), "available")
+    return {"focus": None, **({"people": moved} if moved else {})}
+
+
 Rule = Callable[[State, Mapping[str, Any], Actor, int, Context], Changes]
 
 
@@ -670,4 +809,9 @@ RULES: dict[str, tuple[str, Rule]] = {
     # The recording was made or ended before (see `room_commands.RoomCommands._recording`).
     "recording.start": ("facilitator", recording_start),
     "recording.stop": ("facilitator", recording_stop),
+    # Co-working desks: anyone in the room (observers too) sets their own.
+    "status.set": ("member", status_set),
+    "goal.done": ("member", goal_done),
+    "focus.start": ("facilitator", focus_start),
+    "focus.stop": ("facilitator", focus_stop),
 }

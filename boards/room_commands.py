@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -18,6 +18,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from boards.attendance import present_in
 from boards.breakouts import breakout_frames
 from boards.connection import DocumentConnection, write_as_server
 from boards.documents import load_document
@@ -36,10 +37,13 @@ from boards.restore import (
 from boards.reveal import reveal
 from boards.room import (
     Actor,
+    Changes,
+    Entries,
     RoomRejected,
     ballot,
     check_recording,
     current,
+    leave,
     open_vote,
     permit,
     phase_after,
@@ -50,6 +54,7 @@ from boards.room import (
     run,
 )
 from boards.store import RoomStore, create_store, room_of
+from rooms.desk_log import record_desks
 from rooms.models import Recording
 from rooms.permissions import Access
 from rooms.recordings import (
@@ -84,6 +89,7 @@ _start_recording = database_sync_to_async(start_recording)
 _stop_recording = database_sync_to_async(stop_recording)
 _forget_recording = database_sync_to_async(forget_recording)
 _records_labs = database_sync_to_async(records_labs)
+_record_desks = database_sync_to_async(record_desks)
 
 
 def room_values(doc: pycrdt.Doc) -> dict[str, Any]:
@@ -170,13 +176,9 @@ class RoomCommands:
         store, name = connection.hub.store, connection.doc_name
         async with room_turn(store, name):
             context, ended = await self._context(connection, command)
+            decide = partial(_run, command=command, actor=actor, context=context)
             try:
-                await write_as_server(
-                    connection.hub,
-                    name,
-                    actor.id,
-                    partial(_apply, command=command, actor=actor, context=context),
-                )
+                await write_room(connection.hub, name, actor.id, decide)
             except BaseException:
                 if context.get("recording"):  # made for this command, never shown
                     await _forget_recording(context["recording"]["id"])
@@ -199,6 +201,9 @@ class RoomCommands:
             )
             await connection.send(app_message({"type": "board.restored", **asdict(restored)}))
             return {}, None
+        if command.name == "status.set":
+            present = await present_in(connection.hub.store, self.access.room.slug)
+            return {"present": frozenset(person for person, _ in present)}, None
         if command.name not in TURN_CONTEXT:
             return {}, None
         started_ms = int(time.time() * 1000)
@@ -361,11 +366,70 @@ def _mine(votes: dict[str, int], budget: int) -> dict[str, Any]:
     return {"type": "vote.mine", "votes": votes, "left": budget - sum(votes.values())}
 
 
-def _apply(doc: pycrdt.Doc, command: RunCommand, actor: Actor, context: dict[str, Any]) -> None:
-    """Carry out `command` on a room document (raises RoomRejected before changing it)."""
-    now_ms = int(time.time() * 1000)
-    changes = run(room_values(doc), command.name, command.data, actor, now_ms, context)
+def _run(
+    state: dict[str, Any], now_ms: int, command: RunCommand, actor: Actor, context: dict[str, Any]
+) -> Changes:
+    return run(state, command.name, command.data, actor, now_ms, context)
+
+
+async def write_room(
+    hub: Hub, name: str, author: str, decide: Callable[[dict[str, Any], int], Changes]
+) -> None:
+    """Write to room document `name` what `decide` makes of its state now (it raises
+    RoomRejected before anything is changed); the changes to people's desks then go to
+    their focus logs."""
+    made: list[tuple[dict[str, Any], Changes, int]] = []
+
+    def write(doc: pycrdt.Doc) -> None:
+        now_ms = int(time.time() * 1000)
+        state = room_values(doc)
+        changes = decide(state, now_ms)
+        write_changes(doc, changes)
+        made.append((state, changes, now_ms))
+
+    await write_as_server(hub, name, author, write)
+    if made and isinstance(made[-1][1].get("people"), Entries):
+        state, changes, now_ms = made[-1]
+        moves = [(who, state["people"].get(who), entry) for who, entry in changes["people"].items()]
+        await _record_desks(room_of(name), moves, now_ms)
+
+
+def write_changes(doc: pycrdt.Doc, changes: Changes) -> None:
+    """Set the keys of a room document's map that `changes` names: a nested key (`Entries`)
+    entry by entry, in a map of its own, so one person's desk is sent alone."""
     room = doc.get("room", type=pycrdt.Map)
     with doc.transaction():
         for key, value in changes.items():
-            room[key] = value
+            if not isinstance(value, Entries):
+                room[key] = value
+                continue
+            nested = room.get(key)
+            if not isinstance(nested, pycrdt.Map):
+                room[key] = pycrdt.Map()
+                nested = room[key]
+            for entry, entry_value in value.items():
+                if entry_value is None:
+                    nested.pop(entry, None)
+                else:
+                    nested[entry] = entry_value
+
+
+async def leave_desk(hub: Hub, slug: str, person: str) -> None:
+    """Take `person`'s desk away in room `slug` once they have left: no socket of theirs,
+    in any server process, holds a presence state in the room's document or board."""
+    if any(who == person for who, _ in await present_in(hub.store, slug)):
+        return
+    name = f"{slug}/room"
+    async with room_turn(hub.store, name):
+        await write_room(hub, name, person, lambda state, now_ms: leave(state, person))
+
+
+def desk_left(hub: Hub, slug: str, person: str) -> None:
+    """A socket of `person` to room `slug` is closing: if they are at a desk, it goes
+    `settings.DESK_LEAVE_SECONDS` later, unless they are back by then (a reload, another
+    tab, a dropped connection that comes back)."""
+    if person not in (hub.values(f"{slug}/room", "room").get("people") or {}):
+        return
+    hub.later.run(
+        ("desk", slug, person), settings.DESK_LEAVE_SECONDS, partial(leave_desk, hub, slug, person)
+    )

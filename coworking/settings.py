@@ -201,6 +201,8 @@ CHAT_RATE = (5, 5.0)  # at most 5 messages in 5 seconds per person
 # Messages the live chat document keeps; older ones stay in its history (log and archive).
 CHAT_KEEP_MESSAGES = env_int("CHAT_KEEP_MESSAGES", 500)
 ROOM_COMMAND_RATE = (20, 10.0)  # room commands (timer, lock, hands...): 20 in 10 s per person
+# How long after a person's last socket to a room closes their co-working desk goes.
+DESK_LEAVE_SECONDS = env_int("DESK_LEAVE_SECONDS", 15)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 from rooms.invites import load_invite, removed_since
-from rooms.models import Membership, Role, Room
+from rooms.models import Membership, Removal, Role, Room
 
 WRITER_ROLES = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 NAME_MAX_LENGTH = 60
@@ -57,18 +58,27 @@ class Access:
         """Change members' roles and remove members (the People panel)."""
         return self.role == Role.FACILITATOR
 
+    @property
+    def can_change_settings(self) -> bool:
+        """Change the room's title and listing, and schedule or cancel its sessions."""
+        return self.role == Role.FACILITATOR
 
-def normalise_name(raw: str, limit: int = NAME_MAX_LENGTH) -> str:
-    """A display name (or a title) as people may see it: NFKC, no control or format
-    characters, whitespace collapsed to single spaces, at most `limit` characters.
-    Empty when nothing visible is left."""
-    text = unicodedata.normalize("NFKC", raw)
-    text = "".join(
+
+def one_line(text: str) -> str:
+    """Text on one line as people may see it: no control or format characters, whitespace
+    collapsed to single spaces."""
+    visible = (
         " " if char.isspace() else char
         for char in text
         if char.isspace() or unicodedata.category(char) not in HIDDEN_CATEGORIES
     )
-    return " ".join(text.split())[:limit].strip()
+    return " ".join("".join(visible).split())
+
+
+def normalise_name(raw: str, limit: int = NAME_MAX_LENGTH) -> str:
+    """A display name (or a title) as people may see it: NFKC, `one_line`, at most `limit`
+    characters. Empty when nothing visible is left."""
+    return one_line(unicodedata.normalize("NFKC", raw))[:limit].strip()
 
 
 def is_guest(user: AbstractBaseUser) -> bool:
@@ -140,3 +150,40 @@ def resolve_access(
     if access is None:
         raise Denied("forbidden" if user.is_authenticated or token else "unauthenticated")
     return access
+
+
+#: The role a person gets by dropping into a public co-working room from the directory.
+DROP_IN_ROLE = Role.PARTICIPANT
+NOT_LISTED = "This room is not open to drop in."
+GUESTS_NEED_INVITES = "Guest accounts join rooms through invite links. Sign up to drop in."
+REMOVED_NEED_INVITES = "A facilitator removed you from this room: ask them for a new invite."
+LABS_NEED_INVITES = "Ask the facilitator for an invite: labs are joined by invite."
+
+
+def drop_in_refusal(user: AbstractBaseUser, room: Room, removed_from: Collection[int]) -> str:
+    """Why signed-in `user`, not a member, may not drop into `room` ("" when they may, as
+    `DROP_IN_ROLE`). Only public co-working rooms take people who drop in; guest accounts and
+    people removed from the room (`removed_from`: ids of such rooms) need an invite.
+    Public labs are listed but joined by invite."""
+    if not room.public:
+        return NOT_LISTED
+    if is_guest(user):
+        return GUESTS_NEED_INVITES
+    if room.pk in removed_from:
+        return REMOVED_NEED_INVITES
+    if room.kind != Room.Kind.COWORKING:
+        return LABS_NEED_INVITES
+    return ""
+
+
+def rooms_removed_from(user: AbstractBaseUser) -> frozenset[int]:
+    """Ids of the rooms a facilitator removed `user` from."""
+    return frozenset(Removal.objects.filter(user_id=user.pk).values_list("room_id", flat=True))
+
+
+def may_see_schedule(user: AbstractBaseUser | AnonymousUser, room: Room) -> bool:
+    """Whether `user` may see a room's scheduled sessions: anyone signed in for a public room,
+    else its members."""
+    if not user.is_authenticated:
+        return False
+    return room.public or Membership.objects.filter(room=room, user_id=user.pk).exists()

@@ -12,6 +12,7 @@ from boards.room import (
     RoomRejected,
     ballot,
     current,
+    merged,
     plan_groups,
     reveal_setting,
     run,
@@ -32,7 +33,7 @@ def step(
     **data: Any,
 ) -> dict[str, Any]:
     """Run a command and return the state it leaves."""
-    return {**state, **run(state, name, {"type": name, **data}, actor, at, context)}
+    return merged(state, run(state, name, {"type": name, **data}, actor, at, context))
 
 
 def refused(state: dict[str, Any], name: str, actor: Actor = FACILITATOR, **data: Any) -> str:

@@ -1,0 +1,126 @@
+"""Co-working desks through real sockets: rules hold against a raw client, a desk goes a
+while after its person leaves (not on a reload), and the focus log keeps each stay."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import User
+
+from boards.attendance import present_in
+from boards.hub import Hub
+from boards.protocol import AwarenessEntry, awareness_message, encode_awareness
+from rooms.models import Activity, FocusEntry, Role
+from tests.boards.test_consumer import Peer, command, hub, member, room_map, room_sockets, until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+__all__ = ["hub"]
+
+
+async def sit(peer: Peer, client_id: int) -> Peer:
+    """Say the socket's person is here (an awareness state, as every page sets)."""
+    entry = AwarenessEntry(client_id, 1, {"status": "here"})
+    await peer.socket.send_to(bytes_data=awareness_message(encode_awareness([entry])))
+    return peer
+
+
+async def desks(peer: Peer, check: Any) -> dict[str, Any]:
+    """The desks `peer` sees once `check(desks)` holds."""
+    async with asyncio.timeout(5):
+        while not check(room_map(peer).get("people") or {}):
+            await peer.pump(frames=1)
+    return room_map(peer).get("people") or {}
+
+
+def identity(username: str) -> str:
+    return f"u{User.objects.get(username=username).pk}"
+
+
+async def test_people_set_their_own_desks_and_only_the_host_sets_the_rhythm(hub: Hub) -> None:
+    host, maker, watcher = await room_sockets()
+    for client_id, peer in enumerate((host, maker, watcher), 1):
+        await sit(peer, client_id)
+    pat, oli = [await sync_to_async(identity)(name) for name in ("pat", "oli")]
+    status = {"type": "status.set", "status": "available", "goal": "Mix the chorus"}
+    await maker.socket.send_to(text_data=json.dumps({**status, "id": "u999999"}))
+    seen = await desks(host, lambda people: pat in people)
+    assert seen == {
+        pat: {
+            "status": "available",
+            "goal": "Mix the chorus",
+            "since": seen[pat]["since"],
+            "done": None,
+        }
+    }
+    await watcher.socket.send_to(text_data=json.dumps({**status, "goal": "Listen"}))
+    assert (await desks(host, lambda people: oli in people))[oli]["goal"] == "Listen"
+    rhythm = {"type": "focus.start", "workMinutes": 25, "breakMinutes": 5}
+    assert (await command(watcher, rhythm))["code"] == "forbidden"
+    assert (await command(maker, rhythm))["code"] == "forbidden"
+    too_long = await command(maker, {**status, "goal": "x" * 281})
+    assert too_long == {
+        "type": "room.error",
+        "code": "invalid",
+        "message": "A goal is at most 280 characters.",
+    }
+    await host.socket.send_to(text_data=json.dumps(rhythm))
+    people = await desks(maker, lambda people: people.get(pat, {}).get("status") == "focus")
+    focus = room_map(maker)["focus"]
+    assert focus["workMinutes"] == 25 and focus["breakMinutes"] == 5
+    assert people[oli]["status"] == "focus", "everyone available starts focusing"
+    assert "u999999" not in people
+    await watcher.socket.disconnect()
+    async with asyncio.timeout(5):
+        while any(who == oli for who, _ in await present_in(hub.store, "lab")):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    await host.socket.send_to(text_data=json.dumps({**status, "goal": "Host"}))
+    people = await desks(maker, lambda people: oli not in people)
+    assert set(people) == {pat, await sync_to_async(identity)("fay")}, "gone: not present"
+
+
+async def test_a_desk_goes_after_its_person_leaves_and_the_log_keeps_the_stay(
+    hub: Hub, settings: Any
+) -> None:
+    settings.DESK_LEAVE_SECONDS = 0.3
+    host, maker, _ = await room_sockets()
+    await sit(host, 1)
+    await sit(maker, 2)
+    pat = await sync_to_async(identity)("pat")
+    await maker.socket.send_to(
+        text_data=json.dumps({"type": "status.set", "status": "focus", "goal": "Sketch"})
+    )
+    await desks(host, lambda people: pat in people)
+    await asyncio.sleep(0.2)
+    await maker.socket.send_to(text_data=json.dumps({"type": "goal.done", "done": True}))
+    await desks(host, lambda people: people.get(pat, {}).get("done") is True)
+    await maker.socket.disconnect()
+    assert pat in await desks(host, lambda people: True), "not gone at once"
+    await desks(host, lambda people: pat not in people)
+    stay = await sync_to_async(FocusEntry.objects.get)(user__username="pat")
+    assert stay.goal == "Sketch" and stay.done is True and stay.ended_at is not None
+    assert 200 <= stay.focus_ms < 5000
+    news = await sync_to_async(lambda: list(Activity.objects.values_list("verb", "text")))()
+    assert news == [(Activity.Verb.GOAL_DONE, "Sketch")]
+
+
+async def test_a_desk_stays_through_a_reload(hub: Hub, settings: Any) -> None:
+    settings.DESK_LEAVE_SECONDS = 0.3
+    host, _, _ = await room_sockets()
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "rae")
+    first = await sit(await Peer("/ws/rooms/lab/room", cookie).join(), 7)
+    rae = await sync_to_async(identity)("rae")
+    await first.socket.send_to(
+        text_data=json.dumps({"type": "status.set", "status": "focus", "goal": "Edit"})
+    )
+    await desks(host, lambda people: rae in people)
+    await first.socket.disconnect()
+    again = await sit(await Peer("/ws/rooms/lab/room", cookie).join(), 8)
+    await asyncio.sleep(0.6)
+    await until(lambda: len(hub.later) == 0)
+    assert rae in room_map(again).get("people", {})
+    stays = await sync_to_async(FocusEntry.objects.filter(user__username="rae").count)()
+    assert stays == 1, "one stay, still open"
