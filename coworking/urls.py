@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from boards import playback_views
-from rooms import player, recordings, views
+from rooms import desks, player, recordings, views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
@@ -16,6 +16,7 @@ urlpatterns = [
         name="revoke_invite",
     ),
     path("r/<slug:slug>/people.json", views.people, name="people"),
+    path("r/<slug:slug>/desks.json", desks.desks, name="desks"),
     path("r/<slug:slug>/people/<str:person_id>/", views.person, name="person"),
     path("r/<slug:slug>/media/", views.upload_media, name="upload_media"),
     path("r/<slug:slug>/media/copy/", views.copy_media, name="copy_media"),

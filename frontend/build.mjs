@@ -1,6 +1,6 @@
 /**
- * Bundles the room client into static/frontend/room.js and the recording player into
- * static/frontend/player.js.
+ * Bundles the lab room client into static/frontend/room.js, the recording player into
+ * static/frontend/player.js and the co-working room into static/frontend/coworking.js.
  *
  *   node build.mjs          write the bundles
  *   node build.mjs --check  exit 1 if a committed bundle differs from a fresh build
@@ -13,7 +13,7 @@ import * as esbuild from 'esbuild'
 
 const root = dirname(fileURLToPath(import.meta.url))
 /** Each page's entry point, bundled on its own into static/frontend/<name>.js. */
-const PAGES = ['room', 'player']
+const PAGES = ['room', 'player', 'coworking']
 
 /**
  * @param {string} page

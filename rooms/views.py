@@ -122,8 +122,9 @@ def lobby_page(
 
 @login_required
 def room(request: HttpRequest, slug: str) -> HttpResponse:
-    """The live room: board, chat and presence, and the room's recordings. While the room
-    records, the page first says so, and connects only once the person chooses to enter."""
+    """The live room: a lab's board, chat and presence, and the room's recordings, or a
+    co-working room's desks, focus rhythm and chat. While the room records, the page first
+    says so, and connects only once the person chooses to enter."""
     found = get_object_or_404(Room, slug=slug)
     access = room_access(request.user, found)
     if access is None:
@@ -151,7 +152,9 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "recordings": room_recordings(found),
         "recording_now": is_recording(found),
     }
-    return render(request, "room.html", context)
+    # A co-working room is a place of its own: desks and a focus rhythm, not a lab's board.
+    page = "coworking.html" if found.kind == Room.Kind.COWORKING else "room.html"
+    return render(request, page, context)
 
 
 def _open_invites(request: HttpRequest, room: Room) -> list[dict[str, object]]:

@@ -1,6 +1,9 @@
 /** The chat panel: renders the server-written message list and sends `chat.send` commands. */
 
+import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
+import { WebsocketProvider } from 'y-websocket'
+import { Awareness } from 'y-protocols/awareness'
 
 /** y-websocket message type the server uses to report a rejected chat command. */
 const MESSAGE_CHAT_ERROR = 100
@@ -53,6 +56,44 @@ export function messageItem (message) {
   return item
 }
 
+/**
+ * Connects a room's chat document (`<slug>/chat`). The chat carries no presence: its local
+ * awareness state is null before the socket opens.
+ * @param {string} serverUrl
+ * @param {string} slug
+ * @returns {{doc: Y.Doc, provider: WebsocketProvider}}
+ */
+export function openChat (serverUrl, slug) {
+  const doc = new Y.Doc()
+  const awareness = new Awareness(doc)
+  awareness.setLocalState(null)
+  // Cross-tab BroadcastChannel sync is off: the server decides what each connection may write.
+  const provider = new WebsocketProvider(serverUrl, `${slug}/chat`, doc, { disableBc: true, awareness })
+  return { doc, provider }
+}
+
+/**
+ * The chat of a room page, on the page's standard parts (`chat-messages`, `chat-thread`,
+ * `chat-input`, `chat-send`, `chat-error`).
+ * @param {{doc: import('yjs').Doc, provider: import('y-websocket').WebsocketProvider, userId: string, canWrite: boolean}} options
+ * @returns {Chat}
+ */
+export function pageChat ({ doc, provider, userId, canWrite }) {
+  /** @param {string} testId */
+  const part = (testId) => /** @type {any} */ (document.querySelector(`[data-testid="${testId}"]`))
+  return new Chat({
+    list: part('chat-messages'),
+    threadSelect: part('chat-thread'),
+    input: part('chat-input'),
+    sendButton: part('chat-send'),
+    errorElement: part('chat-error'),
+    doc,
+    provider,
+    userId,
+    canWrite
+  })
+}
+
 export class Chat {
   /**
    * @param {object} options
@@ -85,6 +126,8 @@ export class Chat {
     this.messages = doc.getArray('messages')
     /** The last text sent, restored into the input if the server rejects it. */
     this.lastSent = ''
+    /** @type {Set<(message: Partial<ChatMessage>) => void>} */
+    this.arrivalListeners = new Set()
 
     provider.messageHandlers[MESSAGE_CHAT_ERROR] = (_encoder, decoder) => {
       this.onServerError(decoding.readVarString(decoder))
@@ -103,6 +146,11 @@ export class Chat {
       input.addEventListener('input', () => this.showError(''))
       sendButton?.addEventListener('click', () => this.send())
     }
+  }
+
+  /** @param {(message: Partial<ChatMessage>) => void} listener told of each message as it arrives */
+  onArrival (listener) {
+    this.arrivalListeners.add(listener)
   }
 
   /** Sends the input's text as a `chat.send` command; keeps it in the input when offline. */
@@ -190,6 +238,7 @@ export class Chat {
         for (const message of /** @type {any[]} */ (op.insert)) {
           this.list.insertBefore(this.renderMessage(message), this.list.children[index] ?? null)
           ownMessage ||= message?.authorId === this.userId
+          for (const listener of this.arrivalListeners) listener(message)
           index++
         }
       } else if (op.delete) {

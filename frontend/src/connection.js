@@ -101,3 +101,13 @@ export class ConnectionBanner {
     if (this.reloadButton) this.reloadButton.hidden = level !== 'error'
   }
 }
+
+/**
+ * Mirrors a provider's sync state onto `document.body.dataset[key]` (tests wait on it).
+ * @param {import('y-websocket').WebsocketProvider} provider
+ * @param {string} key
+ */
+export function reportSync (provider, key) {
+  document.body.dataset[key] = String(provider.synced)
+  provider.on('sync', (synced) => { document.body.dataset[key] = String(synced) })
+}

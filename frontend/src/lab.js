@@ -1,17 +1,12 @@
 /** The lab panel: the room document's timer, phase, lock and raised hands, and the
  * facilitator's controls, which send room commands (the server checks and writes them). */
 
-import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import { WebsocketProvider } from 'y-websocket'
-import { Awareness } from 'y-protocols/awareness'
+import { RoomSocket } from './room-socket.js'
 import { agendaText, parseAgenda } from './agenda.js'
 import { readSetting, writeSetting } from './settings.js'
 import { clockSeconds, labNews } from './lab-news.js'
 import { Celebration, isNewCelebration } from './celebration.js'
 
-/** y-websocket message type of the server's replies (`room.error`, `vote.mine`). */
-const MESSAGE_APP = 100
 /** How often a running timer's display is refreshed. */
 const TICK_MS = 250
 
@@ -37,12 +32,15 @@ export function timeLeft (timer, serverNow) {
 /** Where this browser keeps whether the time-up chime is on. */
 const SOUND_KEY = 'coworking.lab.sound'
 
-/** A soft two-note chime (Web Audio), where the browser allows sound. */
-function chime () {
+/**
+ * A soft chime of short sine tones (Web Audio), where the browser allows sound.
+ * @param {number[]} [frequencies] the tones, in Hz, one after another
+ */
+export function chime (frequencies = [660, 880]) {
   const Context = window.AudioContext ?? /** @type {any} */ (window).webkitAudioContext
   if (!Context) return
   const audio = new Context()
-  for (const [index, frequency] of [660, 880].entries()) {
+  for (const [index, frequency] of frequencies.entries()) {
     const start = audio.currentTime + index * 0.18
     const tone = audio.createOscillator()
     const gain = audio.createGain()
@@ -54,7 +52,7 @@ function chime () {
     tone.start(start)
     tone.stop(start + 0.5)
   }
-  window.setTimeout(() => audio.close(), 1200)
+  window.setTimeout(() => audio.close(), 700 + frequencies.length * 180)
 }
 
 export class LabPanel {
@@ -109,23 +107,18 @@ export class LabPanel {
     /** This person's votes in the open vote, as the server last told them. */
     this.mine = { voteId: null, votes: /** @type {Record<string, number>} */ ({}), left: 0 }
     this.clockOffsetMs = clockOffsetMs
-    this.doc = new Y.Doc()
-    const awareness = new Awareness(this.doc)
-    awareness.setLocalState(null)
-    this.provider = new WebsocketProvider(serverUrl, `${slug}/room`, this.doc, { disableBc: true, awareness })
-    this.state = this.doc.getMap('room')
+    this.socket = new RoomSocket(serverUrl, slug, null)
+    this.doc = this.socket.doc
+    this.provider = this.socket.provider
+    this.state = this.socket.state
     /** @param {string} id */
     this.part = (id) => /** @type {HTMLElement | null} */ (root.querySelector(`[data-testid="${id}"]`))
     /** The `endsAt` whose end was announced, so it is said once. */
     this.announcedEnd = null
 
-    this.provider.messageHandlers[MESSAGE_APP] = (_encoder, decoder) => {
-      this.onReply(decoding.readVarString(decoder))
-    }
+    this.socket.onReply((reply) => this.onReply(reply))
     /** @type {Set<(on: boolean) => void>} */
     this.privateListeners = new Set()
-    /** @type {Set<(reply: any) => void>} */
-    this.replyListeners = new Set()
     this.privateOn = false
     this.state.observe(() => this.render())
     this.wire()
@@ -135,14 +128,9 @@ export class LabPanel {
 
   /** @param {Record<string, unknown>} command @returns {boolean} whether it went out */
   send (command) {
-    const ws = this.provider.ws
-    if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) {
-      this.showError('You are offline: try again once reconnected.')
-      return false
-    }
-    this.showError('')
-    ws.send(JSON.stringify(command))
-    return true
+    const sent = this.socket.send(command)
+    this.showError(sent ? '' : 'You are offline: try again once reconnected.')
+    return sent
   }
 
   wire () {
@@ -245,7 +233,7 @@ export class LabPanel {
 
   /** @param {(reply: any) => void} listener told of every type-100 reply (parsed), such as `board.restored` */
   onServerReply (listener) {
-    this.replyListeners.add(listener)
+    this.socket.onReply(listener)
   }
 
   /** @param {(on: boolean) => void} listener told when private brainstorming starts or ends */
@@ -489,15 +477,8 @@ export class LabPanel {
     line.hidden = !message
   }
 
-  /** @param {string} payload a type-100 reply: `room.error` or `vote.mine` */
-  onReply (payload) {
-    let reply
-    try {
-      reply = JSON.parse(payload)
-    } catch {
-      return
-    }
-    for (const listener of this.replyListeners) listener(reply)
+  /** @param {any} reply a type-100 reply, parsed: `room.error` or `vote.mine` */
+  onReply (reply) {
     if (reply?.type === 'vote.mine' && reply.votes && typeof reply.votes === 'object') {
       const vote = this.state.get('vote')
       this.mine = { voteId: vote?.id ?? null, votes: reply.votes, left: Number(reply.left) || 0 }

@@ -68,7 +68,7 @@ export class LocalPresence {
 
 /**
  * Renders everyone connected to the board, one entry per user id, the local user first.
- * Everyone else's entry is a button that follows their view.
+ * Everyone else's entry is a button that follows their view and shows their profile card.
  */
 export class PresenceList {
   /**
@@ -77,9 +77,11 @@ export class PresenceList {
    * @param {string} localUserId
    * @param {HTMLElement | null} countElement shows the number of people
    * @param {(userId: string) => void} onFollow
+   * @param {import('./profile-card.js').ProfileCards | null} [cards] shows people's profile cards
    */
-  constructor (list, awareness, localUserId, countElement, onFollow) {
+  constructor (list, awareness, localUserId, countElement, onFollow, cards = null) {
     this.list = list
+    this.cards = cards
     this.awareness = awareness
     this.localUserId = localUserId
     this.countElement = countElement
@@ -177,6 +179,7 @@ export class PresenceList {
     hint.textContent = following ? 'Following' : 'Follow'
     button.append(avatar, name, hint)
     item.append(button)
+    this.cards?.attach(button, user.id, user.name)
     return item
   }
 }

@@ -1,14 +1,12 @@
 /** Entry point of the room page: connects the board and chat documents and wires the UI. */
 
-import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
-import { Awareness } from 'y-protocols/awareness'
 import { readConfig, websocketUrl } from './config.js'
 import { userColor } from './colors.js'
 import { LocalPresence, PresenceList } from './presence.js'
+import { ProfileCards } from './profile-card.js'
 import { RemoteCursors } from './cursors.js'
-import { Chat } from './chat.js'
-import { ConnectionBanner } from './connection.js'
+import { openChat, pageChat } from './chat.js'
+import { ConnectionBanner, reportSync } from './connection.js'
 import { BoardConnection } from './board-connection.js'
 import { Board } from './board/board.js'
 import { RemotePresence } from './board/presence.js'
@@ -31,16 +29,6 @@ const MESSAGE_MS = 6000
 
 /** @param {string} testId */
 const byTestId = (testId) => /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="${testId}"]`))
-
-/**
- * Mirrors a provider's sync state onto `document.body.dataset[key]`.
- * @param {WebsocketProvider} provider
- * @param {string} key
- */
-function reportSync (provider, key) {
-  document.body.dataset[key] = String(provider.synced)
-  provider.on('sync', (synced) => { document.body.dataset[key] = String(synced) })
-}
 
 /**
  * Shows short messages (upload and import errors, results) in the board's status line.
@@ -69,14 +57,7 @@ function start () {
   const connection = new BoardConnection(serverUrl, `${config.slug}/board`, providerOptions)
   const boardProvider = connection.provider
 
-  // Chat carries no awareness: its local state is null before the socket opens.
-  const chatDoc = new Y.Doc()
-  const chatAwareness = new Awareness(chatDoc)
-  chatAwareness.setLocalState(null)
-  const chatProvider = new WebsocketProvider(serverUrl, `${config.slug}/chat`, chatDoc, {
-    ...providerOptions,
-    awareness: chatAwareness
-  })
+  const { doc: chatDoc, provider: chatProvider } = openChat(serverUrl, config.slug)
 
   reportSync(chatProvider, 'chatSynced')
 
@@ -102,7 +83,8 @@ function start () {
     boardProvider.awareness,
     user.id,
     document.getElementById('presence-count'),
-    (userId) => remote.follow(userId)
+    (userId) => remote.follow(userId),
+    new ProfileCards()
   )
   const remote = new RemotePresence({
     awareness: boardProvider.awareness,
@@ -139,7 +121,7 @@ function start () {
   })
   new Minimap(/** @type {HTMLElement} */ (byTestId('minimap')), board)
   const outlinePanel = document.getElementById('outline-panel')
-  /** @param {Y.Doc} doc */
+  /** @param {import('yjs').Doc} doc */
   const showOutline = (doc) => outlinePanel && new Outline(outlinePanel, doc, {
     anonymous,
     limits: board.limits,
@@ -154,7 +136,7 @@ function start () {
   const updateEmpty = () => { if (emptyHint) emptyHint.hidden = board.model.plain.size > 0 }
   board.model.onChange(updateEmpty)
   updateEmpty()
-  /** @param {WebsocketProvider} provider the board's */
+  /** @param {import('y-websocket').WebsocketProvider} provider the board's */
   const follow = (provider) => {
     reportSync(provider, 'boardSynced')
     banner.watch(provider)
@@ -166,7 +148,7 @@ function start () {
   connection.on('error', (message) => notify(message))
   /** A participant's own board while private brainstorming is on. @type {BoardConnection | null} */
   let privateBoard = null
-  /** @param {Y.Doc} doc the document the board shows and edits */
+  /** @param {import('yjs').Doc} doc the document the board shows and edits */
   const show = (doc) => {
     board.bind(doc)
     outline?.destroy()
@@ -183,17 +165,7 @@ function start () {
     if (!privateBoard) show(doc)
   })
 
-  const chat = new Chat({
-    list: /** @type {HTMLElement} */ (byTestId('chat-messages')),
-    threadSelect: /** @type {HTMLSelectElement | null} */ (byTestId('chat-thread')),
-    input: /** @type {HTMLTextAreaElement | null} */ (byTestId('chat-input')),
-    sendButton: /** @type {HTMLButtonElement | null} */ (byTestId('chat-send')),
-    errorElement: byTestId('chat-error'),
-    doc: chatDoc,
-    provider: chatProvider,
-    userId: user.id,
-    canWrite: config.canEdit
-  })
+  const chat = pageChat({ doc: chatDoc, provider: chatProvider, userId: user.id, canWrite: config.canEdit })
 
   /** @param {string} id brings a frame of the board into view, whole */
   const showFrame = (id) => {
