@@ -4,11 +4,23 @@ from django.contrib import admin
 from django.urls import path
 
 from boards import playback_views
-from rooms import desks, player, recordings, views
+from rooms import desks, directory, player, recordings, sessions, views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("r/<slug:slug>/", views.room, name="room"),
+    path("r/<slug:slug>/settings/", sessions.room_settings, name="room_settings"),
+    path("r/<slug:slug>/drop-in/", directory.drop_in, name="drop_in"),
+    path("r/<slug:slug>/sessions/", sessions.create_session, name="create_session"),
+    path(
+        "r/<slug:slug>/sessions/<int:session_id>/delete/",
+        sessions.delete_session,
+        name="delete_session",
+    ),
+    path("r/<slug:slug>/sessions/<int:session_id>.ics", sessions.session_ics, name="session_ics"),
+    path("rooms/", directory.directory, name="directory"),
+    path("calendar/<str:token>.ics", sessions.calendar_feed, name="calendar_feed"),
+    path("calendar/new-link/", sessions.new_calendar_link, name="new_calendar_link"),
     path("r/<slug:slug>/invites/", views.create_invite_link, name="create_invite"),
     path(
         "r/<slug:slug>/invites/<int:invite_id>/revoke/",

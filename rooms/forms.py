@@ -1,20 +1,25 @@
-"""Forms: sign up, log in, create a room, join as a guest, create an invite."""
+"""Forms: sign up, log in, create a room and change its settings, join as a guest, create an
+invite, schedule a session, filter the directory."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.text import slugify
 
 from rooms.models import Role, Room
 from rooms.permissions import GUEST_PREFIX, NAME_MAX_LENGTH, normalise_name
 from rooms.throttle import LOGIN_ACCOUNT, LOGIN_ADDRESS, client_address, retry_message
+from rooms.vocabulary import DISCIPLINES, LANGUAGES, RHYTHMS
 
 
 def clean_display_name(raw: str) -> str:
@@ -64,17 +69,51 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class RoomForm(forms.ModelForm):
+class RoomSettingsForm(forms.ModelForm):
+    """What a facilitator may change of a room: its title and how it is listed."""
+
+    language = forms.ChoiceField(
+        choices=[("", "Not set"), *LANGUAGES],
+        required=False,
+        help_text="The language the room is held in.",
+    )
+    disciplines = forms.MultipleChoiceField(
+        choices=DISCIPLINES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Room
+        fields: tuple[str, ...] = ("title", "public", "language", "disciplines")
+        labels = {"public": "List it in the directory"}
+        help_texts = {
+            "public": "Anyone signed in finds it under Rooms; co-working rooms take people "
+            "who drop in, labs still need an invite."
+        }
+
+
+class RoomForm(RoomSettingsForm):
     slug = forms.CharField(
         required=False,
         max_length=50,
         help_text="The room's address; made from the title when left empty.",
     )
 
-    class Meta:
-        model = Room
-        fields = ("title", "slug", "kind", "anonymous", "record_labs")
-        labels = {"anonymous": "Anonymous board", "record_labs": "Record every session"}
+    class Meta(RoomSettingsForm.Meta):
+        fields = (
+            "title",
+            "slug",
+            "kind",
+            "anonymous",
+            "record_labs",
+            "public",
+            "language",
+            "disciplines",
+        )
+        labels = {
+            "anonymous": "Anonymous board",
+            "record_labs": "Record every session",
+            **RoomSettingsForm.Meta.labels,
+        }
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:40]
@@ -109,3 +148,63 @@ class InviteForm(forms.Form):
         required=False,
         help_text="Empty for any number.",
     )
+
+
+#: The rhythms a session is scheduled with: "50/10" and so on, or "custom".
+CUSTOM_RHYTHM = "custom"
+RHYTHM_CHOICES = [
+    *((f"{work}/{rest}", f"{work} min focus / {rest} min break") for work, rest in RHYTHMS),
+    (CUSTOM_RHYTHM, "Custom"),
+]
+
+
+class SessionForm(forms.Form):
+    """A session to schedule: its start is read in the facilitator's time zone `zone`."""
+
+    title = forms.CharField(max_length=120)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480, initial=60)
+    rhythm = forms.ChoiceField(label="Focus rhythm", choices=RHYTHM_CHOICES, initial="50/10")
+    work_minutes = forms.IntegerField(
+        label="Custom focus minutes", min_value=5, max_value=240, required=False
+    )
+    break_minutes = forms.IntegerField(
+        label="Custom break minutes", min_value=1, max_value=60, required=False
+    )
+
+    def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["time"].help_text = f"In your time zone, {zone.key}."
+
+    def clean_title(self) -> str:
+        title = normalise_name(self.cleaned_data["title"], limit=120)
+        if not title:
+            raise forms.ValidationError("Give the session a title.")
+        return title
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, start, rhythm = cleaned.get("date"), cleaned.get("time"), cleaned.get("rhythm")
+        if day is not None and start is not None:
+            starts_at = datetime.combine(day, start, tzinfo=self.zone)
+            if starts_at < timezone.now():
+                self.add_error("time", "That time has passed: choose a time to come.")
+            cleaned["starts_at"] = starts_at
+        if rhythm == CUSTOM_RHYTHM:
+            for name in ("work_minutes", "break_minutes"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, "Give the minutes of a custom rhythm.")
+        elif rhythm:
+            work, rest = rhythm.split("/")
+            cleaned["work_minutes"], cleaned["break_minutes"] = int(work), int(rest)
+        return cleaned
+
+
+class DirectoryFilter(forms.Form):
+    """The directory's filters (a GET form): kind, language, discipline."""
+
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Room.Kind.choices], required=False)
+    language = forms.ChoiceField(choices=[("", "Any language"), *LANGUAGES], required=False)
+    discipline = forms.ChoiceField(choices=[("", "Any discipline"), *DISCIPLINES], required=False)

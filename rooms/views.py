@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from rooms.activity import feed
+from rooms.directory import listings, public_rooms
 from rooms.forms import GuestForm, InviteForm, LoginForm, RoomForm, SignupForm
 from rooms.invites import (
     create_invite,
@@ -37,11 +39,12 @@ from rooms.media import (
     parse_media_url,
     store_image,
 )
-from rooms.models import Invite, Membership, Role, Room
+from rooms.models import Invite, Membership, Role, Room, profile_of
 from rooms.people import PeopleError, change_role, members, read_change, remove
 from rooms.permissions import Denied, resolve_access, room_access
 from rooms.recordings import is_recording, recent_recordings, room_recordings
 from rooms.responses import json_denied, json_error
+from rooms.sessions import sessions_of_member, upcoming, zone_of
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
 INVALID_INVITE = (
@@ -107,13 +110,23 @@ def lobby(request: HttpRequest) -> HttpResponse:
 def lobby_page(
     request: HttpRequest, form: RoomForm | None = None, import_error: str = "", status: int = 200
 ) -> HttpResponse:
-    """The lobby page of the signed-in person: their rooms, recent recordings, the form
-    that creates a room (`form`, bound when it was sent) and the one that imports a
-    recording (with why an import was refused, `import_error`)."""
-    memberships = Membership.objects.filter(user=signed_in(request)).select_related("room")
+    """The home page of the signed-in person: rooms with people in them now (public ones and
+    theirs), their next sessions and calendar feed, their rooms, recent recordings, what the
+    people they work with did, the form that creates a room (`form`, bound when it was sent)
+    and the one that imports a recording (with why an import was refused, `import_error`)."""
+    user = signed_in(request)
+    memberships = Membership.objects.filter(user=user).select_related("room")
+    rooms = {room.pk: room for room in public_rooms()}
+    rooms.update((membership.room_id, membership.room) for membership in memberships)
+    token = profile_of(user).calendar_token
     context = {
+        "live": [listing for listing in listings(user, rooms.values()) if listing.people],
+        "sessions": upcoming(sessions_of_member(user)),
+        "zone": zone_of(user).key,
+        "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[token])),
         "memberships": memberships,
-        "recordings": recent_recordings(signed_in(request).pk),
+        "activities": feed(user),
+        "recordings": recent_recordings(user.pk),
         "form": form or RoomForm(),
         "import_error": import_error,
     }
