@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.urls import path
 
 from boards import playback_views
-from rooms import desks, directory, player, recordings, sessions, views
+from rooms import (
+    account_views,
+    desks,
+    directory,
+    player,
+    profile_views,
+    recordings,
+    sessions,
+    views,
+)
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
@@ -100,6 +109,20 @@ urlpatterns = [
         name="import_recording",
     ),
     path("i/<str:token>/", views.accept_invite, name="accept_invite"),
+    path("people/card/<str:identity>.json", profile_views.profile_card, name="profile_card"),
+    path("people/media/<str:name>", profile_views.profile_media, name="profile_media"),
+    path("people/<str:username>/", profile_views.profile, name="profile"),
+    path("account/", account_views.account, name="account"),
+    path("account/data.json", account_views.account_data, name="account_data"),
+    path("account/delete/", account_views.delete, name="delete_account"),
+    path("account/profile/", profile_views.edit_profile, name="edit_profile"),
+    path("account/profile/works/", profile_views.add_work, name="add_work"),
+    path(
+        "account/profile/works/<int:work_id>/remove/",
+        profile_views.remove_work,
+        name="remove_work",
+    ),
+    path("account/profile/works/<int:work_id>/move/", profile_views.move_work, name="move_work"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),

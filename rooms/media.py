@@ -129,9 +129,15 @@ def media_url(media: MediaFile) -> str:
 
 
 def image_response(media: MediaFile) -> FileResponse:
-    """The stored image, with headers that keep a browser from treating it as anything else."""
-    response = FileResponse(default_storage.open(media.path), content_type=media.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="{media.name}"'
+    """A room's stored image (see `stored_image_response`)."""
+    return stored_image_response(media.path, media.name, media.content_type)
+
+
+def stored_image_response(path: str, name: str, content_type: str) -> FileResponse:
+    """The stored image at `path` under a random `name` that is never reused, with headers
+    that keep a browser from treating it as anything else."""
+    response = FileResponse(default_storage.open(path), content_type=content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     # Names are random and never reused, so the content of a URL never changes.

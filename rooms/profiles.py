@@ -15,6 +15,8 @@ from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
 
 #: Where a profile's images are served: `/people/media/<file name>`.
 MEDIA_PREFIX = "/people/media/"
+#: The name shown for what a deleted account wrote (chat, board objects, recordings).
+FORMER_MEMBER = "Former member"
 
 
 def can_see_profile(viewer: AbstractBaseUser | AnonymousUser, user: AbstractBaseUser) -> bool:
@@ -37,7 +39,7 @@ def image_url(path: str) -> str | None:
 
 
 def place(profile: Profile | None) -> str:
-    """"City, Country" as far as the profile says."""
+    """ "City, Country" as far as the profile says."""
     if profile is None:
         return ""
     return ", ".join(part for part in (profile.city, profile.country) if part)

@@ -42,3 +42,13 @@ recording_changed = Signal()
 def room_removed(sender: type, instance: Room, **kwargs: Any) -> None:
     """A deleted room leaves nothing behind that a new room of the same slug would inherit."""
     room_deleted.send(sender=Room, slug=instance.slug)
+
+
+#: Sent with `identity` (a person's id, "u<pk>") and `slugs` (the rooms they are in) just
+#: before their account is deleted, so that apps which keep their name in a room's documents
+#: (boards: chat messages and board objects) show them as a former member from then on.
+account_deleting = Signal()
+
+#: Sent with `identity` and `slugs` when a person downloads their data; each receiver returns
+#: a dict of what it keeps of them (boards: `{"chatMessages": [...]}`), merged into the file.
+personal_data = Signal()
