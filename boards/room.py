@@ -55,8 +55,6 @@ STATUSES = frozenset({"focus", "break", "available", "away"})
 MAX_GOAL_LENGTH = 280
 MAX_WORK_MINUTES = 180
 MAX_BREAK_MINUTES = 60
-#: The room keys kept as a nested map, one entry per key: a change to them is `Entries`.
-NESTED = frozenset({"people"})
 
 
 class RoomRejected(Rejected):
@@ -78,8 +76,8 @@ Changes = dict[str, Any]
 
 
 class Entries(dict[str, Any]):
-    """A change to some entries of a nested key (`NESTED`): each entry's new value, or None
-    to remove it; the other entries stay as they are."""
+    """A change to some entries of a key whose value is an object (`people`): each entry's
+    new value, or None to remove it; the other entries stay as they are."""
 
 
 #: What the server looked up or made for a command: a new vote's id, a vote's results.

@@ -44,6 +44,7 @@ from boards.room import (
     check_recording,
     current,
     leave,
+    merged,
     open_vote,
     permit,
     phase_after,
@@ -376,15 +377,18 @@ async def write_room(
     hub: Hub, name: str, author: str, decide: Callable[[dict[str, Any], int], Changes]
 ) -> None:
     """Write to room document `name` what `decide` makes of its state now (it raises
-    RoomRejected before anything is changed); the changes to people's desks then go to
-    their focus logs."""
+    RoomRejected before anything is changed), each key a plain value; the changes to
+    people's desks then go to their focus logs."""
     made: list[tuple[dict[str, Any], Changes, int]] = []
 
     def write(doc: pycrdt.Doc) -> None:
         now_ms = int(time.time() * 1000)
         state = room_values(doc)
         changes = decide(state, now_ms)
-        write_changes(doc, changes)
+        values, room = merged(state, changes), doc.get("room", type=pycrdt.Map)
+        with doc.transaction():
+            for key in changes:
+                room[key] = values[key]
         made.append((state, changes, now_ms))
 
     await write_as_server(hub, name, author, write)
@@ -392,26 +396,6 @@ async def write_room(
         state, changes, now_ms = made[-1]
         moves = [(who, state["people"].get(who), entry) for who, entry in changes["people"].items()]
         await _record_desks(room_of(name), moves, now_ms)
-
-
-def write_changes(doc: pycrdt.Doc, changes: Changes) -> None:
-    """Set the keys of a room document's map that `changes` names: a nested key (`Entries`)
-    entry by entry, in a map of its own, so one person's desk is sent alone."""
-    room = doc.get("room", type=pycrdt.Map)
-    with doc.transaction():
-        for key, value in changes.items():
-            if not isinstance(value, Entries):
-                room[key] = value
-                continue
-            nested = room.get(key)
-            if not isinstance(nested, pycrdt.Map):
-                room[key] = pycrdt.Map()
-                nested = room[key]
-            for entry, entry_value in value.items():
-                if entry_value is None:
-                    nested.pop(entry, None)
-                else:
-                    nested[entry] = entry_value
 
 
 async def leave_desk(hub: Hub, slug: str, person: str) -> None:

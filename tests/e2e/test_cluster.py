@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pycrdt
 import pytest
 
-from tests.conftest import LiveCluster
+from boards.protocol import AwarenessEntry, awareness_message, encode_awareness
+from tests.conftest import LiveCluster, start_cluster
 from tests.support.servers import RedisServer
 from tests.support.yclient import YClient, add_note, board_notes
 
@@ -255,3 +257,48 @@ async def test_a_breakout_thread_holds_for_its_members_alone_across_processes(
     assert len(messages) == 1, "nothing refused was stored"
     for peer in (host, ada_room, ada_chat, ben_room, ben_chat):
         await peer.close()
+
+
+async def here(peer: YClient, client_id: int) -> YClient:
+    """Say the client's person is in the room, as a page's awareness state does."""
+    entry = AwarenessEntry(client_id, 1, {})
+    await peer.send_raw(awareness_message(encode_awareness([entry])))
+    return peer
+
+
+async def test_desks_and_the_rhythm_hold_across_processes(tmp_path: Path, redis_url: str) -> None:
+    """Each person writes only their own desk, observers too; only the host sets the rhythm;
+    a desk goes a while after its person's socket closes, in the other process too."""
+    live = start_cluster(tmp_path, redis_url, 2, DESK_LEAVE_SECONDS="1")
+    try:
+        live.room("desks", kind="coworking")
+        host = await here(
+            await client(live, 0, "desks", "room", live.token("desks", "facilitator")).join(), 1
+        )
+        maker = await here(await client(live, 1, "desks", "room", live.token("desks")).join(), 2)
+        watcher = await here(
+            await client(live, 1, "desks", "room", live.token("desks", "observer")).join(), 3
+        )
+        await maker.command({"type": "status.set", "status": "available", "goal": "Score the film"})
+        await watcher.command({"type": "status.set", "status": "away", "goal": "Just looking"})
+        await host.wait_for(lambda: len(room_state(host).get("people", {})) == 2)
+        await maker.command({"type": "focus.start", "workMinutes": 50, "breakMinutes": 10})
+        await maker.wait_for(lambda: bool(maker.replies))
+        assert maker.replies[-1]["code"] == "forbidden"
+        await maker.command({"type": "goal.done", "done": True, "id": "i1"})
+        await host.command({"type": "focus.start", "workMinutes": 50, "breakMinutes": 10})
+        expected = [("Just looking", "away", None), ("Score the film", "focus", True)]
+
+        def statuses() -> list[tuple[str, str, bool | None]]:
+            people = room_state(maker).get("people", {})
+            return sorted((desk["goal"], desk["status"], desk["done"]) for desk in people.values())
+
+        await maker.wait_for(lambda: room_state(maker).get("focus") is not None)
+        await maker.wait_for(lambda: statuses() == expected)
+        await maker.close()
+        await host.wait_for(lambda: len(room_state(host).get("people", {})) == 1, within=10)
+        for peer in (host, watcher):
+            await peer.close()
+    finally:
+        for server in live.servers:
+            server.stop()

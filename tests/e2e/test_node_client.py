@@ -121,4 +121,13 @@ async def test_a_stock_client_reads_the_room_document_as_plain_json(
     timer = state["timer"]
     assert timer["running"] is True and timer["durationMs"] == 120_000
     assert timer["endsAt"] > 1_700_000_000_000
+    focus = state["focus"]
+    assert focus["workMinutes"] == 25 and focus["breakMinutes"] == 5
+    assert focus["startedAt"] > 1_700_000_000_000
+    desks = sorted(state["people"].values(), key=lambda desk: desk["goal"])
+    assert [(desk["goal"], desk["status"], desk["done"]) for desk in desks] == [
+        ("Host the room", "focus", None),
+        ("Write the score", "focus", None),
+    ], "the rhythm brought both into focus; the participant's own start was refused"
+    assert all(key.startswith("i") for key in state["people"]), "guests, by invite token"
     assert result["closes"] == []

@@ -153,9 +153,16 @@ const room = async () => {
   host.provider.ws.send(JSON.stringify({ type: 'timer.start', seconds: 120 }))
   host.provider.ws.send(JSON.stringify({ type: 'board.lock', locked: true }))
   reader.provider.ws.send(JSON.stringify({ type: 'board.lock', locked: false })) // refused
+  host.provider.ws.send(JSON.stringify({ type: 'status.set', status: 'available', goal: 'Host the room' }))
+  reader.provider.ws.send(JSON.stringify({ type: 'status.set', status: 'available', goal: 'Write the score' }))
+  reader.provider.ws.send(JSON.stringify({ type: 'focus.start', workMinutes: 1, breakMinutes: 1 })) // refused
   const state = reader.doc.getMap('room')
-  await until(reader.doc, () => state.get('locked') === true && state.get('timer')?.running,
-    'the reader seeing the timer and the lock')
+  await until(reader.doc, () => Object.keys(state.get('people') ?? {}).length === 2,
+    'the reader seeing both desks')
+  host.provider.ws.send(JSON.stringify({ type: 'focus.start', workMinutes: 25, breakMinutes: 5 }))
+  await until(reader.doc, () => state.get('locked') === true && state.get('timer')?.running &&
+    state.get('focus')?.workMinutes === 25,
+  'the reader seeing the timer, the lock and the focus rhythm')
   const result = {
     room: state.toJSON(),
     plain: [...state.values()].every((value) => !(value instanceof Y.AbstractType)),
