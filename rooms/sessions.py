@@ -38,6 +38,9 @@ JOIN_EARLY = timedelta(minutes=10)
 FEED_PAST = timedelta(days=30)
 #: Sessions last at most this long (`SessionForm`): older starts cannot still be running.
 LONGEST = timedelta(minutes=480)
+#: The session form's fields are named "session-title" and so on: the settings form beside it
+#: has a title too.
+SESSION_PREFIX = "session"
 NOT_FACILITATOR = "Only the room's facilitators can change its settings and sessions."
 
 
@@ -101,7 +104,7 @@ def settings_page(
     context = {
         "room": room,
         "form": form or RoomSettingsForm(instance=room),
-        "session_form": session_form or SessionForm(zone=zone),
+        "session_form": session_form or SessionForm(zone=zone, prefix=SESSION_PREFIX),
         "sessions": upcoming(room.sessions.all(), limit=50),
         "zone": zone.key,
     }
@@ -132,7 +135,7 @@ def create_session(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(access, HttpResponse):
         return access
     assert isinstance(request.user, User)
-    form = SessionForm(request.POST, zone=zone_of(request.user))
+    form = SessionForm(request.POST, zone=zone_of(request.user), prefix=SESSION_PREFIX)
     if not form.is_valid():
         return settings_page(request, access.room, session_form=form, status=400)
     data = form.cleaned_data

@@ -48,7 +48,8 @@ def session(
 
 
 def schedule(**fields: object) -> dict[str, object]:
-    return {
+    """The session form's fields as a browser sends them."""
+    sent = {
         "title": "Morning focus",
         "date": f"{NEXT_YEAR}-01-15",
         "time": "10:00",
@@ -56,6 +57,7 @@ def schedule(**fields: object) -> dict[str, object]:
         "rhythm": "25/5",
         **fields,
     }
+    return {f"session-{name}": value for name, value in sent.items()}
 
 
 def unfold(text: str) -> list[str]:
