@@ -125,11 +125,9 @@ class Crowd:
         self.contexts: list[BrowserContext] = []
         self.bypass_csp = False  # for tools a test injects (axe), never for the page's own
 
-    async def join_as_guest(
-        self, server: ServerProcess, token: str, name: str, touch: bool = False
-    ) -> Person:
-        """Follow an invite link on `server`, join under `name` and wait for the room to sync;
-        `touch` gives the person a touch screen."""
+    async def newcomer(self, name: str, touch: bool = False) -> Person:
+        """Someone with a browser context of their own and a blank page (errors collected);
+        `touch` gives them a touch screen."""
         context = await asyncio.wait_for(
             self.browser.new_context(
                 viewport={"width": 1280, "height": 800},
@@ -145,6 +143,15 @@ class Crowd:
         page = await asyncio.wait_for(context.new_page(), TIMEOUT_S)
         person = Person(name, page)
         page.on("pageerror", lambda error: person.errors.append(str(error)))
+        return person
+
+    async def join_as_guest(
+        self, server: ServerProcess, token: str, name: str, touch: bool = False
+    ) -> Person:
+        """Follow an invite link on `server`, join under `name` and wait for the room to sync;
+        `touch` gives the person a touch screen."""
+        person = await self.newcomer(name, touch)
+        page = person.page
         await page.goto(f"{server.http_url}/i/{token}/", timeout=TIMEOUT_MS)
         await page.locator("[name=display_name]").fill(name, timeout=TIMEOUT_MS)
         await page.get_by_role("button", name="Join room").click(timeout=TIMEOUT_MS)
