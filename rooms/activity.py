@@ -19,9 +19,9 @@ from rooms.permissions import display_name
 FEED_SIZE = 30
 
 
-def record(user: User, verb: Activity.Verb, room: Room | None = None, text: str = "") -> None:
-    """Note a public event of `user` for the feeds of the people they work with."""
-    Activity.objects.create(user=user, verb=verb, room=room, text=text[:280])
+def record(user_id: int, verb: Activity.Verb, room: Room | None = None, text: str = "") -> None:
+    """Note a public event of user `user_id` for the feeds of the people they work with."""
+    Activity.objects.create(user_id=user_id, verb=verb, room=room, text=text[:280])
 
 
 @dataclass(frozen=True)

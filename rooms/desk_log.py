@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from rooms.activity import record
 from rooms.models import Activity, FocusEntry, Room
 from rooms.people import MEMBER_ID
 
@@ -76,7 +77,5 @@ def _record(
         stay.goal = str(after.get("goal") or "")
         stay.done = after.get("done")
         if after.get("done") is True and (before or {}).get("done") is not True:
-            Activity.objects.create(
-                user_id=user_id, verb=Activity.Verb.GOAL_DONE, room=room, text=stay.goal
-            )
+            record(user_id, Activity.Verb.GOAL_DONE, room, stay.goal)
     stay.save()

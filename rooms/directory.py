@@ -125,5 +125,5 @@ def drop_in(request: HttpRequest, slug: str) -> HttpResponse:
             room=room, user=request.user, defaults={"role": DROP_IN_ROLE}
         )
         if created:
-            record(request.user, Activity.Verb.DROPPED_IN, room)
+            record(request.user.pk, Activity.Verb.DROPPED_IN, room)
     return redirect("room", slug)

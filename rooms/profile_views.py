@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from rooms.activity import record
 from rooms.media import MediaError, stored_image_response
 from rooms.models import Activity, Membership, Profile, Room, Work, profile_of
 from rooms.permissions import display_name, is_guest
@@ -183,7 +184,7 @@ def add_work(request: HttpRequest) -> HttpResponse:
                 last = found.works.aggregate(last=Max("position"))["last"]
                 work.position = 0 if last is None else last + 1
                 work.save()
-                Activity.objects.create(user=user, verb=Activity.Verb.WORK, text=work.title)
+                record(user.pk, Activity.Verb.WORK, text=work.title)
                 messages.success(request, f"“{work.title}” is in your showcase.")
                 return redirect("edit_profile")
     return _edit_page(request, work_form=form, status=400)

@@ -148,7 +148,7 @@ def create_session(request: HttpRequest, slug: str) -> HttpResponse:
         break_minutes=data["break_minutes"],
         created_by=request.user,
     )
-    record(request.user, Activity.Verb.SESSION, access.room, session.title)
+    record(request.user.pk, Activity.Verb.SESSION, access.room, session.title)
     messages.success(request, f"“{session.title}” is scheduled.")
     return redirect("room_settings", slug)
 
