@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
 
 #: Upper bound for any single browser action or expectation, in milliseconds.
 TIMEOUT_MS = 10_000
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "a long pass phrase 42"
 TIMEOUT_S = TIMEOUT_MS / 1000
 
 SYNCED = "() => ['boardSynced', 'chatSynced'].every((key) => document.body.dataset[key] === 'true')"
@@ -125,12 +128,14 @@ class Crowd:
         self.contexts: list[BrowserContext] = []
         self.bypass_csp = False  # for tools a test injects (axe), never for the page's own
 
-    async def newcomer(self, name: str, touch: bool = False) -> Person:
+    async def newcomer(
+        self, name: str, touch: bool = False, screen: dict[str, int] = LAPTOP
+    ) -> Person:
         """Someone with a browser context of their own and a blank page (errors collected);
-        `touch` gives them a touch screen."""
+        `touch` gives them a touch screen, `screen` its size."""
         context = await asyncio.wait_for(
             self.browser.new_context(
-                viewport={"width": 1280, "height": 800},
+                viewport={"width": screen["width"], "height": screen["height"]},
                 reduced_motion="reduce",
                 has_touch=touch,
                 bypass_csp=self.bypass_csp,
@@ -163,3 +168,17 @@ class Crowd:
         for context in self.contexts:
             await asyncio.wait_for(context.close(), TIMEOUT_S)
         self.contexts.clear()
+
+
+async def sign_up(person: Person, server: ServerProcess, username: str) -> Person:
+    """Make an account for `person` (their name as display name) through `server`'s sign-up
+    page; they land on its home page, signed in."""
+    page = person.page
+    await page.goto(f"{server.http_url}/accounts/signup/", timeout=TIMEOUT_MS)
+    await page.locator("[name=username]").fill(username)
+    await page.locator("[name=first_name]").fill(person.name)
+    await page.locator("[name=password1]").fill(PASSWORD)
+    await page.locator("[name=password2]").fill(PASSWORD)
+    await page.locator("form [type=submit]").last.click()
+    await page.wait_for_url(f"{server.http_url}/", timeout=TIMEOUT_MS)
+    return person

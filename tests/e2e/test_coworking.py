@@ -12,30 +12,21 @@ import pytest
 from playwright.async_api import Locator, expect
 
 from tests.conftest import LiveCluster
-from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person
+from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person, sign_up
 from tests.e2e.test_board import AXE, AXE_RUN
 from tests.support.servers import ServerProcess, manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
 
-PASSWORD = "a long pass phrase 42"
 LOBBY = re.compile(r"^http://[^/]+/$")
 ROOM_SYNCED = "() => ['roomSynced', 'chatSynced'].every((k) => document.body.dataset[k] === 'true')"
 
 
-async def sign_up(crowd: Crowd, server: ServerProcess, name: str) -> Person:
+async def newcomer(crowd: Crowd, server: ServerProcess, name: str) -> Person:
     """A new account, signed in, in a browser whose clock the test controls."""
     person = await crowd.newcomer(name)
-    page = person.page
-    await asyncio.wait_for(page.clock.install(), TIMEOUT_S)
-    await page.goto(f"{server.http_url}/accounts/signup/", timeout=TIMEOUT_MS)
-    await page.locator("[name=username]").fill(name.lower())
-    await page.locator("[name=first_name]").fill(name)
-    await page.locator("[name=password1]").fill(PASSWORD)
-    await page.locator("[name=password2]").fill(PASSWORD)
-    await page.locator("form [type=submit]").last.click()
-    await page.wait_for_url(f"{server.http_url}/", timeout=TIMEOUT_MS)
-    return person
+    await asyncio.wait_for(person.page.clock.install(), TIMEOUT_S)
+    return await sign_up(person, server, name.lower())
 
 
 async def drop_in(person: Person, server: ServerProcess, slug: str) -> None:
@@ -77,7 +68,7 @@ async def test_three_people_focus_together_and_check_out(
 ) -> None:
     crowd.bypass_csp = True  # axe is injected as an inline script
     hana, ada, ben = [
-        await sign_up(crowd, cluster.servers[i % 2], name)
+        await newcomer(crowd, cluster.servers[i % 2], name)
         for i, name in enumerate(("Hana", "Ada", "Ben"))
     ]
     manage(cluster.env, "createroom", "studio", "--title", "Studio", "--owner", "hana")

@@ -11,36 +11,10 @@ import pytest
 from playwright.async_api import expect
 
 from tests.conftest import LiveCluster
-from tests.e2e.browser import TIMEOUT_MS, TIMEOUT_S, Crowd, Person
+from tests.e2e.browser import PHONE, TIMEOUT_S, Crowd, sign_up
 from tests.e2e.test_recording_controls import axe_violations
-from tests.support.servers import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
-
-PASSWORD = "a-Strong-pass-9"
-
-
-async def sign_up(crowd: Crowd, server: ServerProcess, username: str, name: str) -> Person:
-    """A new account, signed in on `server`, on its home page."""
-    context = await asyncio.wait_for(
-        crowd.browser.new_context(
-            viewport={"width": 390, "height": 844}, bypass_csp=crowd.bypass_csp
-        ),
-        TIMEOUT_S,
-    )  # a phone's screen
-    crowd.contexts.append(context)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = await asyncio.wait_for(context.new_page(), TIMEOUT_S)
-    person = Person(name, page)
-    page.on("pageerror", lambda error: person.errors.append(str(error)))
-    await page.goto(f"{server.http_url}/accounts/signup/")
-    await page.get_by_label("Username").fill(username)
-    await page.get_by_label("Display name").fill(name)
-    await page.locator("[name=password1]").fill(PASSWORD)
-    await page.locator("[name=password2]").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign up").click()
-    await page.wait_for_url(f"{server.http_url}/")
-    return person
 
 
 async def test_someone_in_a_public_room_shows_in_the_directory_of_another_process(
@@ -48,7 +22,7 @@ async def test_someone_in_a_public_room_shows_in_the_directory_of_another_proces
 ) -> None:
     crowd.bypass_csp = True  # axe is injected as an inline script
     first, second = cluster.servers
-    ada = await sign_up(crowd, first, "ada", "Ada Lovelace")
+    ada = await sign_up(await crowd.newcomer("Ada Lovelace", screen=PHONE), first, "ada")
     await ada.page.get_by_label("Title").fill("Studio Hours")
     await ada.page.get_by_label("Kind").select_option("coworking")
     await ada.page.get_by_label("List it in the directory").check()
@@ -67,7 +41,7 @@ async def test_someone_in_a_public_room_shows_in_the_directory_of_another_proces
     await expect(ada.by_test_id("session")).to_have_count(1)
     await ada.page.goto(f"{first.http_url}/r/studio-hours/")  # in the room: a socket's presence
 
-    ben = await sign_up(crowd, second, "ben", "Ben")
+    ben = await sign_up(await crowd.newcomer("Ben", screen=PHONE), second, "ben")
     await ben.page.get_by_role("link", name="Rooms").click()
     room = ben.page.locator('[data-testid=directory-room][data-slug="studio-hours"]')
     await expect(room).to_have_count(1)

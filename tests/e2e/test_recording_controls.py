@@ -29,17 +29,8 @@ async def axe_violations(person: Person) -> list[str]:
 async def arrive(crowd: Crowd, cluster: LiveCluster, slug: str, name: str) -> Person:
     """A participant who follows an invite link on server 1 and lands on the room page,
     whatever it shows first (no wait for the room to sync)."""
-    context = await asyncio.wait_for(
-        crowd.browser.new_context(
-            viewport={"width": 1280, "height": 800}, bypass_csp=crowd.bypass_csp
-        ),
-        TIMEOUT_S,
-    )
-    crowd.contexts.append(context)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = await asyncio.wait_for(context.new_page(), TIMEOUT_S)
-    person = Person(name, page)
-    page.on("pageerror", lambda error: person.errors.append(str(error)))
+    person = await crowd.newcomer(name)
+    page = person.page
     await page.goto(f"{cluster.servers[1].http_url}/i/{cluster.token(slug)}/")
     await page.locator("[name=display_name]").fill(name)
     await page.get_by_role("button", name="Join room").click()

@@ -51,9 +51,10 @@ async def test_lobby_and_room_run_under_the_policy(cluster: LiveCluster, crowd: 
     assert lobby is not None
     policy = await lobby.header_value("content-security-policy")
     assert policy is not None and "script-src 'self';" in policy
-    await expect(ada.page.get_by_role("link", name="Policy")).to_be_visible(timeout=TIMEOUT_MS)
+    live = ada.by_test_id("live-now").get_by_role("link", name="Policy", exact=True)
+    await expect(live).to_be_visible(timeout=TIMEOUT_MS)
     assert await violations(ada) == []
-    await ada.page.get_by_role("link", name="Policy").click(timeout=TIMEOUT_MS)
+    await live.click(timeout=TIMEOUT_MS)
     await ada.wait_synced()
     await ben.reload()
 
