@@ -19,6 +19,11 @@
 
 /** How long the pointer may be off the trigger and the card before it closes. */
 const CLOSE_DELAY_MS = 200
+/** The most cards a page keeps fetched; the oldest goes first. */
+export const MAX_CARDS = 300
+
+/** @param {string} url @returns {boolean} whether it is a path on this site */
+const local = (url) => url.startsWith('/') && !url.startsWith('//')
 
 /** @param {unknown} value @returns {string[]} */
 const strings = (value) => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [])
@@ -39,12 +44,12 @@ export function readCard (data, name) {
   return {
     name: text('name') || name,
     username: text('username'),
-    avatar: avatar.startsWith('/') ? avatar : null,
+    avatar: local(avatar) ? avatar : null,
     disciplines: strings(data.disciplines),
     languages: strings(data.languages),
     place: text('place'),
     bio: text('bio'),
-    url: url.startsWith('/') ? url : ''
+    url: local(url) ? url : ''
   }
 }
 
@@ -70,6 +75,7 @@ export class ProfileCards {
         .then((response) => (response.ok ? response.json() : null))
         .catch(() => null)
       this.cache.set(id, answer)
+      if (this.cache.size > MAX_CARDS) this.cache.delete(this.cache.keys().next().value ?? id)
     }
     return answer
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { AWAY_AFTER_MS, AutoStatus, currentBlock, readRhythm, rhythmStatus } from '../src/rhythm.js'
 import { mentions, notice, titleWithUnread } from '../src/quiet-chat.js'
 import { focusedToday, readPerson, shortDuration } from '../src/desks.js'
-import { readCard } from '../src/profile-card.js'
+import { MAX_CARDS, ProfileCards, readCard } from '../src/profile-card.js'
 
 const MIN = 60_000
 const rhythm = { workMinutes: 25, breakMinutes: 5, startedAt: 1_000_000 }
@@ -120,4 +120,22 @@ test('a profile card shows the name alone when the profile is not visible, and o
   assert.equal(card.url, '')
   assert.deepEqual(card.disciplines, ['Design'])
   assert.equal(readCard({ name: 'Ada', username: 'ada' }, 'Ada').url, '/people/ada/')
+  const elsewhere = readCard({ name: 'Ada', avatar: '//evil.example/a.png', url: '//evil.example/' }, 'Ada')
+  assert.equal(elsewhere.avatar, null)
+  assert.equal(elsewhere.url, '')
+})
+
+test('profile cards are fetched once each, and the page keeps a bounded number', async () => {
+  const asked = []
+  const cards = new ProfileCards(async (url) => {
+    asked.push(url)
+    return { ok: true, json: async () => ({ name: url }) }
+  })
+  await cards.fetch('u1')
+  await cards.fetch('u1')
+  assert.deepEqual(asked, ['/people/card/u1.json'])
+  for (let n = 2; n <= MAX_CARDS + 1; n++) await cards.fetch(`u${n}`)
+  assert.equal(cards.cache.size, MAX_CARDS)
+  await cards.fetch('u1')
+  assert.equal(asked.length, MAX_CARDS + 2, 'the oldest was let go, so it is fetched again')
 })

@@ -145,8 +145,9 @@ export class Keyboard {
     else if (Object.hasOwn(TOOL_KEYS, key)) board.tools.setTool(TOOL_KEYS[/** @type {keyof TOOL_KEYS} */ (key)])
   }
 
-  /** @param {EventTarget | null} target @returns {boolean} whether the key press is for the board */
+  /** @param {EventTarget | null} target @returns {boolean} whether the key press is for the board (shown) */
   ours (target) {
+    if (this.board.surface.getClientRects().length === 0) return false // the board is hidden
     return target === document.body || target === document.documentElement ||
       (target instanceof Element && target.closest('.board-panel') !== null)
   }
