@@ -25,7 +25,8 @@ from boards.archive import keyframe_at
 from boards.models import DocumentUpdate
 from boards.store import START, Entry, RoomStore, parse_id
 from rooms.models import Recording, RecordingPresence, Room
-from rooms.people import members
+from rooms.people import MEMBER_ID, members
+from rooms.profiles import FORMER_MEMBER
 
 #: The documents of a room that a recording covers.
 DOC_KINDS = ("board", "chat", "room")
@@ -315,7 +316,8 @@ def _window_docs(window: Window) -> list[str]:
 def _people(window: Window, recent_authors: Iterable[str]) -> People:
     """Everyone sampled present in the recording, then the authors of its archived updates in
     order of their first update, then `recent_authors` (of updates not archived yet); those
-    never sampled present are named as the room's members are ("Guest" for invite tokens)."""
+    never sampled present are named as the room's members are ("Guest" for invite tokens,
+    "Former member" for accounts that are no longer members, or deleted)."""
     presence = (
         RecordingPresence.objects.filter(recording_id=window.recording_id)
         .order_by("second", "pk")
@@ -337,7 +339,13 @@ def _people(window: Window, recent_authors: Iterable[str]) -> People:
     if unseen:
         room = Room.objects.get(slug=window.slug)
         named = {person.id: person.name for person in members(room)}
-        names.update((author, named.get(author, "Guest")) for author in unseen)
+        names.update(
+            (
+                author,
+                named.get(author) or (FORMER_MEMBER if MEMBER_ID.fullmatch(author) else "Guest"),
+            )
+            for author in unseen
+        )
     return People(window.anonymous, names)
 
 

@@ -125,6 +125,27 @@ def test_an_anonymous_recording_names_nobody(recorded: tuple) -> None:
     assert reader.done()
 
 
+def test_authors_never_seen_present_are_named_as_members_guests_or_former_members(
+    recorded: tuple,
+) -> None:
+    room, recording, client, _, _ = recorded
+    Room.objects.filter(pk=room.pk).update(anonymous=False)
+    RecordingPresence.objects.all().delete()
+    _, ben = member(room, "ben")
+    gone = User.objects.create_user("cy")
+    for author in (f"u{ben.pk}", f"u{gone.pk}", "i7"):
+        write("play", "board", author, {author: 1})
+    Recording.objects.filter(pk=recording.pk).update(ended_ms=int(time.time() * 1000) + 10)
+    gone.delete()
+    details = client.get(f"/r/play/recordings/{recording.pk}.json").json()
+    assert [person["name"] for person in details["people"]] == [
+        "Ada",
+        "Ben",
+        "Former member",
+        "Guest",
+    ]
+
+
 #: The root of each document of a room, and its type.
 ROOTS = {
     "board": ("objects", pycrdt.Map),
