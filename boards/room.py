@@ -664,8 +664,9 @@ def _goal(value: Any) -> str:
 
 
 def _absent(state: State, context: Context, keep: str) -> Entries:
-    """Removals of the people whose entries outlived them: not present in the room
-    (`context["present"]`, when the server looked), except `keep`."""
+    """Removals of the desks whose people are not present in the room
+    (`context["present"]`, when the server looked), except `keep`'s: desks left behind by a
+    server process that stopped before it could take them away."""
     present = context.get("present")
     if present is None:
         return Entries()
@@ -676,16 +677,19 @@ def status_set(
     state: State, data: Mapping[str, Any], actor: Actor, now_ms: int, context: Context
 ) -> Changes:
     """Set the sender's own status and goal at their desk: `since` is stamped when the
-    status changes, and whether the goal is done is forgotten when the goal changes."""
+    status changes, and whether the goal is done is forgotten when the goal changes. When
+    the room is full, the desks of people who are not present make room."""
     status = data.get("status")
     if status not in STATUSES:
         raise RoomRejected("invalid", "A status is focus, break, available or away.")
     goal = _goal(data.get("goal"))
     people = state["people"]
     before = people.get(actor.id)
-    changes = _absent(state, context, actor.id)
-    if before is None and len(people) - len(changes) >= MAX_PEOPLE:
-        raise RoomRejected("invalid", f"The room has {MAX_PEOPLE} people at desks already.")
+    changes = Entries()
+    if before is None and len(people) >= MAX_PEOPLE:
+        changes = _absent(state, context, actor.id)  # desks left behind make room
+        if len(people) - len(changes) >= MAX_PEOPLE:
+            raise RoomRejected("invalid", f"The room has {MAX_PEOPLE} people at desks already.")
     same_status = before is not None and before.get("status") == status
     same_goal = before is not None and before.get("goal") == goal
     entry = {

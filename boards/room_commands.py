@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
@@ -36,6 +37,7 @@ from boards.restore import (
 )
 from boards.reveal import reveal
 from boards.room import (
+    MAX_PEOPLE,
     Actor,
     Changes,
     Entries,
@@ -71,6 +73,8 @@ TURN_WAIT_SECONDS = 2.0
 TURN_TTL_SECONDS = 5.0
 #: The commands that cast (+1) or take back (-1) one vote.
 BALLOTS = {"vote.cast": 1, "vote.retract": -1}
+#: The commands on the sender's own desk, written together when they come at once.
+DESK_COMMANDS = frozenset({"status.set", "goal.done"})
 #: The commands whose context is read from the room document as stored (`_context`).
 TURN_CONTEXT = frozenset(
     {
@@ -175,17 +179,21 @@ class RoomCommands:
     ) -> None:
         permit(command.name, command.data, actor)  # before any work done for the command
         store, name = connection.hub.store, connection.doc_name
+        if command.name in DESK_COMMANDS:
+            await desk_queue(connection.hub, name).submit(actor, command)
+            return
         async with room_turn(store, name):
             context, ended = await self._context(connection, command)
             decide = partial(_run, command=command, actor=actor, context=context)
             try:
-                await write_room(connection.hub, name, actor.id, decide)
+                written = await write_room(connection.hub, name, actor.id, decide)
             except BaseException:
                 if context.get("recording"):  # made for this command, never shown
                     await _forget_recording(context["recording"]["id"])
                 raise
             if ended is not None:  # its results are out: no record of who voted
                 await store.forget_vote(ended)
+        await log_desks(name, written)
 
     async def _context(
         self, connection: DocumentConnection, command: RunCommand
@@ -202,9 +210,6 @@ class RoomCommands:
             )
             await connection.send(app_message({"type": "board.restored", **asdict(restored)}))
             return {}, None
-        if command.name == "status.set":
-            present = await present_in(connection.hub.store, self.access.room.slug)
-            return {"present": frozenset(person for person, _ in present)}, None
         if command.name not in TURN_CONTEXT:
             return {}, None
         started_ms = int(time.time() * 1000)
@@ -373,13 +378,16 @@ def _run(
     return run(state, command.name, command.data, actor, now_ms, context)
 
 
+#: A room document written: its state before, the changes, and when (server time, ms).
+Written = tuple[dict[str, Any], Changes, int]
+
+
 async def write_room(
     hub: Hub, name: str, author: str, decide: Callable[[dict[str, Any], int], Changes]
-) -> None:
+) -> Written | None:
     """Write to room document `name` what `decide` makes of its state now (it raises
-    RoomRejected before anything is changed), each key a plain value; the changes to
-    people's desks then go to their focus logs."""
-    made: list[tuple[dict[str, Any], Changes, int]] = []
+    RoomRejected before anything is changed), each key a plain value."""
+    made: list[Written] = []
 
     def write(doc: pycrdt.Doc) -> None:
         now_ms = int(time.time() * 1000)
@@ -392,10 +400,106 @@ async def write_room(
         made.append((state, changes, now_ms))
 
     await write_as_server(hub, name, author, write)
-    if made and isinstance(made[-1][1].get("people"), Entries):
-        state, changes, now_ms = made[-1]
-        moves = [(who, state["people"].get(who), entry) for who, entry in changes["people"].items()]
-        await _record_desks(room_of(name), moves, now_ms)
+    return made[-1] if made else None
+
+
+async def log_desks(name: str, written: Written | None) -> None:
+    """Write the changes a room document's write made to people's desks to their focus
+    logs (after the room's turn: the database is not the room's to wait for)."""
+    if written is None or not isinstance(written[1].get("people"), Entries):
+        return
+    state, changes, now_ms = written
+    moves = [(who, state["people"].get(who), entry) for who, entry in changes["people"].items()]
+    await _record_desks(room_of(name), moves, now_ms)
+
+
+class DeskQueue:
+    """The desk commands (`status.set`, `goal.done`) of one room waiting in this process:
+    one write carries every one that waits when the room's turn comes, so a burst, such as
+    everyone's page moving them to focus as a block starts, is a few writes and a few
+    updates to send, not one per person. Each command is checked on its own, against the
+    state the ones before it leave; the write is stamped with the first sender."""
+
+    def __init__(self, hub: Hub, name: str) -> None:
+        self.hub, self.name = hub, name
+        self.waiting: list[tuple[Actor, RunCommand, asyncio.Future[None]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def submit(self, actor: Actor, command: RunCommand) -> None:
+        """Carry out `command` with the others waiting; RoomRejected if it is refused."""
+        if len(self.waiting) >= MAX_PEOPLE:
+            raise RoomRejected("rate_limited", "The room is busy: try again in a moment.")
+        done = asyncio.get_running_loop().create_future()
+        self.waiting.append((actor, command, done))
+        if self.task is None:
+            self.task = asyncio.create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting, []
+                try:
+                    outcomes = await self._write(batch)
+                except Exception as error:
+                    outcomes = [error] * len(batch)
+                except BaseException:  # cancelled: so are the commands it carried
+                    for _, _, done in batch:
+                        done.cancel()
+                    raise
+                for (_, _, done), outcome in zip(batch, outcomes, strict=True):
+                    if done.done():
+                        continue
+                    if outcome is None:
+                        done.set_result(None)
+                    else:
+                        done.set_exception(outcome)
+        finally:
+            self.task = None
+            if _desk_queues.get(self.hub, {}).get(self.name) is self and not self.waiting:
+                del _desk_queues[self.hub][self.name]
+
+    async def _write(
+        self, batch: list[tuple[Actor, RunCommand, asyncio.Future[None]]]
+    ) -> list[Exception | None]:
+        present = frozenset(who for who, _ in await present_in(self.hub.store, room_of(self.name)))
+        context = {"present": present}
+        outcomes: list[Exception | None] = []
+
+        def decide(state: dict[str, Any], now_ms: int) -> Changes:
+            outcomes.clear()
+            total: Changes = {}
+            for actor, command, _ in batch:
+                try:
+                    changes = run(state, command.name, command.data, actor, now_ms, context)
+                except RoomRejected as refused:
+                    outcomes.append(refused)
+                    continue
+                outcomes.append(None)
+                state = merged(state, changes)
+                for key, value in changes.items():
+                    known = total.get(key)
+                    total[key] = (
+                        Entries({**known, **value}) if isinstance(known, Entries) else value
+                    )
+            return total
+
+        async with room_turn(self.hub.store, self.name):
+            written = await write_room(self.hub, self.name, batch[0][0].id, decide)
+        await log_desks(self.name, written)
+        return outcomes
+
+
+_desk_queues: weakref.WeakKeyDictionary[Hub, dict[str, DeskQueue]] = weakref.WeakKeyDictionary()
+
+
+def desk_queue(hub: Hub, name: str) -> DeskQueue:
+    """The queue of desk commands of room document `name` in this process."""
+    queues = _desk_queues.setdefault(hub, {})
+    queue = queues.get(name)
+    if queue is None:
+        queue = queues[name] = DeskQueue(hub, name)
+    return queue
 
 
 async def leave_desk(hub: Hub, slug: str, person: str) -> None:
@@ -405,7 +509,8 @@ async def leave_desk(hub: Hub, slug: str, person: str) -> None:
         return
     name = f"{slug}/room"
     async with room_turn(hub.store, name):
-        await write_room(hub, name, person, lambda state, now_ms: leave(state, person))
+        written = await write_room(hub, name, person, lambda state, now_ms: leave(state, person))
+    await log_desks(name, written)
 
 
 def desk_left(hub: Hub, slug: str, person: str) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks of the service, run as scripts (see the README, Benchmark)."""
