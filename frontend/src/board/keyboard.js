@@ -20,6 +20,21 @@ const DIRECTIONS = {
   ArrowLeft: { x: -1, y: 0 }, ArrowRight: { x: 1, y: 0 }, ArrowUp: { x: 0, y: -1 }, ArrowDown: { x: 0, y: 1 }
 }
 
+/**
+ * The key a shortcut reads from a key press, on any keyboard layout: a letter of the Latin
+ * alphabet as typed (lower case); a letter of another script (Greek, Arabic, Cyrillic…) as
+ * the Latin letter of the same physical key, so N, T, G, Ctrl+Z work on every layout; other
+ * keys as they are.
+ * @param {{ key: string, code: string }} press
+ * @returns {string}
+ */
+export function shortcutKey ({ key, code }) {
+  if (key.length !== 1) return key
+  const lower = key.toLowerCase()
+  if (/^[a-z]$/.test(lower) || !/^\p{L}$/u.test(key) || !/^Key[A-Z]$/.test(code)) return lower
+  return code.slice(3).toLowerCase()
+}
+
 export class Keyboard {
   /**
    * @param {import('./board.js').Board} board
@@ -41,7 +56,7 @@ export class Keyboard {
     const board = this.board
     const target = e.target
     const mod = e.ctrlKey || e.metaKey
-    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key
+    const key = shortcutKey(e)
     const inBoardText = target instanceof HTMLElement && target.classList.contains('object-text')
     if (mod && !e.altKey && (key === 'z' || key === 'y') && (inBoardText || !isTextEntry(target)) && this.ours(target)) {
       e.preventDefault()
