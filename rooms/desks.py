@@ -3,14 +3,14 @@ each has focused in the room today, for the room page's desk cards."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+import zoneinfo
+from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Sum
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from rooms.models import FocusEntry, Room
+from rooms.models import FocusEntry, Profile, Room
 from rooms.permissions import Denied, resolve_access
 from rooms.profiles import card
 from rooms.responses import json_denied
@@ -19,19 +19,31 @@ from rooms.responses import json_denied
 MAX_IDS = 200
 
 
-def start_of_today() -> datetime:
-    """Midnight (UTC) of today: where "focused today" starts counting."""
-    return datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
+def start_of_today(zone: str = "UTC") -> datetime:
+    """Midnight of today in time zone `zone` (UTC when it is unknown): where "focused today"
+    starts counting."""
+    try:
+        place = zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        place = zoneinfo.ZoneInfo("UTC")
+    return datetime.combine(datetime.now(place).date(), time.min, tzinfo=place)
 
 
 def focused_today(room: Room, user_ids: list[int]) -> dict[int, int]:
-    """The time (ms) each of `user_ids` spent in focus in `room` in stays begun today."""
-    rows = (
-        FocusEntry.objects.filter(room=room, user_id__in=user_ids, started_at__gte=start_of_today())
-        .values("user_id")
-        .annotate(total=Sum("focus_ms"))
-    )
-    return {row["user_id"]: int(row["total"] or 0) for row in rows}
+    """The time (ms) each of `user_ids` spent in focus in `room` in stays begun today, in
+    their own time zone (their profile's)."""
+    zones = dict(Profile.objects.filter(user_id__in=user_ids).values_list("user_id", "time_zone"))
+    starts = {user_id: start_of_today(zones.get(user_id, "UTC")) for user_id in user_ids}
+    if not starts:
+        return {}
+    rows = FocusEntry.objects.filter(
+        room=room, user_id__in=user_ids, started_at__gte=min(starts.values())
+    ).values_list("user_id", "started_at", "focus_ms")
+    totals: dict[int, int] = {}
+    for user_id, started, focus_ms in rows:
+        if started >= starts[user_id]:
+            totals[user_id] = totals.get(user_id, 0) + focus_ms
+    return totals
 
 
 def desk_people(room: Room, ids: set[str] | None = None) -> dict[str, dict[str, Any]]:

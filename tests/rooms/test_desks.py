@@ -74,6 +74,21 @@ def test_desks_list_the_members_with_their_cards_and_todays_focus() -> None:
     assert people[f"u{ben.pk}"]["focusedTodayMs"] == 10 * 60_000
 
 
+def test_today_is_each_persons_own_day() -> None:
+    room = Room.objects.create(slug="jam", title="Jam")
+    client, ada = member(room, "ada")
+    Profile.objects.create(user=ada, time_zone="Pacific/Kiritimati")  # UTC+14
+    _, ben = member(room, "ben")
+    Profile.objects.create(user=ben, time_zone="Pacific/Pago_Pago")  # UTC-11
+    for user, zone in ((ada, "Pacific/Kiritimati"), (ben, "Pacific/Pago_Pago")):
+        midnight = start_of_today(zone)
+        focus(user, room, 5, started_ago=timezone.now() - midnight + timedelta(minutes=1))
+        focus(user, room, 20, started_ago=timezone.now() - midnight - timedelta(minutes=1))
+    people = client.get("/r/jam/desks.json").json()["people"]
+    assert people[f"u{ada.pk}"]["focusedTodayMs"] == 20 * 60_000
+    assert people[f"u{ben.pk}"]["focusedTodayMs"] == 20 * 60_000
+
+
 def test_desks_can_be_asked_for_some_people_only() -> None:
     room = Room.objects.create(slug="jam", title="Jam")
     client, _ = member(room, "ada")
