@@ -12,6 +12,9 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from rooms.models import Activity, Membership, Room
 from rooms.permissions import display_name
@@ -24,24 +27,35 @@ def record(user_id: int, verb: Activity.Verb, room: Room | None = None, text: st
     Activity.objects.create(user_id=user_id, verb=verb, room=room, text=text[:280])
 
 
+#: Each event as one whole sentence (translated whole, never glued from pieces).
+SENTENCES = {
+    Activity.Verb.DROPPED_IN: gettext_lazy("{name} dropped into {room}"),
+    Activity.Verb.GOAL_DONE: gettext_lazy("{name} got done “{text}” in {room}"),
+    Activity.Verb.SESSION: gettext_lazy("{name} scheduled “{text}” in {room}"),
+    Activity.Verb.RECORDING: gettext_lazy("{name} recorded “{text}” in {room}"),
+    Activity.Verb.WORK: gettext_lazy("{name} added “{text}” to their showcase"),
+    Activity.Verb.JOINED: gettext_lazy("{name} joined {room}"),
+}
+
+
 @dataclass(frozen=True)
 class FeedItem:
-    """One line of the feed: who, what they did (a sentence without the name), when."""
+    """One line of the feed: what happened, as a sentence with the person's name in bold,
+    and when."""
 
-    name: str
-    action: str
+    sentence: SafeString
     at: datetime
 
 
-def action(activity: Activity) -> str:
-    """What happened, after the person's name: "dropped into Studio Hours", "scheduled
-    “Morning focus” in Studio Hours", "got done “mix the chorus”"."""
-    words = [activity.get_verb_display()]
-    if activity.text:
-        words.append(f"“{activity.text}”")
-    if activity.room is not None:
-        words.append(f"in {activity.room.title}" if activity.text else activity.room.title)
-    return " ".join(words)
+def sentence(activity: Activity, name: str) -> SafeString:
+    """What happened, in the active language: "<strong>Ana</strong> dropped into Studio
+    Hours", "<strong>Ben</strong> got done “mix the chorus” in Studio Hours"."""
+    return format_html(
+        str(SENTENCES[Activity.Verb(activity.verb)]),
+        name=format_html("<strong>{}</strong>", name),
+        room=activity.room.title if activity.room is not None else "",
+        text=activity.text,
+    )
 
 
 def feed(viewer: User, size: int = FEED_SIZE) -> list[FeedItem]:
@@ -55,4 +69,4 @@ def feed(viewer: User, size: int = FEED_SIZE) -> list[FeedItem]:
         .select_related("user", "room")
         .order_by("-at", "-pk")[:size]
     )
-    return [FeedItem(display_name(event.user), action(event), event.at) for event in events]
+    return [FeedItem(sentence(event, display_name(event.user)), event.at) for event in events]

@@ -13,6 +13,7 @@ from django.test import Client
 from boards.presence import presence_record
 from boards.protocol import AwarenessEntry
 from boards.store import create_store
+from rooms.activity import sentence
 from rooms.models import Activity, Membership, Removal, Role, Room
 from tests.support.presence import publish
 
@@ -239,3 +240,16 @@ def test_the_activity_feed_shows_coworkers_and_never_a_private_room_of_others() 
     assert not any(line.startswith("Dan ") for line in text), "nobody Ada shares no room with"
     assert len(items) == 2, "nor Ada's own"
     assert text[0].startswith("Cara"), "newest first"
+
+
+def test_each_event_is_one_sentence_with_the_people_and_titles_escaped() -> None:
+    _, ben = person("ben", "<b>Ben</b>")
+    studio = room("studio", public=True)
+    work = Activity.objects.create(user=ben, verb=Activity.Verb.WORK, text="<i>Cover</i>")
+    done = Activity.objects.create(
+        user=ben, verb=Activity.Verb.GOAL_DONE, room=studio, text="mix & master"
+    )
+    assert sentence(work, "<b>Ben</b>") == (
+        "<strong>&lt;b&gt;Ben&lt;/b&gt;</strong> added “&lt;i&gt;Cover&lt;/i&gt;” to their showcase"
+    )
+    assert sentence(done, "Ben") == "<strong>Ben</strong> got done “mix &amp; master” in Studio"
