@@ -18,7 +18,7 @@ import { catalogMessages, parsePo } from './src/po.js'
 
 const root = dirname(fileURLToPath(import.meta.url))
 /** Each page's entry point, bundled on its own into static/frontend/<name>.js. */
-const PAGES = ['room', 'player', 'coworking']
+const PAGES = ['room', 'player', 'coworking', 'manage']
 const LOCALE = join(root, 'locale')
 const TEMPLATE = join(LOCALE, 'frontend.pot')
 

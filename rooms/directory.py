@@ -51,15 +51,17 @@ class Listing:
         return labels(DISCIPLINES, self.room.disciplines)
 
 
-def listings(user: User, rooms: Iterable[Room]) -> list[Listing]:
+def listings(user: User | None, rooms: Iterable[Room]) -> list[Listing]:
     """`rooms` with the people in them now, live rooms first (the fullest first), then by
-    title; one presence read for all of them."""
+    title; one presence read for all of them. `user` None is a visitor, not signed in."""
     rooms = list(rooms)
     present = faces(present_in([room.slug for room in rooms]))
-    mine = set(
-        Membership.objects.filter(user_id=user.pk, room__in=rooms).values_list("room_id", flat=True)
-    )
-    removed_from = rooms_removed_from(user)
+    mine: set[int] = set()
+    removed_from: frozenset[int] = frozenset()
+    if user is not None:
+        members = Membership.objects.filter(user_id=user.pk, room__in=rooms)
+        mine = set(members.values_list("room_id", flat=True))
+        removed_from = rooms_removed_from(user)
     found = [
         Listing(
             room,

@@ -70,7 +70,8 @@ class LoginForm(AuthenticationForm):
 
 
 class RoomSettingsForm(forms.ModelForm):
-    """What a facilitator may change of a room: its title and how it is listed."""
+    """What a facilitator may change of a room: its title, its board's anonymity, how it is
+    listed, and (a lab's) whether every session is recorded."""
 
     language = forms.ChoiceField(
         choices=[("", "Not set"), *LANGUAGES],
@@ -83,12 +84,34 @@ class RoomSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields: tuple[str, ...] = ("title", "public", "language", "disciplines")
-        labels = {"public": "List it in the directory"}
+        fields: tuple[str, ...] = (
+            "title",
+            "anonymous",
+            "record_labs",
+            "public",
+            "language",
+            "disciplines",
+        )
+        labels = {
+            "anonymous": "Anonymous board",
+            "record_labs": "Record every session",
+            "public": "List it in the directory",
+        }
         help_texts = {
             "public": "Anyone signed in finds it under Rooms; co-working rooms take people "
             "who drop in, labs still need an invite."
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.kind == Room.Kind.COWORKING:
+            del self.fields["record_labs"]  # a co-working room has no lab sessions to record
+
+    def clean_title(self) -> str:
+        title = normalise_name(self.cleaned_data["title"], limit=120)
+        if not title:
+            raise forms.ValidationError("Give the room a title.")
+        return title
 
 
 class RoomForm(RoomSettingsForm):
@@ -109,11 +132,6 @@ class RoomForm(RoomSettingsForm):
             "language",
             "disciplines",
         )
-        labels = {
-            "anonymous": "Anonymous board",
-            "record_labs": "Record every session",
-            **RoomSettingsForm.Meta.labels,
-        }
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:40]

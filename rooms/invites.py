@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core import signing
@@ -36,19 +37,40 @@ def invite_token(invite: Invite) -> str:
     return signing.dumps({"i": invite.pk, "r": invite.role}, salt=SALT, compress=True)
 
 
-def load_invite(token: str) -> Invite | None:
-    """The usable invite a token names, or None for a forged, mismatched, revoked, expired or
-    used-up one."""
+class InviteProblem(StrEnum):
+    """Why an invite token does not let anyone in."""
+
+    INVALID = "invalid"  # forged, mangled, or naming no invite (its room was deleted)
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    USED_UP = "used_up"
+
+
+def check_invite(token: str) -> Invite | InviteProblem:
+    """The usable invite a token names, or why there is none."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
-        return None
+        return InviteProblem.INVALID
     if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
-        return None
+        return InviteProblem.INVALID
     invite = Invite.objects.select_related("room").filter(pk=payload["i"]).first()
-    if invite is None or not invite.is_usable or invite.role != payload.get("r"):
-        return None
+    if invite is None or invite.role != payload.get("r"):
+        return InviteProblem.INVALID
+    if invite.revoked:
+        return InviteProblem.REVOKED
+    if invite.expires_at <= timezone.now():
+        return InviteProblem.EXPIRED
+    if not invite.is_usable:
+        return InviteProblem.USED_UP
     return invite
+
+
+def load_invite(token: str) -> Invite | None:
+    """The usable invite a token names, or None for a forged, mismatched, revoked, expired or
+    used-up one."""
+    found = check_invite(token)
+    return found if isinstance(found, Invite) else None
 
 
 def removed_since(invite: Invite, user: AbstractBaseUser) -> bool:

@@ -160,14 +160,16 @@ REMOVED_NEED_INVITES = "A facilitator removed you from this room: ask them for a
 LABS_NEED_INVITES = "Ask the facilitator for an invite: labs are joined by invite."
 
 
-def drop_in_refusal(user: AbstractBaseUser, room: Room, removed_from: Collection[int]) -> str:
-    """Why signed-in `user`, not a member, may not drop into `room` ("" when they may, as
-    `DROP_IN_ROLE`). Only public co-working rooms take people who drop in; guest accounts and
-    people removed from the room (`removed_from`: ids of such rooms) need an invite.
-    Public labs are listed but joined by invite."""
+def drop_in_refusal(
+    user: AbstractBaseUser | None, room: Room, removed_from: Collection[int]
+) -> str:
+    """Why signed-in `user` (None: a visitor, once they sign in), not a member, may not drop
+    into `room` ("" when they may, as `DROP_IN_ROLE`). Only public co-working rooms take people
+    who drop in; guest accounts and people removed from the room (`removed_from`: ids of such
+    rooms) need an invite. Public labs are listed but joined by invite."""
     if not room.public:
         return NOT_LISTED
-    if is_guest(user):
+    if user is not None and is_guest(user):
         return GUESTS_NEED_INVITES
     if room.pk in removed_from:
         return REMOVED_NEED_INVITES

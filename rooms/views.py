@@ -6,13 +6,13 @@ import json
 import secrets
 import time
 
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,14 +22,8 @@ from django.views.decorators.http import require_POST, require_safe
 from rooms.activity import feed
 from rooms.directory import listings, public_rooms
 from rooms.forms import GuestForm, InviteForm, LoginForm, RoomForm, SignupForm
-from rooms.invites import (
-    create_invite,
-    invite_token,
-    join_through,
-    load_invite,
-    removed_since,
-    revoke_invite,
-)
+from rooms.invites import InviteProblem, check_invite, join_through, removed_since
+from rooms.manage import invite_link, open_invites, settings_form
 from rooms.media import (
     NAME,
     MediaError,
@@ -47,10 +41,26 @@ from rooms.responses import json_denied, json_error
 from rooms.sessions import sessions_of_member, upcoming, zone_of
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
-INVALID_INVITE = (
-    "This invite link does not work any more: it was revoked, it expired, or as many people "
-    "as it admits have joined. Ask for a new one."
-)
+NOT_A_MEMBER = "You are not a member of this room."
+#: Why an invite link did not let someone in, and what they can do about it.
+INVITE_PROBLEMS = {
+    InviteProblem.INVALID: (
+        "This link is not a valid invite: it may be cut short or mistyped, or its room was "
+        "deleted. Copy the whole link again, or ask the facilitator for a new one."
+    ),
+    InviteProblem.EXPIRED: (
+        "This invite expired. Invites work for a limited number of days: ask the facilitator "
+        "who sent it for a new one."
+    ),
+    InviteProblem.REVOKED: (
+        "A facilitator revoked this invite, so it lets nobody in any more. If you were meant "
+        "to join, ask them for a new one."
+    ),
+    InviteProblem.USED_UP: (
+        "As many people as this invite admits have joined already. Ask the facilitator for a "
+        "new one."
+    ),
+}
 REMOVED = (
     "A facilitator removed you from this room, so this invite link no longer lets you in. "
     "Ask for a new one."
@@ -92,10 +102,11 @@ def signed_in(request: HttpRequest) -> User:
     return request.user
 
 
-@login_required
 def lobby(request: HttpRequest) -> HttpResponse:
     """Your rooms and their recent recordings, and a form to open a new one (you become
-    its facilitator)."""
+    its facilitator); the front door for visitors who are not signed in."""
+    if not request.user.is_authenticated:
+        return landing(request)
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -105,6 +116,13 @@ def lobby(request: HttpRequest) -> HttpResponse:
             Membership.objects.create(room=room, user=signed_in(request), role=Role.FACILITATOR)
         return redirect("room", room.slug)
     return lobby_page(request, form)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """The front door: what the service is and who it is for, how to sign up or log in, and
+    the public rooms people are in now."""
+    live = [listing for listing in listings(None, public_rooms()) if listing.people]
+    return render(request, "landing.html", {"live": live})
 
 
 def lobby_page(
@@ -141,7 +159,7 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Room, slug=slug)
     access = room_access(request.user, found)
     if access is None:
-        return HttpResponseForbidden("You are not a member of this room. Ask for an invite link.")
+        raise PermissionDenied(NOT_A_MEMBER)
     config = {
         "slug": found.slug,
         "title": found.title,
@@ -161,7 +179,11 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage_people": access.can_manage_people,
         "config": config,
         "invite_form": InviteForm() if access.can_invite else None,
-        "invites": _open_invites(request, found) if access.can_invite else [],
+        "invites": [
+            {"invite": invite, "url": invite_link(request, invite)}
+            for invite in (open_invites(found) if access.can_invite else [])
+        ],
+        "settings_form": settings_form(found) if access.can_change_settings else None,
         "recordings": room_recordings(found),
         "recording_now": is_recording(found),
     }
@@ -170,70 +192,31 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, page, context)
 
 
-def _open_invites(request: HttpRequest, room: Room) -> list[dict[str, object]]:
-    """The room's usable invites with their links, for its facilitators to share or revoke."""
-    return [
-        {
-            "invite": invite,
-            "url": request.build_absolute_uri(
-                reverse("accept_invite", args=[invite_token(invite)])
-            ),
-        }
-        for invite in room.invites.filter(revoked=False)
-        if invite.is_usable
-    ]
+def invite_refused(request: HttpRequest, problem: InviteProblem | str) -> HttpResponse:
+    """The page saying why an invite link did not work (`problem`: an `InviteProblem`, or
+    "removed") and what to do."""
+    message = REMOVED if problem == "removed" else INVITE_PROBLEMS[InviteProblem(problem)]
+    context = {"problem": str(problem), "message": message}
+    return render(request, "invite_invalid.html", context, status=410)
 
 
-@login_required
-@require_POST
-def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
-    """A facilitator makes an invite link for a role."""
-    found = get_object_or_404(Room, slug=slug)
-    access = room_access(request.user, found)
-    form = InviteForm(request.POST)
-    if access is None or not access.can_invite:
-        return HttpResponseForbidden("Only facilitators can invite.")
-    if not form.is_valid():
-        messages.error(request, "Choose a role, how many days and how many people.")
-        return redirect("room", slug)
-    data = form.cleaned_data
-    _, token = create_invite(
-        found, data["role"], signed_in(request), days=data["days"], max_uses=data["max_uses"]
-    )
-    url = request.build_absolute_uri(reverse("accept_invite", args=[token]))
-    messages.success(request, f"Invite link ({data['role']}): {url}")
-    return redirect("room", slug)
-
-
-@login_required
-@require_POST
-def revoke_invite_link(request: HttpRequest, slug: str, invite_id: int) -> HttpResponse:
-    """A facilitator revokes an invite: it stops working, and the people who joined through
-    it (unless facilitators now) leave the room at once."""
-    found = get_object_or_404(Room, slug=slug)
-    access = room_access(request.user, found)
-    if access is None or not access.can_invite:
-        return HttpResponseForbidden("Only facilitators can revoke invites.")
-    invite = get_object_or_404(Invite, pk=invite_id, room=found)
-    removed = revoke_invite(invite)
-    people = f"{removed} {'person' if removed == 1 else 'people'}"
-    messages.success(request, f"Invite revoked; {people} who joined through it left the room.")
-    return redirect("room", slug)
-
-
-def _invalid_invite(request: HttpRequest, message: str = INVALID_INVITE) -> HttpResponse:
-    return render(request, "invite_invalid.html", {"message": message}, status=410)
+def refusal_after_join(invite: Invite, token: str, user: User) -> InviteProblem | str:
+    """Why `join_through` refused `user`: they were removed from the room since the invite was
+    made, or the invite stopped being usable meanwhile (then as it is now)."""
+    if removed_since(invite, user):
+        return "removed"
+    found = check_invite(token)
+    return found if isinstance(found, InviteProblem) else InviteProblem.USED_UP
 
 
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     """Join a room through an invite: signed-in people join at once, guests give a name."""
-    invite = load_invite(token)
-    if invite is None:
-        return _invalid_invite(request)
+    invite = check_invite(token)
+    if isinstance(invite, InviteProblem):
+        return invite_refused(request, invite)
     if request.user.is_authenticated:
         if not join_through(invite, signed_in(request)):
-            removed = removed_since(invite, signed_in(request))
-            return _invalid_invite(request, REMOVED if removed else INVALID_INVITE)
+            return invite_refused(request, refusal_after_join(invite, token, signed_in(request)))
         return redirect("room", invite.room.slug)
     form = GuestForm(request.POST or None)
     if request.method == "POST":
@@ -250,7 +233,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
                 )
                 if not join_through(invite, guest):
                     transaction.set_rollback(True)
-                    return _invalid_invite(request)
+                    return invite_refused(request, refusal_after_join(invite, token, guest))
             login(request, guest, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("room", invite.room.slug)
     context = {"room": invite.room, "role": invite.get_role_display(), "form": form}

@@ -50,8 +50,11 @@ def test_bad_signup_shows_a_message_and_creates_nobody() -> None:
     assert not User.objects.filter(username="mia").exists()
 
 
-def test_lobby_requires_login() -> None:
-    assert Client().get("/").status_code == 302
+def test_visitors_get_the_front_door_and_cannot_create_rooms() -> None:
+    page = Client().get("/")
+    assert page.status_code == 200 and 'data-testid="landing"' in page.content.decode()
+    assert Client().post("/", {"title": "Sound Lab", "kind": "lab"}).status_code == 200
+    assert not Room.objects.exists()
 
 
 def test_creating_a_room_makes_you_its_facilitator() -> None:
