@@ -7,6 +7,7 @@ Unset `REDIS_URL` selects the embedded mode: an in-process room store and channe
 import os
 import secrets
 from pathlib import Path
+from typing import Final
 
 import dj_database_url
 
@@ -65,9 +66,13 @@ MIDDLEWARE = [
     "coworking.security.ContentSecurityPolicyMiddleware",
     "coworking.staticfiles.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the picker's cookie, else of Accept-Language; then a signed-in
+    # person's own (rooms.languages).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rooms.languages.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -127,6 +132,26 @@ LOGIN_REDIRECT_URL = "lobby"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The languages pages are shown in, each named in itself (README, "Languages").
+LANGUAGES = [
+    ("en", "English"),
+    ("pt", "Português"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("nl", "Nederlands"),
+    ("da", "Dansk"),
+    ("pl", "Polski"),
+    ("el", "Ελληνικά"),
+    ("hr", "Hrvatski"),
+    ("ar", "العربية"),
+    ("zh-hans", "简体中文"),
+]
+# No LOCALE_PATHS: each app keeps its catalogs in `<app>/locale/`, where Django finds them
+# (the browser client's too, in `frontend/locale/`).
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -229,6 +254,7 @@ CONTENT_SECURITY_POLICY = {
 HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)

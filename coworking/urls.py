@@ -15,6 +15,7 @@ from rooms import (
     sessions,
     views,
 )
+from rooms.languages import set_language
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
@@ -129,5 +130,6 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.focus_summary import recent_stays, totals, weekly_minutes, zone_of
+from rooms.languages import remember_language
 from rooms.models import profile_of
 from rooms.permissions import is_guest
 from rooms.personal_data import blocking_rooms, delete_account, export
@@ -86,7 +87,11 @@ def account(request: HttpRequest) -> HttpResponse:
     if posted == "password":
         update_session_auth_hash(request, form.user)  # type: ignore[attr-defined]
     messages.success(request, SECTIONS[posted][2])
-    return redirect("account")
+    response = redirect("account")
+    if posted == "settings":
+        # This browser keeps the choice after its person signs out; "" gives it back its own.
+        remember_language(response, form.cleaned_data["language"])
+    return response
 
 
 @login_required

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
 from rooms.forms import clean_display_name
+from rooms.languages import LanguageSelect
 from rooms.media import MediaError, inspect_image
 from rooms.models import Profile, Work
 from rooms.permissions import NAME_MAX_LENGTH
@@ -154,7 +156,10 @@ class SettingsForm(forms.ModelForm):
     """The language pages are shown in, and the time zone times are shown in."""
 
     language = forms.ChoiceField(
-        choices=[("", "The one my browser asks for"), *LANGUAGES], required=False
+        choices=[("", "The one my browser asks for"), *settings.LANGUAGES],
+        required=False,
+        widget=LanguageSelect,
+        help_text="Pages are shown in it wherever you sign in.",
     )
     time_zone = forms.ChoiceField(
         choices=[(zone, zone.replace("_", " ")) for zone in time_zones()],
