@@ -132,6 +132,19 @@ export class Chat {
     provider.messageHandlers[MESSAGE_CHAT_ERROR] = (_encoder, decoder) => {
       this.onServerError(decoding.readVarString(decoder))
     }
+    /** Whether the list follows new messages: until its reader scrolls up, and from when they are back at the bottom. */
+    this.pinned = true
+    // The list shown again (a panel opened, a phone's keyboard up) or resized, and messages
+    // laid out late (content-visibility) or grown, keep a pinned list at the bottom.
+    this.resized = new ResizeObserver(() => { if (this.pinned) this.scrollToBottom() })
+    this.resized.observe(list)
+    let lastTop = list.scrollTop
+    list.addEventListener('scroll', () => {
+      if (list.clientHeight === 0) return
+      if (this.isNearBottom()) this.pinned = true
+      else if (list.scrollTop < lastTop) this.pinned = false
+      lastTop = list.scrollTop
+    })
     this.messages.observe((event) => this.onMessagesChanged(event))
     this.list.replaceChildren(...this.messages.toArray().map((message) => this.renderMessage(message)))
     this.scrollToBottom()
@@ -228,7 +241,6 @@ export class Chat {
 
   /** @param {import('yjs').YArrayEvent<any>} event */
   onMessagesChanged (event) {
-    const follow = this.isNearBottom()
     let index = 0
     let ownMessage = false
     for (const op of event.changes.delta) {
@@ -242,11 +254,16 @@ export class Chat {
           index++
         }
       } else if (op.delete) {
-        for (let i = 0; i < op.delete; i++) this.list.children[index]?.remove()
+        for (let i = 0; i < op.delete; i++) {
+          const item = this.list.children[index]
+          if (!item) break
+          this.resized.unobserve(item)
+          item.remove()
+        }
       }
     }
     if (ownMessage) this.lastSent = ''
-    if (follow || ownMessage) this.scrollToBottom()
+    if (this.pinned || ownMessage) this.scrollToBottom()
   }
 
   /** @param {Partial<ChatMessage>} message */
@@ -261,6 +278,7 @@ export class Chat {
       item.querySelector('.chat-meta')?.append(' ', tag)
     }
     item.hidden = !this.visible(message)
+    this.resized.observe(item)
     return item
   }
 
@@ -270,6 +288,7 @@ export class Chat {
   }
 
   scrollToBottom () {
+    this.pinned = true
     this.list.scrollTop = this.list.scrollHeight
   }
 }

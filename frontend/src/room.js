@@ -23,6 +23,8 @@ import { topVoted, voteResults } from './board/votes.js'
 import { BreakoutPanel } from './breakouts.js'
 import { RestoreControls } from './restore.js'
 import { RecordingControls, enterAfterNotice } from './recording.js'
+import { PanelDock, followVisualViewport } from './panels.js'
+import { rovingToolbar } from './roving.js'
 
 /** How long a board message stays visible. */
 const MESSAGE_MS = 6000
@@ -63,6 +65,17 @@ function start () {
 
   const banner = new ConnectionBanner(/** @type {HTMLElement} */ (byTestId('connection-banner')))
   banner.watch(chatProvider)
+
+  const switcher = /** @type {HTMLElement} */ (document.querySelector('[data-panel-switcher]'))
+  new PanelDock({
+    root: /** @type {HTMLElement} */ (document.querySelector('.room-layout')),
+    dock: /** @type {HTMLElement} */ (byTestId('dock')),
+    resizer: /** @type {HTMLElement} */ (byTestId('dock-resizer')),
+    switcher,
+    userId: user.id
+  })
+  rovingToolbar(switcher)
+  followVisualViewport()
 
   const presence = new LocalPresence(boardProvider.awareness, user)
   const notify = messenger(byTestId('board-message'))

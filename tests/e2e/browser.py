@@ -151,11 +151,16 @@ class Crowd:
         return person
 
     async def join_as_guest(
-        self, server: ServerProcess, token: str, name: str, touch: bool = False
+        self,
+        server: ServerProcess,
+        token: str,
+        name: str,
+        touch: bool = False,
+        screen: dict[str, int] = LAPTOP,
     ) -> Person:
         """Follow an invite link on `server`, join under `name` and wait for the room to sync;
-        `touch` gives the person a touch screen."""
-        person = await self.newcomer(name, touch)
+        `touch` gives the person a touch screen, `screen` its size."""
+        person = await self.newcomer(name, touch, screen)
         page = person.page
         await page.goto(f"{server.http_url}/i/{token}/", timeout=TIMEOUT_MS)
         await page.locator("[name=display_name]").fill(name, timeout=TIMEOUT_MS)

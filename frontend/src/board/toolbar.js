@@ -1,12 +1,13 @@
 /**
  * The board's controls: the tool rail, the action bar (note colours, delete, duplicate,
  * stacking, alignment, locking (for facilitators), undo and redo, and a style row for the
- * selection and the active tool) and the zoom controls. Toolbars also move the focus between
- * their buttons with the arrow keys.
+ * selection and the active tool) and the zoom controls. Each toolbar is one Tab stop whose arrow
+ * keys move between its buttons (roving.js).
  */
 
 import { INK_COLORS, NOTE_COLORS, STYLES } from './schema.js'
 import { PALETTE } from './export.js'
+import { rovingToolbar } from '../roving.js'
 
 /** The object type each creating tool with styles makes. */
 const TOOL_TYPES = { text: 'text', connector: 'connector', pen: 'drawing' }
@@ -112,7 +113,7 @@ export class Toolbar {
       'grid-toggle': actions.toggleGrid
     }
     for (const [testId, run] of Object.entries(commands)) byTestId(root, testId)?.addEventListener('click', run)
-    for (const bar of root.querySelectorAll('[role="toolbar"]')) bar.addEventListener('keydown', (e) => this.arrowKeys(/** @type {KeyboardEvent} */ (e), /** @type {HTMLElement} */ (bar)))
+    for (const bar of root.querySelectorAll('[role="toolbar"]')) rovingToolbar(/** @type {HTMLElement} */ (bar))
 
     board.tools.onChange(() => {
       this.updateTools()
@@ -192,24 +193,5 @@ export class Toolbar {
 
   updateGrid () {
     this.gridButton?.setAttribute('aria-pressed', String(this.board.snapToGrid))
-  }
-
-  /**
-   * Arrow keys move the focus between a toolbar's buttons.
-   * @param {KeyboardEvent} e
-   * @param {HTMLElement} bar
-   */
-  arrowKeys (e, bar) {
-    const vertical = bar.getAttribute('aria-orientation') === 'vertical'
-    const back = vertical ? 'ArrowUp' : 'ArrowLeft'
-    const forward = vertical ? 'ArrowDown' : 'ArrowRight'
-    if (e.key !== back && e.key !== forward && e.key !== 'Home' && e.key !== 'End') return
-    const buttons = /** @type {HTMLButtonElement[]} */ ([...bar.querySelectorAll('button')]).filter((b) => !b.disabled && b.offsetParent !== null)
-    const index = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement))
-    if (index < 0) return
-    e.preventDefault()
-    e.stopPropagation()
-    const next = e.key === 'Home' ? 0 : e.key === 'End' ? buttons.length - 1 : (index + (e.key === forward ? 1 : -1) + buttons.length) % buttons.length
-    buttons[next].focus()
   }
 }
