@@ -16,6 +16,10 @@ import { STATUS_LABELS, deskCard, focusedToday, presentPeople, readPerson } from
 import { notice, titleWithUnread } from './quiet-chat.js'
 import { ProfileCards } from './profile-card.js'
 import { ScratchBoard } from './scratch-board.js'
+import { install, pageMessages } from './i18n.js'
+
+// The page's language: its catalog of the browser's messages (see i18n.js).
+install(pageMessages(document))
 
 /** How often the timer and the live focus times are redrawn. */
 const TICK_MS = 250

@@ -21,6 +21,10 @@ import { ChatList } from './playback/chat-list.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart } from './playback/chapters.js'
 import { formatClock, hashForTime, timeFromHash } from './playback/time.js'
 import { setUpReuse } from './playback/reuse.js'
+import { install, pageMessages } from './i18n.js'
+
+// The page's language: its catalog of the browser's messages (see i18n.js).
+install(pageMessages(document))
 
 /** @param {string} testId */
 const byTestId = (testId) => /** @type {HTMLElement} */ (document.querySelector(`[data-testid="${testId}"]`))

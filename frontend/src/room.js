@@ -25,6 +25,10 @@ import { RestoreControls } from './restore.js'
 import { RecordingControls, enterAfterNotice } from './recording.js'
 import { PanelDock, followVisualViewport } from './panels.js'
 import { rovingToolbar } from './roving.js'
+import { install, pageMessages } from './i18n.js'
+
+// The page's language: its catalog of the browser's messages (see i18n.js).
+install(pageMessages(document))
 
 /** How long a board message stays visible. */
 const MESSAGE_MS = 6000

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, to_locale
-
-from rooms.models import Profile
 
 register = template.Library()
 
@@ -34,12 +33,11 @@ def catalog_messages(locale: str) -> dict[str, Any]:
 @register.simple_tag(takes_context=True)
 def browser_catalog(context: template.Context) -> SafeString:
     """`<script type="application/json" id="i18n-catalog">` with the browser's messages in
-    the active language and the signed-in person's time zone (the browser's otherwise)."""
+    the active language and, for someone signed in, the time zone pages are made in (their
+    profile's: `rooms.languages.ProfileLanguageMiddleware`); a guest's browser uses its own."""
     request = context.get("request")
     user = getattr(request, "user", None)
     data: dict[str, Any] = {"messages": catalog_messages(to_locale(get_language() or "en"))}
     if user is not None and user.is_authenticated:
-        zone = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
-        if zone:
-            data["timeZone"] = zone
+        data["timeZone"] = timezone.get_current_timezone_name()
     return json_script(data, "i18n-catalog")

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.template import Context, Template
-from django.utils import translation
+from django.test import Client
+from django.utils import timezone, translation
 
 from frontend.templatetags import browser_i18n
 from rooms.models import profile_of
@@ -48,8 +49,23 @@ def test_a_page_carries_its_languages_messages(catalogs: Path) -> None:
 @pytest.mark.django_db
 def test_a_signed_in_persons_time_zone_comes_along(catalogs: Path) -> None:
     ada = User.objects.create_user("ada")
+    with timezone.override("Africa/Cairo"):  # as the profile's zone is, while a page is made
+        assert carried(ada)["timeZone"] == "Africa/Cairo"
+        assert "timeZone" not in carried(), "a guest's browser knows its own"
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_catalog_in_the_persons_language_and_zone(catalogs: Path) -> None:
+    (catalogs / "el.json").write_text(json.dumps({"messages": {"Check out": "Αποχώρηση"}}))
+    ada = User.objects.create_user("ada")
     profile = profile_of(ada)
-    profile.time_zone = "Africa/Cairo"
+    profile.language, profile.time_zone = "el", "Europe/Athens"
     profile.save()
-    assert carried(ada)["timeZone"] == "Africa/Cairo"
-    assert "timeZone" not in carried(), "a guest's browser knows its own"
+    client = Client()
+    client.force_login(ada)
+    page = client.get("/account/").content.decode()
+    script = page.split('<script id="i18n-catalog" type="application/json">', 1)[1]
+    assert json.loads(script.split("</script>", 1)[0]) == {
+        "messages": {"Check out": "Αποχώρηση"},
+        "timeZone": "Europe/Athens",
+    }
