@@ -5,7 +5,7 @@
  * the room follows at once; the page of someone whose role changed reloads to match it.
  */
 
-import { csrfToken } from './csrf.js'
+import { requestJson } from './api.js'
 
 /** @typedef {'observer' | 'participant' | 'facilitator'} Role */
 /** @typedef {{id: string, name: string, role: Role}} Person */
@@ -86,33 +86,6 @@ export function takeRoleNotice (role) {
     window.sessionStorage.removeItem(ROLE_NOTICE_KEY)
   } catch {}
   return changedTo === role && isRole(role) ? roleNotice(role) : ''
-}
-
-/**
- * Asks the server for something, with the page's session and CSRF token.
- * @param {string} url
- * @param {object | null} body JSON to POST, or null to GET
- * @returns {Promise<any>} the JSON answer (null for 204)
- */
-async function call (url, body) {
-  let response
-  try {
-    response = await fetch(url, body === null
-      ? { credentials: 'same-origin' }
-      : {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken() },
-          body: JSON.stringify(body)
-        })
-  } catch {
-    throw new Error('The server is unreachable: try again once reconnected.')
-  }
-  const data = response.status === 204 ? null : await response.json().catch(() => null)
-  if (!response.ok) {
-    throw new Error(typeof data?.error === 'string' ? data.error : `That did not work (error ${response.status}).`)
-  }
-  return data
 }
 
 /**
@@ -199,7 +172,7 @@ export class PeoplePanel {
   async refresh () {
     const asked = ++this.asked
     try {
-      const people = readPeople(await call(`${this.url}.json`, null))
+      const people = readPeople(await requestJson(`${this.url}.json`, null))
       if (asked !== this.asked) return
       this.people = people
       if (this.loadFailed) this.showError('')
@@ -254,7 +227,7 @@ export class PeoplePanel {
     this.busy.add(id)
     this.showError('')
     try {
-      await call(`${this.url}/${encodeURIComponent(id)}/`, body)
+      await requestJson(`${this.url}/${encodeURIComponent(id)}/`, body)
       return true
     } catch (error) {
       this.showError(/** @type {Error} */ (error).message)
