@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -121,7 +122,7 @@ def drop_in(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("room", slug)
     refusal = drop_in_refusal(request.user, room, rooms_removed_from(request.user))
     if refusal:
-        return HttpResponseForbidden(refusal)
+        raise PermissionDenied(refusal)
     with transaction.atomic():
         _, created = Membership.objects.get_or_create(
             room=room, user=request.user, defaults={"role": DROP_IN_ROLE}

@@ -131,6 +131,10 @@ def room_access(
     return None
 
 
+#: Why a signed-in person who is not a member of a room cannot open it.
+NOT_A_MEMBER = "You are not a member of this room."
+
+
 class Denied(Exception):
     """No right to be in a room: `reason` is one of "not_found", "unauthenticated", "forbidden"."""
 

@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from rooms.models import Recording
-from rooms.permissions import Denied, resolve_access
+from rooms.permissions import NOT_A_MEMBER, Denied, resolve_access
 
 
 @require_safe
@@ -31,7 +32,7 @@ def recording_player(request: HttpRequest, slug: str, recording_id: int) -> Http
             raise Http404("There is no such room.") from None
         if denied.reason == "unauthenticated":
             return redirect_to_login(request.get_full_path())
-        return HttpResponseForbidden("You are not a member of this room. Ask for an invite link.")
+        raise PermissionDenied(NOT_A_MEMBER) from None
     recording = get_object_or_404(Recording, pk=recording_id, room=access.room)
     room = access.room
     base = reverse("recording_player", args=[room.slug, recording.pk])

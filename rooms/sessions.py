@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +88,7 @@ def facilitated(request: HttpRequest, slug: str) -> Access | HttpResponse:
     found = get_object_or_404(Room, slug=slug)
     access = room_access(request.user, found)
     if access is None or not access.can_change_settings:
-        return HttpResponseForbidden(NOT_FACILITATOR)
+        raise PermissionDenied(NOT_FACILITATOR)
     return access
 
 

@@ -35,13 +35,12 @@ from rooms.media import (
 )
 from rooms.models import Invite, Membership, Role, Room, profile_of
 from rooms.people import PeopleError, change_role, members, read_change, remove
-from rooms.permissions import Denied, resolve_access, room_access
+from rooms.permissions import NOT_A_MEMBER, Denied, resolve_access, room_access
 from rooms.recordings import is_recording, recent_recordings, room_recordings
 from rooms.responses import json_denied, json_error
 from rooms.sessions import sessions_of_member, upcoming, zone_of
 from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
 
-NOT_A_MEMBER = "You are not a member of this room."
 #: Why an invite link did not let someone in, and what they can do about it.
 INVITE_PROBLEMS = {
     InviteProblem.INVALID: (
