@@ -11,12 +11,13 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
 import { ObservableV2 } from 'lib0/observable'
+import { t } from './i18n.js'
+import { refusal } from './refusals.js'
 
 /** y-websocket message type of the server's JSON messages (after the protocol's 0-3). */
 export const MESSAGE_SERVER = 100
 
 /** Shown when a refusal comes without a message of its own. */
-const REFUSED = 'The server refused a change to the board, so the board was reloaded.'
 
 /** @typedef {{maxObjects: number, maxValueBytes: number, writeBytesPerMinute: number}} BoardLimits */
 /**
@@ -41,8 +42,7 @@ export function readBoardMessage (payload) {
     return null
   }
   if (data?.type === 'board.error') {
-    const message = typeof data.message === 'string' && data.message.trim() ? data.message.slice(0, 500) : REFUSED
-    return { type: 'board.error', code: typeof data.code === 'string' ? data.code : '', message }
+    return { type: 'board.error', code: typeof data.code === 'string' ? data.code : '', message: refusal(data, t('The server refused a change to the board, so the board was reloaded.')) }
   }
   if (data?.type === 'board.limits') {
     /** @type {Partial<BoardLimits>} */

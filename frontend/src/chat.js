@@ -4,6 +4,8 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
+import { t } from './i18n.js'
+import { refusal } from './refusals.js'
 
 /** y-websocket message type the server uses to report a rejected chat command. */
 const MESSAGE_CHAT_ERROR = 100
@@ -227,7 +229,7 @@ export class Chat {
       return
     }
     if (error?.type !== 'chat.error') return
-    this.showError(typeof error.message === 'string' && error.message ? error.message : 'The message was not sent.')
+    this.showError(refusal(error, t('The message was not sent.')))
     if (this.input && !this.input.value && this.lastSent) this.input.value = this.lastSent
     this.lastSent = ''
   }

@@ -16,7 +16,8 @@ import { STATUS_LABELS, deskCard, focusedToday, presentPeople, readPerson } from
 import { notice, titleWithUnread } from './quiet-chat.js'
 import { ProfileCards } from './profile-card.js'
 import { ScratchBoard } from './scratch-board.js'
-import { install, pageMessages } from './i18n.js'
+import { install, pageMessages, t } from './i18n.js'
+import { refusal } from './refusals.js'
 
 // The page's language: its catalog of the browser's messages (see i18n.js).
 install(pageMessages(document))
@@ -70,7 +71,7 @@ function start () {
     return sent
   }
   room.onReply((reply) => {
-    if (reply?.type === 'room.error') showError(typeof reply.message === 'string' && reply.message ? reply.message : 'That did not work.')
+    if (reply?.type === 'room.error') showError(refusal(reply, t('That did not work.')))
   })
 
   /** @returns {Record<string, any>} */

@@ -6,6 +6,8 @@ import { agendaText, parseAgenda } from './agenda.js'
 import { readSetting, writeSetting } from './settings.js'
 import { clockSeconds, labNews } from './lab-news.js'
 import { Celebration, isNewCelebration } from './celebration.js'
+import { t } from './i18n.js'
+import { refusal } from './refusals.js'
 
 /** How often a running timer's display is refreshed. */
 const TICK_MS = 250
@@ -486,7 +488,7 @@ export class LabPanel {
       this.announce(`${this.mine.left} ${this.mine.left === 1 ? 'vote' : 'votes'} left.`)
     }
     if (reply?.type === 'room.error') {
-      this.showError(typeof reply.message === 'string' && reply.message ? reply.message : 'That did not work.')
+      this.showError(refusal(reply, t('That did not work.')))
     }
   }
 }

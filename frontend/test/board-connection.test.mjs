@@ -60,7 +60,9 @@ describe('board messages', () => {
   test('readBoardMessage keeps what it understands', () => {
     assert.deepEqual(readBoardMessage('{"type": "board.error", "code": "too_deep", "message": "Too deep."}'),
       { type: 'board.error', code: 'too_deep', message: 'Too deep.' })
-    assert.match(readBoardMessage('{"type": "board.error", "code": "read_only"}')?.message ?? '', /refused a change/)
+    assert.equal(readBoardMessage('{"type": "board.error", "code": "read_only"}')?.message,
+      'You can look at the board but not change it.', 'no message: the sentence of its code')
+    assert.match(readBoardMessage('{"type": "board.error", "code": "new"}')?.message ?? '', /refused a change/)
     assert.deepEqual(readBoardMessage('{"type": "board.limits", "maxObjects": 500, "maxValueBytes": -1, "writeBytesPerMinute": 1.5}'),
       { type: 'board.limits', limits: { maxObjects: 500 } })
     assert.equal(readBoardMessage('{"type": "chat.error"}'), null)
