@@ -53,6 +53,7 @@ export function messageItem (message) {
   }
   const text = document.createElement('p')
   text.className = 'chat-text'
+  text.dir = 'auto' // its own direction, whatever the page's
   text.textContent = typeof message?.text === 'string' ? message.text : ''
   item.append(meta, text)
   return item

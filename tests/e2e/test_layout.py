@@ -273,6 +273,20 @@ async def test_the_layout_mirrors_right_to_left(cluster: LiveCluster, crowd: Cro
     await pat.by_test_id("add-note").focus()
     await press(pat, "ArrowLeft")  # the next button, mirrored
     assert await focused(pat) == "color-yellow"
+
+    for text in ("مرحبا بالجميع", "Hello, everyone"):  # notes in both directions
+        await pat.by_test_id("add-note").click()
+        await expect(pat.page.locator("[data-testid=note-text]:focus")).to_have_count(1)
+        await pat.page.keyboard.type(text)
+        await press(pat, "Escape")
+    directions = await pat.page.eval_on_selector_all(
+        "[data-testid=note-text]",
+        "(fields) => fields.map((f) => [f.value, f.dir, getComputedStyle(f).direction])",
+    )
+    assert sorted(directions) == [
+        ["Hello, everyone", "auto", "ltr"],
+        ["مرحبا بالجميع", "auto", "rtl"],
+    ], "each note's text takes its own direction in a right-to-left page"
     assert_no_page_errors(fay, pat)
 
 

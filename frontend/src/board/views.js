@@ -92,6 +92,18 @@ function el (tag, className) {
   return element
 }
 
+/**
+ * A text of someone's: it takes its own direction (Arabic right to left, English left to
+ * right), whatever the page's.
+ * @template {HTMLElement} T
+ * @param {T} element
+ * @returns {T}
+ */
+function ownDirection (element) {
+  element.dir = 'auto'
+  return element
+}
+
 /** @param {string} tag @param {Record<string, string>} attributes */
 function svgEl (tag, attributes = {}) {
   const element = document.createElementNS(SVG, tag)
@@ -193,7 +205,7 @@ export function createView (id, plain, ctx) {
  */
 function addText (view, parent, ctx, label) {
   if (ctx.lod === 'far') {
-    view.staticText = el('div', 'object-text is-static')
+    view.staticText = ownDirection(el('div', 'object-text is-static'))
     parent.append(view.staticText)
     return
   }
@@ -201,6 +213,7 @@ function addText (view, parent, ctx, label) {
     ? /** @type {HTMLInputElement} */ (el('input', 'object-text frame-title-input'))
     : /** @type {HTMLTextAreaElement} */ (el('textarea', 'object-text'))
   if (view.type === 'note') field.dataset.testid = 'note-text'
+  ownDirection(field)
   field.tabIndex = -1
   field.spellcheck = true
   field.readOnly = !ctx.canEdit
