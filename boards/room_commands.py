@@ -462,8 +462,11 @@ class DeskQueue:
     async def _write(
         self, batch: list[tuple[Actor, RunCommand, asyncio.Future[None]]]
     ) -> list[Exception | None]:
-        present = frozenset(who for who, _ in await present_in(self.hub.store, room_of(self.name)))
-        context = {"present": present}
+        context: dict[str, Any] = {}
+        seated = self.hub.values(self.name, "room").get("people") or {}
+        if len(seated) + len(batch) >= MAX_PEOPLE:  # desks left behind may have to make room
+            present = await present_in(self.hub.store, room_of(self.name))
+            context["present"] = frozenset(who for who, _ in present)
         outcomes: list[Exception | None] = []
 
         def decide(state: dict[str, Any], now_ms: int) -> Changes:
