@@ -1,6 +1,7 @@
 /** The room's JSON endpoints, asked with the page's session and CSRF token. */
 
 import { csrfToken } from './csrf.js'
+import { t } from './i18n.js'
 
 /** The server's refusal: its reason, and the problems of each field of a form it names. */
 export class RefusedError extends Error {
@@ -29,11 +30,14 @@ export async function requestJson (url, body) {
           body: JSON.stringify(body)
         })
   } catch {
-    throw new Error('The server is unreachable: try again once reconnected.')
+    throw new Error(t('The server is unreachable: try again once reconnected.'))
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null)
   if (!response.ok) {
-    const message = typeof data?.error === 'string' ? data.error : `That did not work (error ${response.status}).`
+    const message = typeof data?.error === 'string'
+      ? data.error
+      // Translators: {status} is the HTTP status number, such as 500
+      : t('That did not work (error {status}).', { status: String(response.status) })
     throw new RefusedError(message, data?.fields && typeof data.fields === 'object' ? data.fields : {})
   }
   return data

@@ -6,6 +6,8 @@
  * every group and end breakouts; all through room commands, which the server checks.
  */
 
+import { t, tn } from './i18n.js'
+
 /**
  * @typedef {{id: string, title: string, members: string[], frame: string}} Group
  * @typedef {{groups: Group[], endsAt: number | null, pick: boolean}} Breakouts
@@ -117,8 +119,10 @@ export class BreakoutPanel {
       status.textContent = !breakouts
         ? ''
         : own
-          ? `You are in ${own.title}.`
-          : breakouts.pick && this.canWrite && !this.facilitator ? 'Pick a group to join.' : `${breakouts.groups.length} groups are at work.`
+          ? t('You are in {group}.', { group: own.title })
+          : breakouts.pick && this.canWrite && !this.facilitator
+            ? t('Pick a group to join.')
+            : tn('{count} group is at work.', '{count} groups are at work.', breakouts.groups.length)
     }
     this.renderGroups(breakouts, own)
     const threads = !breakouts ? [] : this.facilitator ? breakouts.groups : own ? [own] : []
@@ -126,13 +130,13 @@ export class BreakoutPanel {
     if (own && own.id !== this.placedIn) {
       this.placedIn = own.id
       if (own.frame) this.goToFrame(own.frame)
-      this.announce(`You are in ${own.title}: your group's frame is on screen.`)
+      this.announce(t("You are in {group}: your group's frame is on screen.", { group: own.title }))
     } else if (!own) {
       this.placedIn = ''
     }
     if (this.active && !breakouts) {
       this.showAll()
-      this.announce('Breakouts have ended: back to the whole board.')
+      this.announce(t('Breakouts have ended: back to the whole board.'))
     }
     this.active = Boolean(breakouts)
   }
@@ -156,16 +160,18 @@ export class BreakoutPanel {
       go.type = 'button'
       go.className = 'button button-small'
       go.dataset.frame = group.frame
-      go.textContent = 'Go to'
-      go.setAttribute('aria-label', `Go to ${group.title}'s frame`)
+      // Translators: a button beside a breakout group: shows its frame of the board
+      go.textContent = t('Go to')
+      go.setAttribute('aria-label', t("Go to {group}'s frame", { group: group.title }))
       item.append(title, ' ', go)
       if (breakouts?.pick && this.canWrite && !this.facilitator && group !== own) {
         const join = document.createElement('button')
         join.type = 'button'
         join.className = 'button button-small button-primary'
         join.dataset.join = group.id
-        join.textContent = 'Join'
-        join.setAttribute('aria-label', `Join ${group.title}`)
+        // Translators: a button beside a breakout group: join it
+        join.textContent = t('Join')
+        join.setAttribute('aria-label', t('Join {group}', { group: group.title }))
         item.append(' ', join)
       }
       const members = document.createElement('ul')
@@ -193,7 +199,7 @@ export class BreakoutPanel {
     label.append(`${name} `)
     const select = document.createElement('select')
     select.dataset.person = id
-    select.setAttribute('aria-label', `Group of ${name}`)
+    select.setAttribute('aria-label', t('Group of {name}', { name }))
     for (const other of groups) {
       const option = document.createElement('option')
       option.value = other.id

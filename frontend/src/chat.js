@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
-import { t } from './i18n.js'
+import { messages, t } from './i18n.js'
 import { refusal } from './refusals.js'
 
 /** y-websocket message type the server uses to report a rejected chat command. */
@@ -13,9 +13,13 @@ const MESSAGE_CHAT_ERROR = 100
 /** Distance (px) from the bottom within which the list keeps following new messages. */
 const STICKY_BOTTOM_PX = 48
 
-/** @param {Date} date @returns {string} local time as HH:MM */
-const formatTime = (date) =>
-  `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
+/** @param {Date} date @returns {string} the time as HH:MM, in the person's time zone */
+const formatTime = (date) => messages().dateTime(date, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+/** @param {Date} date @returns {string} the date and time in full, in the person's language and time zone */
+const formatMoment = (date) => messages().dateTime(date, {
+  year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+})
 
 /**
  * @typedef {object} ChatMessage
@@ -40,14 +44,15 @@ export function messageItem (message) {
   meta.className = 'chat-meta'
   const author = document.createElement('span')
   author.className = 'chat-author'
-  author.textContent = typeof message?.author === 'string' ? message.author : 'Unknown'
+  // Translators: the author of a chat message whose name is not known
+  author.textContent = typeof message?.author === 'string' ? message.author : t('Unknown')
   meta.append(author)
   if (typeof message?.ts === 'number' && Number.isFinite(message.ts)) {
     const date = new Date(message.ts)
     const time = document.createElement('time')
     time.className = 'chat-time'
     time.dateTime = date.toISOString()
-    time.title = date.toLocaleString()
+    time.title = formatMoment(date)
     time.textContent = formatTime(date)
     meta.append(' ', time)
   }
@@ -176,7 +181,7 @@ export class Chat {
     if (!text.trim()) return
     const ws = this.provider.ws
     if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) {
-      this.showError('You are offline: the message was not sent. Try again once reconnected.')
+      this.showError(t('You are offline: the message was not sent. Try again once reconnected.'))
       return
     }
     ws.send(JSON.stringify(this.thread ? { type: 'chat.send', text, thread: this.thread } : { type: 'chat.send', text }))
@@ -199,7 +204,8 @@ export class Chat {
     if (!this.threads.has(this.thread)) this.thread = ''
     const select = this.threadSelect
     if (select) {
-      const options = [['', 'Everyone'], ...this.threads]
+      // Translators: the chat thread everyone in the room reads (beside the breakout groups' threads)
+      const options = [['', t('Everyone')], ...this.threads]
       select.replaceChildren(...options.map(([id, title]) => new Option(title, id, false, id === this.thread)))
       const box = select.closest('[data-chat-threads]')
       if (box instanceof HTMLElement) box.hidden = this.threads.size === 0
@@ -277,7 +283,8 @@ export class Chat {
     if (typeof message?.thread === 'string') {
       const tag = document.createElement('span')
       tag.className = 'chat-thread-tag'
-      tag.textContent = this.threads.get(message.thread) ?? 'Group'
+      // Translators: the tag of a chat message written in a breakout group's thread
+      tag.textContent = this.threads.get(message.thread) ?? t('Group')
       item.querySelector('.chat-meta')?.append(' ', tag)
     }
     item.hidden = !this.visible(message)

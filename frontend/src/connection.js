@@ -1,27 +1,29 @@
 /** The connection banner: tells people when the live connection drops, recovers or is refused. */
 
+import { t } from './i18n.js'
+
 /** How long "Reconnected" stays visible. */
 const RECONNECTED_MS = 2500
 
 /** What to tell people when the server closes a socket for good (close codes 4400-4499). */
-const PERMANENT_MESSAGES = {
-  4400: 'The server rejected a malformed message. Reload the page to reconnect.',
-  4401: 'You are signed out. Sign in again, then reload this page.',
-  4403: 'You do not have access to this room.',
-  4404: 'This room does not exist any more.',
-  4410: 'This board could not be loaded and has been set aside; the facilitators have been told.',
-  4413: 'A change was too large for the server to accept. Reload the page to reconnect.',
-  4429: 'Too many changes in a short time. Wait a moment, then reload the page.',
-  4430: 'Too many open connections from you: close some tabs or windows.'
-}
-const PERMANENT_FALLBACK = 'The server closed the connection. Reload the page to reconnect.'
+const PERMANENT_MESSAGES = /** @type {Record<number, () => string>} */ ({
+  4400: () => t('The server rejected a malformed message. Reload the page to reconnect.'),
+  4401: () => t('You are signed out. Sign in again, then reload this page.'),
+  4403: () => t('You do not have access to this room.'),
+  4404: () => t('This room does not exist any more.'),
+  4410: () => t('This board could not be loaded and has been set aside; the facilitators have been told.'),
+  4413: () => t('A change was too large for the server to accept. Reload the page to reconnect.'),
+  4429: () => t('Too many changes in a short time. Wait a moment, then reload the page.'),
+  4430: () => t('Too many open connections from you: close some tabs or windows.')
+})
+const permanentFallback = () => t('The server closed the connection. Reload the page to reconnect.')
 
 /** What to tell people while reconnecting after a transient close (4500-4599) that has a reason. */
-const TRANSIENT_MESSAGES = {
-  4508: 'The connection did not finish joining in time, reconnecting…',
-  4509: 'The connection fell behind, reconnecting…'
-}
-const TRANSIENT_FALLBACK = 'Connection lost, reconnecting…'
+const TRANSIENT_MESSAGES = /** @type {Record<number, () => string>} */ ({
+  4508: () => t('The connection did not finish joining in time, reconnecting…'),
+  4509: () => t('The connection fell behind, reconnecting…')
+})
+const transientFallback = () => t('Connection lost, reconnecting…')
 
 /** @param {number} code */
 const isPermanentClose = (code) => code >= 4400 && code < 4500
@@ -41,7 +43,7 @@ export class ConnectionBanner {
     this.states = new Map()
     /** @type {string | null} */
     this.permanentMessage = null
-    this.transientMessage = TRANSIENT_FALLBACK
+    this.transientMessage = transientFallback()
     this.hideTimer = 0
     this.render(null)
   }
@@ -54,10 +56,10 @@ export class ConnectionBanner {
       const code = event?.code ?? 0
       if (isPermanentClose(code)) {
         this.states.set(provider, 'closed')
-        this.permanentMessage ??= PERMANENT_MESSAGES[code] ?? PERMANENT_FALLBACK
+        this.permanentMessage ??= PERMANENT_MESSAGES[code]?.() ?? permanentFallback()
       } else {
         this.states.set(provider, 'lost')
-        this.transientMessage = TRANSIENT_MESSAGES[code] ?? TRANSIENT_FALLBACK
+        this.transientMessage = TRANSIENT_MESSAGES[code]?.() ?? transientFallback()
       }
       this.update()
     })
@@ -81,11 +83,12 @@ export class ConnectionBanner {
     const states = [...this.states.values()]
     window.clearTimeout(this.hideTimer)
     if (states.includes('closed')) {
-      this.render('error', this.permanentMessage ?? PERMANENT_FALLBACK)
+      this.render('error', this.permanentMessage ?? permanentFallback())
     } else if (states.includes('lost')) {
       this.render('warning', this.transientMessage)
     } else {
-      this.render('ok', 'Reconnected')
+      // Translators: the connection banner, once the live connection is back
+      this.render('ok', t('Reconnected'))
       this.hideTimer = window.setTimeout(() => this.render(null), RECONNECTED_MS)
     }
   }

@@ -16,7 +16,7 @@ import { STATUS_LABELS, deskCard, focusedToday, presentPeople, readPerson } from
 import { notice, titleWithUnread } from './quiet-chat.js'
 import { ProfileCards } from './profile-card.js'
 import { ScratchBoard } from './scratch-board.js'
-import { install, pageMessages, t } from './i18n.js'
+import { install, messages, pageMessages, t, tn } from './i18n.js'
 import { refusal } from './refusals.js'
 
 // The page's language: its catalog of the browser's messages (see i18n.js).
@@ -67,7 +67,7 @@ function start () {
   /** @param {Record<string, unknown>} command */
   const send = (command) => {
     const sent = room.send(command)
-    showError(sent ? '' : 'You are offline: try again once reconnected.')
+    showError(sent ? '' : t('You are offline: try again once reconnected.'))
     return sent
   }
   room.onReply((reply) => {
@@ -94,7 +94,10 @@ function start () {
   const goalDialog = /** @type {HTMLDialogElement} */ (document.getElementById('goal-dialog'))
   const goalInput = /** @type {HTMLTextAreaElement} */ (byTestId('goal-input'))
   const goalCount = byTestId('goal-count')
-  const countGoal = () => { if (goalCount) goalCount.textContent = `${goalInput.value.length} / 280` }
+  const countGoal = () => {
+    // Translators: how many characters the goal has, of the most it may have ("12 / 280")
+    if (goalCount) goalCount.textContent = t('{count} / {most}', { count: messages().number(goalInput.value.length), most: messages().number(280) })
+  }
   goalInput.addEventListener('input', countGoal)
   /** The status to sit down with when the goal is first stated. */
   let sittingDownAs = ''
@@ -199,7 +202,7 @@ function start () {
       return item
     }))
     if (focused) /** @type {HTMLElement | null} */ (deskList.querySelector(`[data-user-id="${CSS.escape(focused)}"] .desk-person`))?.focus()
-    if (deskCount) deskCount.textContent = String(desks.length)
+    if (deskCount) deskCount.textContent = messages().number(desks.length)
     fetchDetails([...present.keys()])
   }
 
@@ -207,14 +210,14 @@ function start () {
   const renderMine = () => {
     const mine = me()
     const goal = byTestId('my-goal')
-    if (goal) goal.textContent = mine?.goal ? mine.goal + (mine.done ? ' ✓' : '') : 'Say what you will work on.'
+    if (goal) goal.textContent = mine?.goal ? mine.goal + (mine.done ? ' ✓' : '') : t('Say what you will work on.')
     const edit = byTestId('goal-edit')
-    if (edit) edit.textContent = mine?.goal ? 'Change goal' : 'State your goal'
+    if (edit) edit.textContent = mine?.goal ? t('Change goal') : t('State your goal')
     for (const button of document.querySelectorAll('[data-set-status]')) {
       button.setAttribute('aria-pressed', String(mine?.status === /** @type {HTMLElement} */ (button).dataset.setStatus))
     }
     const status = byTestId('my-status')
-    if (status) status.textContent = mine?.status ? STATUS_LABELS[mine.status].text : 'Not sat down yet'
+    if (status) status.textContent = mine?.status ? STATUS_LABELS[mine.status].text : t('Not sat down yet')
   }
 
   // The rhythm, up front.
@@ -227,7 +230,13 @@ function start () {
   let muted = readSetting(MUTE_KEY) === 'on'
   const showMute = () => {
     mute?.setAttribute('aria-pressed', String(muted))
-    if (mute) mute.textContent = muted ? 'Chimes off' : 'Chimes on'
+    if (mute) {
+      mute.textContent = muted
+        // Translators: a toggle button, pressed: the room's sounds do not play
+        ? t('Chimes off')
+        // Translators: a toggle button, not pressed: the room's sounds play
+        : t('Chimes on')
+    }
   }
   showMute()
   mute?.addEventListener('click', () => {
@@ -246,12 +255,23 @@ function start () {
       const part = byTestId(id)
       if (part && part.textContent !== value) part.textContent = value
     }
-    text('block-name', current ? (current.kind === 'work' ? 'Focus block' : 'Break') : 'No rhythm running')
+    text('block-name', !current
+      ? t('No rhythm running')
+      : current.kind === 'work'
+        // Translators: the block of the room's focus rhythm under way: a time to focus
+        ? t('Focus block')
+        // Translators: the block of the room's focus rhythm under way: a pause between focus blocks
+        : t('Break'))
     text('block-left', current ? formatDuration(current.leftMs) : '–:––')
+    const at = current ? messages().dateTime(current.endsAt - clockOffsetMs, { hour: '2-digit', minute: '2-digit' }) : ''
     text('block-next', current
-      ? `Next: ${current.nextMinutes} min ${current.nextKind === 'work' ? 'focus' : 'break'} at ${new Date(current.endsAt - clockOffsetMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
-      : host ? 'Pick a rhythm and start it: everyone focuses and breaks together.' : 'When the host starts a rhythm, everyone focuses and breaks together.')
-    text('block-invite', current?.kind === 'break' ? 'Break — say hello in the chat' : '')
+      ? (current.nextKind === 'work'
+          // Translators: the next block of the room's focus rhythm: its minutes (abbreviated), and when it starts
+          ? tn('Next: {count} min focus at {time}', 'Next: {count} min focus at {time}', current.nextMinutes, { time: at })
+          // Translators: the next block of the room's focus rhythm: its minutes (abbreviated), and when it starts
+          : tn('Next: {count} min break at {time}', 'Next: {count} min break at {time}', current.nextMinutes, { time: at }))
+      : host ? t('Pick a rhythm and start it: everyone focuses and breaks together.') : t('When the host starts a rhythm, everyone focuses and breaks together.'))
+    text('block-invite', current?.kind === 'break' ? t('Break — say hello in the chat') : '')
     ring?.setAttribute('stroke-dashoffset', String(current ? RING * (current.leftMs / current.lengthMs) : RING))
     const key = now && current ? `${now.startedAt}:${current.index}` : null
     const changed = key !== drawnBlock && room.provider.synced
@@ -261,8 +281,8 @@ function start () {
     if (follow && me()) setStatus(follow)
     if (!changed || first || !current) return
     const message = current.kind === 'work'
-      ? `Focus block: ${spokenDuration(current.lengthMs)}. Good focus!`
-      : `Break: ${spokenDuration(current.lengthMs)}. Say hello in the chat.`
+      ? t('Focus block: {duration}. Good focus!', { duration: spokenDuration(current.lengthMs) })
+      : t('Break: {duration}. Say hello in the chat.', { duration: spokenDuration(current.lengthMs) })
     announce(message)
     if (cue) {
       cue.textContent = message
@@ -276,7 +296,7 @@ function start () {
   let wasRunning = false
   room.state.observe(() => {
     const running = rhythm() !== null
-    if (running !== wasRunning && room.provider.synced) announce(running ? 'The host started a focus rhythm.' : 'The focus rhythm has stopped.')
+    if (running !== wasRunning && room.provider.synced) announce(running ? t('The host started a focus rhythm.') : t('The focus rhythm has stopped.'))
     wasRunning = running
   })
 
@@ -296,7 +316,7 @@ function start () {
       const workMinutes = Math.round(Number(work.value))
       const breakMinutes = Math.round(Number(rest.value))
       if (!(workMinutes >= 1 && workMinutes <= 180 && breakMinutes >= 1 && breakMinutes <= 60)) {
-        showError('Work 1 to 180 minutes, breaks 1 to 60.')
+        showError(t('Work 1 to 180 minutes, breaks 1 to 60.'))
         return
       }
       send({ type: 'focus.start', workMinutes, breakMinutes })
@@ -315,7 +335,7 @@ function start () {
   const showUnread = () => {
     document.title = titleWithUnread(title, unread)
     if (chatBadge) {
-      chatBadge.textContent = unread ? String(unread) : ''
+      chatBadge.textContent = unread ? messages().number(unread) : ''
       chatBadge.hidden = !unread
     }
   }

@@ -2,6 +2,7 @@
 
 import { safeHexColor } from './colors.js'
 import { finite } from './board/schema.js'
+import { t } from './i18n.js'
 
 export class RemoteCursors {
   /**
@@ -41,7 +42,8 @@ export class RemoteCursors {
       const { element, label } = this.cursors.get(clientId) ?? this.create(clientId)
       element.style.transform = `translate(${x}px, ${y}px)`
       element.style.setProperty('--cursor-color', safeHexColor(state.user?.color))
-      label.textContent = typeof state.user?.name === 'string' ? state.user.name : 'Someone'
+      // Translators: stands for a person whose name is not known
+      label.textContent = typeof state.user?.name === 'string' ? state.user.name : t('Someone')
     })
     for (const [clientId, { element }] of this.cursors) {
       if (seen.has(clientId)) continue

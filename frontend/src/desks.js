@@ -5,13 +5,32 @@
  */
 
 import { spokenDuration } from './lab-news.js'
+import { messages, t, tn } from './i18n.js'
+import { sentenceNodes } from './sentence-nodes.js'
+import { shortList } from './profile-card.js'
 
-/** How each status shows: an icon beside its words, never colour alone. */
+/** How each status shows: an icon beside its words (in the page's language), never colour alone. */
 export const STATUS_LABELS = {
-  focus: { icon: '🎧', text: 'Focusing' },
-  break: { icon: '☕', text: 'On a break' },
-  available: { icon: '👋', text: 'Available' },
-  away: { icon: '🌙', text: 'Away' }
+  focus: {
+    icon: '🎧',
+    // Translators: a person's status at their co-working desk
+    get text () { return t('Focusing') }
+  },
+  break: {
+    icon: '☕',
+    // Translators: a person's status at their co-working desk
+    get text () { return t('On a break') }
+  },
+  available: {
+    icon: '👋',
+    // Translators: a person's status at their co-working desk
+    get text () { return t('Available') }
+  },
+  away: {
+    icon: '🌙',
+    // Translators: a person's status at their co-working desk
+    get text () { return t('Away') }
+  }
 }
 
 /**
@@ -55,7 +74,12 @@ export function focusedToday (loggedMs, person, serverNow) {
 export function shortDuration (ms) {
   const minutes = Math.floor(ms / 60_000)
   const hours = Math.floor(minutes / 60)
-  return hours ? `${hours} h ${minutes % 60} min` : `${minutes} min`
+  const page = messages()
+  return hours
+    // Translators: a time spent, hours and minutes abbreviated ("1 h 5 min")
+    ? t('{hours} h {minutes} min', { hours: page.number(hours), minutes: page.number(minutes % 60) })
+    // Translators: a time spent in minutes, abbreviated ("25 min")
+    : tn('{count} min', '{count} min', minutes)
 }
 
 /**
@@ -68,7 +92,7 @@ export function presentPeople (states) {
   for (const state of states.values()) {
     const user = state?.user
     if (user && typeof user.id === 'string' && !present.has(user.id)) {
-      present.set(user.id, typeof user.name === 'string' && user.name ? user.name : 'Someone')
+      present.set(user.id, typeof user.name === 'string' && user.name ? user.name : t('Someone'))
     }
   }
   return present
@@ -121,34 +145,46 @@ export function deskCard ({ id, name, own, person, details, focusedMs }) {
   trigger.className = 'desk-person'
   trigger.dataset.testid = 'desk-person'
   trigger.textContent = name
-  who.append(trigger)
-  if (own) who.append(' ', Object.assign(document.createElement('span'), { className: 'desk-you', textContent: '(you)' }))
+  if (own) {
+    // Translators: the name of the person reading this, marked as theirs; "(you)" is styled apart
+    who.append(...sentenceNodes(t('{name} (you)'), { name: trigger }, (words) => Object.assign(document.createElement('span'), { className: 'desk-you', textContent: words })))
+  } else {
+    who.append(trigger)
+  }
   const about = document.createElement('p')
   about.className = 'desk-about'
-  about.textContent = [details?.disciplines?.join(', '), details?.place].filter(Boolean).join(' · ')
+  about.textContent = [details?.disciplines?.length ? shortList(details.disciplines) : '', details?.place].filter(Boolean).join(' · ')
   const status = document.createElement('p')
   status.className = 'desk-status'
   status.dataset.testid = 'desk-status'
-  const label = person?.status ? STATUS_LABELS[person.status] : { icon: '🪑', text: 'Settling in' }
+  // Translators: the status of a person who has just arrived at their co-working desk
+  const label = person?.status ? STATUS_LABELS[person.status] : { icon: '🪑', text: t('Settling in') }
   status.append(Object.assign(document.createElement('span'), { className: 'desk-status-icon', textContent: label.icon, ariaHidden: 'true' }), ` ${label.text}`)
   const goal = document.createElement('p')
   goal.className = 'desk-goal'
   goal.dataset.testid = 'desk-goal'
   if (person?.goal) {
-    goal.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: 'Working on: ' }), person.goal)
+    /** @param {string} words read by screen readers only */
+    const hidden = (words) => Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: words })
     if (person.done === true) {
-      goal.append(' ', Object.assign(document.createElement('span'), { className: 'desk-done', textContent: '✓', title: 'Done' }),
-        Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: ' (done)' }))
+      // Translators: the tooltip of the tick after a goal that is done
+      const done = Object.assign(document.createElement('span'), { className: 'desk-done', textContent: '✓', title: t('Done') })
+      // Translators: what a person at a co-working desk works on, and has done; only {goal} is shown, the other words are read by screen readers
+      goal.append(...sentenceNodes(t('Working on: {goal} (done)'), { goal: [person.goal, ' ', done] }, hidden))
+    } else {
+      // Translators: what a person at a co-working desk works on; only {goal} is shown, the other words are read by screen readers
+      goal.append(...sentenceNodes(t('Working on: {goal}'), { goal: person.goal }, hidden))
     }
   } else {
-    goal.textContent = 'No goal stated yet'
+    goal.textContent = t('No goal stated yet')
     goal.classList.add('is-empty')
   }
   const focused = document.createElement('p')
   focused.className = 'desk-focused'
   focused.dataset.testid = 'desk-focused'
-  focused.title = `${spokenDuration(focusedMs)} in focus today`
-  focused.textContent = `${shortDuration(focusedMs)} focused today`
+  focused.title = t('{duration} in focus today', { duration: spokenDuration(focusedMs) })
+  // Translators: {duration} is short, such as "1 h 5 min"
+  focused.textContent = t('{duration} focused today', { duration: shortDuration(focusedMs) })
   item.append(avatar, who, about, status, goal, focused)
   if (!about.textContent) about.remove()
   return { item, trigger }

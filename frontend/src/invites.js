@@ -7,7 +7,7 @@
 
 import { RefusedError, requestJson } from './api.js'
 import { formJson, markInvalid } from './json-form.js'
-import { t, tn } from './i18n.js'
+import { messages, t, tn } from './i18n.js'
 
 /**
  * @typedef {object} Invite
@@ -52,10 +52,14 @@ export function readInvites (data) {
  * @returns {string}
  */
 export function describeInvite (invite) {
-  const until = new Date(invite.expiresAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })
+  const page = messages()
+  const until = page.dateTime(new Date(invite.expiresAt), { dateStyle: 'medium', timeStyle: 'short' })
+  const uses = page.number(invite.uses)
   return invite.maxUses === null
-    ? t('{role}: {uses} joined, until {until}', { role: invite.roleLabel, uses: invite.uses, until })
-    : t('{role}: {uses} of {most} joined, until {until}', { role: invite.roleLabel, uses: invite.uses, most: invite.maxUses, until })
+    // Translators: an open invite: the role it gives, how many people joined through it, and until when it works
+    ? t('{role}: {uses} joined, until {until}', { role: invite.roleLabel, uses, until })
+    // Translators: an open invite: the role it gives, how many of the most it admits joined, and until when it works
+    : t('{role}: {uses} of {most} joined, until {until}', { role: invite.roleLabel, uses, most: page.number(invite.maxUses), until })
 }
 
 /**
@@ -159,6 +163,7 @@ export class InvitePanel {
   /** @param {HTMLInputElement} input the link to copy */
   async copy (input) {
     const copied = await copyText(input.value, input)
+    // Translators: said once an invite link is on the clipboard
     this.announce(copied ? t('Copied') : t('The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.'))
   }
 
@@ -206,8 +211,10 @@ export class InvitePanel {
     link.readOnly = true
     link.value = invite.url
     link.setAttribute('aria-label', t('{role} invite link', { role: invite.roleLabel }))
+    // Translators: a button that copies an invite link
     const copy = inviteButton('copy', invite, t('Copy'), t('Copy the {role} invite link', { role: invite.roleLabel }))
     copy.dataset.testid = 'invite-item-copy'
+    // Translators: a button that revokes an invite link, so that it stops working
     const revoke = inviteButton('revoke', invite, t('Revoke'), t('Revoke the {role} invite link', { role: invite.roleLabel }))
     revoke.classList.add('button-danger')
     const controls = document.createElement('span')

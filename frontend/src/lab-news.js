@@ -3,8 +3,7 @@
  * the room document (phase, timer, lock, private brainstorming, vote, recording).
  */
 
-/** @param {number} count @param {string} unit @returns {string} "1 minute", "5 minutes" */
-const plural = (count, unit) => `${count} ${unit}${count === 1 ? '' : 's'}`
+import { messages, t, tn } from './i18n.js'
 
 /**
  * A duration as it is said: "5 minutes", "1 minute 30 seconds", "45 seconds".
@@ -36,10 +35,11 @@ export function spokenSeconds (seconds) {
   const hours = Math.floor(total / 3600)
   const minutes = Math.floor((total % 3600) / 60)
   const parts = []
-  if (hours) parts.push(plural(hours, 'hour'))
-  if (minutes) parts.push(plural(minutes, 'minute'))
-  if (total % 60 || !parts.length) parts.push(plural(total % 60, 'second'))
-  return parts.join(' ')
+  if (hours) parts.push(tn('{count} hour', '{count} hours', hours))
+  if (minutes) parts.push(tn('{count} minute', '{count} minutes', minutes))
+  if (total % 60 || !parts.length) parts.push(tn('{count} second', '{count} seconds', total % 60))
+  // The units joined as the language joins those of a duration ("1 hour 2 minutes" in English).
+  return new Intl.ListFormat(messages().lang, { type: 'unit', style: 'narrow' }).format(parts)
 }
 
 /**
@@ -72,11 +72,11 @@ export function timerNews (previous, next) {
   const b = timerOf(next)
   if (a.running === b.running && a.endsAt === b.endsAt && a.remainingMs === b.remainingMs && a.durationMs === b.durationMs) return null
   const left = spokenDuration(b.remainingMs)
-  if (b.running && !a.running && a.remainingMs > 0 && b.remainingMs === a.remainingMs) return `The timer has resumed: ${left} left.`
-  if (b.running && b.endsAt !== a.endsAt && b.remainingMs === b.durationMs) return `The timer has started: ${left}.`
-  if (!b.running && a.running && b.remainingMs > 0) return `The timer is paused with ${left} left.`
-  if (!b.running && !b.remainingMs && !b.durationMs) return 'The timer has stopped.'
-  if (b.durationMs > a.durationMs) return `${spokenDuration(b.durationMs - a.durationMs)} added: ${left} left.`
+  if (b.running && !a.running && a.remainingMs > 0 && b.remainingMs === a.remainingMs) return t('The timer has resumed: {duration} left.', { duration: left })
+  if (b.running && b.endsAt !== a.endsAt && b.remainingMs === b.durationMs) return t('The timer has started: {duration}.', { duration: left })
+  if (!b.running && a.running && b.remainingMs > 0) return t('The timer is paused with {duration} left.', { duration: left })
+  if (!b.running && !b.remainingMs && !b.durationMs) return t('The timer has stopped.')
+  if (b.durationMs > a.durationMs) return t('{added} added: {duration} left.', { added: spokenDuration(b.durationMs - a.durationMs), duration: left })
   return null
 }
 
@@ -88,9 +88,11 @@ export function timerNews (previous, next) {
 function phaseSentence (room) {
   const phase = Array.isArray(room.agenda) ? room.agenda.find((p) => p?.id === room.phase) : undefined
   const title = typeof phase?.title === 'string' ? phase.title : ''
-  if (!title) return 'No phase now.'
+  if (!title) return t('No phase now.')
   const minutes = Number(phase.minutes) || 0
-  return minutes > 0 ? `Phase: ${title}, ${spokenDuration(minutes * 60_000)}.` : `Phase: ${title}.`
+  return minutes > 0
+    ? t('Phase: {title}, {duration}.', { title, duration: spokenDuration(minutes * 60_000) })
+    : t('Phase: {title}.', { title })
 }
 
 /** @param {any} recording @returns {string | null} the id of the recording, when one runs */
@@ -114,24 +116,24 @@ export function labNews (before, after) {
   }
   const locked = after.locked === true
   if (locked !== (before.locked === true)) {
-    news.push(locked ? 'The board is locked: only facilitators can change it.' : 'The board is unlocked.')
+    news.push(locked ? t('The board is locked: only facilitators can change it.') : t('The board is unlocked.'))
   }
   const privateOn = after.private === true
   if (privateOn !== (before.private === true)) {
-    news.push(privateOn ? 'Private brainstorming has started.' : 'Private brainstorming has ended.')
+    news.push(privateOn ? t('Private brainstorming has started.') : t('Private brainstorming has ended.'))
   }
   const wasOpen = openVote(before.vote)
   const isOpen = openVote(after.vote)
-  if (wasOpen && wasOpen !== isOpen) news.push('Voting has ended: the results are in the lab panel.')
+  if (wasOpen && wasOpen !== isOpen) news.push(t('Voting has ended: the results are in the lab panel.'))
   if (isOpen && wasOpen !== isOpen) {
     const budget = Number(after.vote.budget) || 0
-    news.push(`Voting has started: ${plural(budget, 'dot')} each.`)
+    news.push(tn('Voting has started: {count} dot each.', 'Voting has started: {count} dots each.', budget))
   }
   const wasRecording = runningRecording(before.recording)
   const isRecording = runningRecording(after.recording)
-  if (wasRecording && wasRecording !== isRecording) news.push('The recording has stopped.')
+  if (wasRecording && wasRecording !== isRecording) news.push(t('The recording has stopped.'))
   if (isRecording && wasRecording !== isRecording) {
-    news.push('This session is being recorded: the board, the chat and who is present are kept.')
+    news.push(t('This session is being recorded: the board, the chat and who is present are kept.'))
   }
   return news
 }

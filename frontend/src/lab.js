@@ -6,7 +6,7 @@ import { agendaText, parseAgenda } from './agenda.js'
 import { readSetting, writeSetting } from './settings.js'
 import { clockSeconds, labNews } from './lab-news.js'
 import { Celebration, isNewCelebration } from './celebration.js'
-import { t } from './i18n.js'
+import { messages, t, tn } from './i18n.js'
 import { refusal } from './refusals.js'
 
 /** How often a running timer's display is refreshed. */
@@ -131,7 +131,7 @@ export class LabPanel {
   /** @param {Record<string, unknown>} command @returns {boolean} whether it went out */
   send (command) {
     const sent = this.socket.send(command)
-    this.showError(sent ? '' : 'You are offline: try again once reconnected.')
+    this.showError(sent ? '' : t('You are offline: try again once reconnected.'))
     return sent
   }
 
@@ -257,7 +257,7 @@ export class LabPanel {
     if (lockNote) lockNote.hidden = !locked
     const lockButton = this.part('lab-lock')
     if (lockButton) {
-      lockButton.textContent = locked ? 'Unlock board' : 'Lock board'
+      lockButton.textContent = locked ? t('Unlock board') : t('Lock board')
       lockButton.setAttribute('aria-pressed', String(locked))
     }
     const phaseId = this.state.get('phase')
@@ -277,11 +277,12 @@ export class LabPanel {
     if (next) {
       const upcoming = this.nextPhase()
       next.hidden = !upcoming
-      next.textContent = upcoming ? `Next: ${upcoming.title}` : ''
+      // Translators: a button that starts the agenda's next phase, {title} the phase's
+      next.textContent = upcoming ? t('Next: {title}', { title: upcoming.title }) : ''
     }
     const hands = Object.entries(this.hands()).sort((a, b) => a[1] - b[1])
     const count = this.part('lab-hands-count')
-    if (count) count.textContent = String(hands.length)
+    if (count) count.textContent = messages().number(hands.length)
     const list = this.part('lab-hands')
     if (list) {
       // Facilitators take hands down once they have given the word.
@@ -295,8 +296,9 @@ export class LabPanel {
           lower.type = 'button'
           lower.className = 'lab-phase-button'
           lower.dataset.lower = id
-          lower.textContent = 'Lower'
-          lower.setAttribute('aria-label', `Lower ${name}'s hand`)
+          // Translators: a button beside someone's raised hand: puts their hand down
+          lower.textContent = t('Lower')
+          lower.setAttribute('aria-label', t("Lower {name}'s hand", { name }))
           item.append(' ', lower)
         }
         return item
@@ -304,7 +306,7 @@ export class LabPanel {
     }
     const hand = this.part('lab-hand')
     if (hand) {
-      hand.textContent = this.handRaised() ? 'Lower hand' : 'Raise hand'
+      hand.textContent = this.handRaised() ? t('Lower hand') : t('Raise hand')
       hand.setAttribute('aria-pressed', String(this.handRaised()))
     }
     this.renderVote()
@@ -320,7 +322,13 @@ export class LabPanel {
       for (const listener of this.privateListeners) listener(privateOn)
     }
     const pause = this.part('lab-timer-pause')
-    if (pause) pause.textContent = this.timer()?.running ? 'Pause' : 'Resume'
+    if (pause) {
+      pause.textContent = this.timer()?.running
+        // Translators: a button of the lab's timer: stops it for a while
+        ? t('Pause')
+        // Translators: a button of the lab's paused timer: it runs on
+        : t('Resume')
+    }
     this.renderTimer()
   }
 
@@ -336,14 +344,17 @@ export class LabPanel {
       const item = document.createElement('li')
       item.className = 'lab-agenda-item'
       if (phase?.id === current) item.setAttribute('aria-current', 'step')
-      const label = `${String(phase?.title ?? '')}${phase?.minutes ? ` (${phase.minutes} min)` : ''}`
+      const title = String(phase?.title ?? '')
+      const minutes = Number(phase?.minutes) || 0
+      // Translators: a phase of the agenda and its length in minutes, abbreviated
+      const label = minutes ? tn('{title} ({count} min)', '{title} ({count} min)', minutes, { title }) : title
       if (canRun) {
         const button = document.createElement('button')
         button.type = 'button'
         button.className = 'lab-phase-button'
         button.dataset.phase = String(phase?.id ?? '')
         button.textContent = label
-        button.title = 'Go to this phase'
+        button.title = t('Go to this phase')
         item.append(button)
       } else {
         item.textContent = label
@@ -363,10 +374,10 @@ export class LabPanel {
     const spotlight = this.state.get('spotlight')
     const summon = spotlight && typeof spotlight === 'object' ? spotlight : null
     const followMe = summon?.follow === true
-    if (this.followMeOn && !followMe && this.provider.synced) this.announce('Follow-me has ended.')
+    if (this.followMeOn && !followMe && this.provider.synced) this.announce(t('Follow-me has ended.'))
     this.followMeOn = followMe
     const button = this.part('lab-follow-me')
-    if (button) button.textContent = followMe ? 'Stop follow-me' : 'Everyone follow me'
+    if (button) button.textContent = followMe ? t('Stop follow-me') : t('Everyone follow me')
     if (this.leader && (!followMe || summon.by !== this.leader)) {
       this.unfollow(this.leader)
       this.leader = null
@@ -376,15 +387,15 @@ export class LabPanel {
     this.summoned = summon.at
     const by = String(summon.by)
     if (by === this.userId) {
-      if (!first) this.announce(followMe ? 'Everyone follows your view now.' : 'Everyone was brought to your view.')
+      if (!first) this.announce(followMe ? t('Everyone follows your view now.') : t('Everyone was brought to your view.'))
       return
     }
     const view = summon.view
     if (!first && view && typeof view === 'object' && [view.x, view.y, view.zoom].every(Number.isFinite)) {
       this.goTo({ x: view.x, y: view.y, zoom: view.zoom })
       this.announce(followMe
-        ? `${this.nameOf(by)} asks everyone to follow their view: pan, zoom or press Escape to look around on your own.`
-        : `${this.nameOf(by)} brought everyone to their view.`)
+        ? t('{name} asks everyone to follow their view: pan, zoom or press Escape to look around on your own.', { name: this.nameOf(by) })
+        : t('{name} brought everyone to their view.', { name: this.nameOf(by) }))
     }
     if (followMe) {
       this.leader = by
@@ -397,7 +408,7 @@ export class LabPanel {
     const celebration = this.state.get('celebration')
     if (!isNewCelebration(celebration, this.celebrated, Date.now() + this.clockOffsetMs)) return
     this.celebrated = celebration.at
-    const message = `${this.nameOf(celebration.by)} is celebrating!`
+    const message = t('{name} is celebrating!', { name: this.nameOf(celebration.by) })
     this.celebration.show(`🎉 ${message}`)
     this.announce(message)
   }
@@ -415,7 +426,7 @@ export class LabPanel {
       this.mine = { voteId: vote.id, votes: {}, left: Number(vote.budget) || 0 }
     }
     const left = this.part('lab-vote-left')
-    if (left) left.textContent = String(this.mine.left)
+    if (left) left.textContent = messages().number(this.mine.left)
     const results = this.part('lab-results')
     if (!results) return
     const totals = !open && vote && typeof vote.results === 'object' && vote.results ? vote.results : null
@@ -426,7 +437,13 @@ export class LabPanel {
       button.type = 'button'
       button.className = 'lab-phase-button'
       button.dataset.object = id
-      button.textContent = `${this.describe(id) || 'An object'}: ${n} ${Number(n) === 1 ? 'vote' : 'votes'}`
+      const object = this.describe(id)
+      const votes = Number(n)
+      button.textContent = object
+        // Translators: a result of a dot vote: the text of a board object, and its votes
+        ? tn('{object}: {count} vote', '{object}: {count} votes', votes, { object })
+        // Translators: a result of a dot vote, for a board object without text
+        : tn('An object: {count} vote', 'An object: {count} votes', votes)
       item.append(button)
       return item
     }))
@@ -445,11 +462,11 @@ export class LabPanel {
     if (timer?.running && left !== null && left > 60_000) this.aboveMinute = timer.endsAt
     if (timer?.running && left && left <= 60_000 && this.aboveMinute === timer.endsAt) {
       this.aboveMinute = null
-      this.announce('One minute left.')
+      this.announce(t('One minute left.'))
     }
     if (timer?.running && left === 0 && this.announcedEnd !== timer.endsAt) {
       this.announcedEnd = timer.endsAt
-      this.announce('Time is up.')
+      this.announce(t('Time is up.'))
       if (this.soundOn()) chime()
     }
   }
@@ -485,7 +502,7 @@ export class LabPanel {
       const vote = this.state.get('vote')
       this.mine = { voteId: vote?.id ?? null, votes: reply.votes, left: Number(reply.left) || 0 }
       this.renderVote()
-      this.announce(`${this.mine.left} ${this.mine.left === 1 ? 'vote' : 'votes'} left.`)
+      this.announce(tn('{count} vote left.', '{count} votes left.', this.mine.left))
     }
     if (reply?.type === 'room.error') {
       this.showError(refusal(reply, t('That did not work.')))

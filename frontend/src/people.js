@@ -6,18 +6,34 @@
  */
 
 import { requestJson } from './api.js'
+import { messages, t } from './i18n.js'
+import { sentenceNodes } from './sentence-nodes.js'
 
 /** @typedef {'observer' | 'participant' | 'facilitator'} Role */
 /** @typedef {{id: string, name: string, role: Role}} Person */
 
 /** @type {Role[]} */
 export const ROLES = ['observer', 'participant', 'facilitator']
-const ROLE_LABELS = { observer: 'Observer', participant: 'Participant', facilitator: 'Facilitator' }
-/** What each role may do, as told to someone whose role changed. */
-const ROLE_MEANING = {
-  observer: 'you can follow the board and the chat but not change them',
-  participant: 'you can add to the board and the chat',
-  facilitator: 'you can run the lab and manage its people'
+/** The name of each role, in the page's language. */
+const ROLE_LABELS = {
+  // Translators: a role in a room: follows the board and the chat without changing them
+  observer: () => t('Observer'),
+  // Translators: a role in a room: adds to the board and the chat
+  participant: () => t('Participant'),
+  // Translators: a role in a room: runs the lab and manages its people
+  facilitator: () => t('Facilitator')
+}
+/** What someone whose role changed is told, by the role. */
+const ROLE_NOTICES = {
+  observer: () => t('A facilitator made you an observer: you can follow the board and the chat but not change them.'),
+  participant: () => t('A facilitator made you a participant: you can add to the board and the chat.'),
+  facilitator: () => t('A facilitator made you a facilitator: you can run the lab and manage its people.')
+}
+/** What the facilitator who changed someone's role is told, by the role. */
+const ROLE_CHANGED = {
+  observer: (/** @type {string} */ name) => t('{name} is now an observer.', { name }),
+  participant: (/** @type {string} */ name) => t('{name} is now a participant.', { name }),
+  facilitator: (/** @type {string} */ name) => t('{name} is now a facilitator.', { name })
 }
 /** The most people the panel lists. */
 const MAX_PEOPLE = 1000
@@ -40,7 +56,7 @@ export function readPeople (data) {
   for (const entry of data.slice(0, MAX_PEOPLE)) {
     const { id, name, role } = entry && typeof entry === 'object' ? entry : {}
     if (typeof id !== 'string' || !/^u\d{1,18}$/.test(id) || people.has(id) || !isRole(role)) continue
-    const shown = typeof name === 'string' && name.trim() ? name.trim().slice(0, NAME_MAX_LENGTH) : 'Someone'
+    const shown = typeof name === 'string' && name.trim() ? name.trim().slice(0, NAME_MAX_LENGTH) : t('Someone')
     people.set(id, { id, name: shown, role })
   }
   return [...people.values()]
@@ -52,8 +68,7 @@ export function readPeople (data) {
  * @returns {string}
  */
 export function roleNotice (role) {
-  const article = role === 'observer' ? 'an' : 'a'
-  return `A facilitator made you ${article} ${role}: ${ROLE_MEANING[role]}.`
+  return ROLE_NOTICES[role]()
 }
 
 /**
@@ -179,7 +194,7 @@ export class PeoplePanel {
       this.render()
     } catch (error) {
       if (asked !== this.asked) return
-      this.showError(`The list of people could not be loaded. ${/** @type {Error} */ (error).message}`)
+      this.showError(t('The list of people could not be loaded. {reason}', { reason: /** @type {Error} */ (error).message }))
       this.loadFailed = true
     }
   }
@@ -197,7 +212,7 @@ export class PeoplePanel {
     const updated = await this.change(id, { role })
     if (updated) {
       this.people = this.people.map((p) => (p.id === id ? { ...p, role } : p))
-      this.announce(`${person.name} is now ${role === 'observer' ? 'an' : 'a'} ${role}.`)
+      this.announce(ROLE_CHANGED[role](person.name))
     }
     this.render()
   }
@@ -207,12 +222,12 @@ export class PeoplePanel {
     const person = this.find(id)
     if (!person || this.busy.has(id)) return
     const question = id === this.userId
-      ? 'Leave the room? You can come back only through a new invite.'
-      : `Remove ${person.name} from the room? They can come back only through a new invite.`
+      ? t('Leave the room? You can come back only through a new invite.')
+      : t('Remove {name} from the room? They can come back only through a new invite.', { name: person.name })
     if (!window.confirm(question)) return
     if (await this.change(id, { remove: true })) {
       this.people = this.people.filter((p) => p.id !== id)
-      this.announce(`${person.name} was removed from the room.`)
+      this.announce(t('{name} was removed from the room.', { name: person.name }))
     }
     this.render()
   }
@@ -266,7 +281,7 @@ export class PeoplePanel {
     list.replaceChildren(...rows.map((row) => this.renderPerson(row)))
     if (focused) this.refocus(list, focused)
     const count = this.root.querySelector('[data-people-count]')
-    if (count) count.textContent = String(rows.length)
+    if (count) count.textContent = messages().number(rows.length)
   }
 
   /**
@@ -297,22 +312,27 @@ export class PeoplePanel {
     item.dataset.hand = String(row.hand)
     const dot = document.createElement('span')
     dot.className = 'people-dot'
-    dot.title = row.here ? 'Here now' : 'Not here'
+    // Translators: the tooltip of the dot beside a member of the room who is in it now
+    dot.title = row.here ? t('Here now') : t('Not here')
     dot.setAttribute('aria-hidden', 'true')
     const name = document.createElement('span')
     name.className = 'people-name'
-    name.textContent = row.id === this.userId ? `${row.name} (you)` : row.name
-    const status = document.createElement('span')
-    status.className = 'visually-hidden'
-    status.textContent = row.here ? ', here now' : ', not here'
+    // Translators: the name of the person reading this, marked as theirs; "(you)" is styled apart
+    name.textContent = row.id === this.userId ? t('{name} (you)', { name: row.name }) : row.name
+    /** @param {string} words read by screen readers only */
+    const hidden = (words) => Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: words })
     const who = document.createElement('span')
     who.className = 'people-who'
-    who.append(dot, name, status)
+    who.append(dot, ...sentenceNodes(row.here
+      // Translators: a member of the room; only {name} is shown, the other words are read by screen readers
+      ? t('{name}, here now')
+      // Translators: a member of the room; only {name} is shown, the other words are read by screen readers
+      : t('{name}, not here'), { name }, hidden))
     if (row.hand) {
       const hand = document.createElement('span')
       hand.className = 'people-hand'
       hand.dataset.testid = 'person-hand'
-      hand.textContent = 'Hand raised'
+      hand.textContent = t('Hand raised')
       who.append(hand)
     }
 
@@ -321,17 +341,19 @@ export class PeoplePanel {
     menu.dataset.testid = 'person-role'
     menu.dataset.person = row.id
     menu.dataset.focusKey = `role ${row.id}`
-    menu.setAttribute('aria-label', `Role of ${row.name}`)
+    menu.setAttribute('aria-label', t('Role of {name}', { name: row.name }))
     for (const role of ROLES) {
       const option = document.createElement('option')
       option.value = role
-      option.textContent = ROLE_LABELS[role]
+      option.textContent = ROLE_LABELS[role]()
       option.selected = role === row.choice
       menu.append(option)
     }
-    const apply = personButton('apply', row.id, 'Change', `Change the role of ${row.name}`)
+    // Translators: a button that applies the role chosen for a member of the room
+    const apply = personButton('apply', row.id, t('Change'), t('Change the role of {name}', { name: row.name }))
     apply.disabled = row.choice === row.role
-    const remove = personButton('remove', row.id, 'Remove', `Remove ${row.name} from the room`)
+    // Translators: a button that removes a member from the room
+    const remove = personButton('remove', row.id, t('Remove'), t('Remove {name} from the room', { name: row.name }))
     remove.classList.add('button-danger')
     const controls = document.createElement('span')
     controls.className = 'people-controls'

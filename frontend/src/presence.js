@@ -1,6 +1,8 @@
 /** Local awareness state (who I am, my cursor, selection and view) and the presence list. */
 
 import { safeHexColor } from './colors.js'
+import { messages, t } from './i18n.js'
+import { sentenceNodes } from './sentence-nodes.js'
 
 /** Minimum interval between two published cursor positions or views (about 20 per second). */
 const PUBLISH_INTERVAL_MS = 50
@@ -122,7 +124,8 @@ export class PresenceList {
       if (!user || typeof user.id !== 'string' || users.has(user.id)) continue
       users.set(user.id, {
         id: user.id,
-        name: typeof user.name === 'string' && user.name ? user.name : 'Anonymous',
+        // Translators: stands for a person on the board whose name is not known
+        name: typeof user.name === 'string' && user.name ? user.name : t('Anonymous'),
         color: safeHexColor(user.color)
       })
     }
@@ -142,7 +145,7 @@ export class PresenceList {
       : undefined
     this.list.replaceChildren(...users.map((user) => this.renderUser(user)))
     if (focused) /** @type {HTMLElement | null} */ (this.list.querySelector(`[data-follow="${CSS.escape(focused)}"]`))?.focus()
-    if (this.countElement) this.countElement.textContent = String(users.length)
+    if (this.countElement) this.countElement.textContent = messages().number(users.length)
   }
 
   /** @param {{id: string, name: string, color: string}} user */
@@ -160,10 +163,10 @@ export class PresenceList {
     name.className = 'presence-name'
     name.textContent = user.name
     if (user.id === this.localUserId) {
-      const you = document.createElement('span')
-      you.className = 'presence-you'
-      you.textContent = '(you)'
-      item.append(avatar, name, ' ', you)
+      /** @param {string} words */
+      const you = (words) => Object.assign(document.createElement('span'), { className: 'presence-you', textContent: words })
+      // Translators: the name of the person reading this, marked as theirs; "(you)" is styled apart
+      item.append(avatar, ...sentenceNodes(t('{name} (you)'), { name }, you))
       return item
     }
     const following = this.following === user.id
@@ -173,10 +176,14 @@ export class PresenceList {
     button.dataset.follow = user.id
     button.dataset.testid = `follow-${user.id}`
     button.setAttribute('aria-pressed', String(following))
-    button.title = following ? `Following ${user.name}` : `Follow ${user.name}'s view`
+    button.title = following ? t('Following {name}', { name: user.name }) : t("Follow {name}'s view", { name: user.name })
     const hint = document.createElement('span')
     hint.className = 'presence-hint'
-    hint.textContent = following ? 'Following' : 'Follow'
+    hint.textContent = following
+      // Translators: beside a person's name in the list of who is here: you follow their view of the board
+      ? t('Following')
+      // Translators: a button beside a person's name in the list of who is here: follow their view of the board
+      : t('Follow')
     button.append(avatar, name, hint)
     item.append(button)
     this.cards?.attach(button, user.id, user.name)

@@ -5,6 +5,8 @@
  * follows its trigger in the page, so Tab reaches its link; Escape closes it.
  */
 
+import { messages, t } from './i18n.js'
+
 /**
  * @typedef {object} ProfileCard
  * @property {string} name
@@ -21,6 +23,13 @@
 const CLOSE_DELAY_MS = 200
 /** The most cards a page keeps fetched; the oldest goes first. */
 export const MAX_CARDS = 300
+
+/**
+ * Items (disciplines, languages) in a short list as the language writes one ("A, B, C").
+ * @param {string[]} items
+ * @returns {string}
+ */
+export const shortList = (items) => new Intl.ListFormat(messages().lang, { type: 'conjunction', style: 'narrow' }).format(items)
 
 /** @param {string} url @returns {boolean} whether it is a path on this site */
 const local = (url) => url.startsWith('/') && !url.startsWith('//')
@@ -111,7 +120,8 @@ export class ProfileCards {
       shown.className = 'profile-card'
       shown.dataset.testid = 'profile-card'
       shown.setAttribute('role', 'group')
-      shown.setAttribute('aria-label', `${name}: profile`)
+      // Translators: the accessible name of a person's profile card
+      shown.setAttribute('aria-label', t('{name}: profile', { name }))
       shown.addEventListener('pointerenter', () => window.clearTimeout(closing))
       shown.addEventListener('pointerleave', later)
       shown.addEventListener('focusout', (event) => {
@@ -169,16 +179,17 @@ function fillCard (element, card) {
     paragraph.textContent = text
     parts.push(paragraph)
   }
-  line(card.disciplines?.join(', ') ?? '', 'profile-card-disciplines')
+  line(card.disciplines?.length ? shortList(card.disciplines) : '', 'profile-card-disciplines')
   line(card.place ?? '', 'profile-card-place')
-  line(card.languages?.length ? `Speaks ${card.languages.join(', ')}` : '', 'profile-card-languages')
+  // Translators: {languages} is a list of the languages a person speaks ("English, Portuguese")
+  line(card.languages?.length ? t('Speaks {languages}', { languages: shortList(card.languages) }) : '', 'profile-card-languages')
   line(card.bio ?? '', 'profile-card-bio')
   if (card.url) {
     const link = document.createElement('a')
     link.href = card.url
     link.className = 'profile-card-link'
     link.dataset.testid = 'profile-card-link'
-    link.textContent = `${card.name}'s profile`
+    link.textContent = t("{name}'s profile", { name: card.name })
     parts.push(link)
   }
   element.replaceChildren(...parts)

@@ -4,6 +4,8 @@
  * work blocks, what arrives while the tab is hidden counts; the tab's title shows the count.
  */
 
+import { messages, t } from './i18n.js'
+
 /**
  * The ways people write someone's name after an `@`: the whole display name, and the name
  * without what the room adds to it (" (guest)", " #12").
@@ -62,5 +64,6 @@ export function notice ({ message, userId, name, working, hidden }) {
  * @returns {string}
  */
 export function titleWithUnread (title, unread) {
-  return unread > 0 ? `(${unread}) ${title}` : title
+  // Translators: the browser tab's title, with the number of unread chat messages in front ("(3) Studio")
+  return unread > 0 ? t('({count}) {title}', { count: messages().number(unread), title }) : title
 }

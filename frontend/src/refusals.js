@@ -12,6 +12,7 @@ const SENTENCES = /** @type {Record<string, () => string>} */ ({
   'chat.empty': () => t('Write something before sending.'),
   'chat.too_long': () => t('That message is too long.'),
   'chat.closed': () => t('This thread has closed.'),
+  'chat.forbidden': () => t('You can read this chat but not write there.'),
   'board.read_only': () => t('You can look at the board but not change it.'),
   'board.locked': () => t('The facilitator has locked the board for now: your change was not kept.'),
   'board.too_many_objects': () => t('The board is full: remove something first.'),

@@ -25,7 +25,7 @@ import { RestoreControls } from './restore.js'
 import { RecordingControls, enterAfterNotice } from './recording.js'
 import { PanelDock, followVisualViewport } from './panels.js'
 import { rovingToolbar } from './roving.js'
-import { install, pageMessages } from './i18n.js'
+import { install, messages, pageMessages, t } from './i18n.js'
 
 // The page's language: its catalog of the browser's messages (see i18n.js).
 install(pageMessages(document))
@@ -207,7 +207,7 @@ function start () {
       for (const state of connection.provider.awareness.getStates().values()) {
         if (state?.user?.id === id && typeof state.user.name === 'string') return state.user.name
       }
-      return id === user.id ? user.name : 'Someone'
+      return id === user.id ? user.name : t('Someone')
     },
     selected: () => [...board.selection.ids],
     describe: (id) => {
@@ -262,7 +262,7 @@ function start () {
     provider: lab.provider,
     send: (command) => lab.send(command),
     onReply: (listener) => lab.onServerReply(listener),
-    timeOf: (ms) => new Date(ms - lab.clockOffsetMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    timeOf: (ms) => messages().dateTime(ms - lab.clockOffsetMs, { hour: '2-digit', minute: '2-digit' })
   })
   const restoreRoot = byTestId('lab-restore')
   if (restoreRoot) {

@@ -12,6 +12,7 @@ import { Board } from './board/board.js'
 import { Toolbar } from './board/toolbar.js'
 import { Keyboard } from './board/keyboard.js'
 import { Clipboard } from './board/clipboard.js'
+import { t } from './i18n.js'
 
 export class ScratchBoard {
   /**
@@ -37,7 +38,7 @@ export class ScratchBoard {
     const open = this.panel.hidden
     this.panel.hidden = !open
     opener.setAttribute('aria-expanded', String(open))
-    opener.textContent = open ? 'Hide the scratch board' : 'Open the shared scratch board'
+    opener.textContent = open ? t('Hide the scratch board') : t('Open the shared scratch board')
     if (!open) return
     if (!this.board) this.mount()
     this.board?.surface.focus()
