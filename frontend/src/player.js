@@ -21,7 +21,7 @@ import { ChatList } from './playback/chat-list.js'
 import { chapterAt, keyTarget, nextChapterStart, previousChapterStart } from './playback/chapters.js'
 import { formatClock, hashForTime, timeFromHash } from './playback/time.js'
 import { setUpReuse } from './playback/reuse.js'
-import { install, pageMessages } from './i18n.js'
+import { install, pageMessages, t } from './i18n.js'
 
 // The page's language: its catalog of the browser's messages (see i18n.js).
 install(pageMessages(document))
@@ -40,7 +40,7 @@ const noPresence = /** @type {import('./presence.js').LocalPresence} */ (/** @ty
 }))
 
 /** @param {unknown} error @returns {string} */
-const messageOf = (error) => error instanceof Error && error.message ? error.message : 'The recording could not be loaded.'
+const messageOf = (error) => error instanceof Error && error.message ? error.message : t('The recording could not be loaded.')
 
 async function start () {
   const config = /** @type {any} */ (readConfig('player-config'))
@@ -140,7 +140,8 @@ async function start () {
     const room = playback.docs.room.getMap('room')
     board.renderer.setVoteHighlights(lab.render(room, startedMs + playback.position))
     const title = phaseTitle(room)
-    if (announcedPhase !== null && title !== announcedPhase && title) announcer.textContent = `Phase: ${title}`
+    // Translators: the phase of a lab's agenda that was running.
+    if (announcedPhase !== null && title !== announcedPhase && title) announcer.textContent = t('Phase: {title}', { title })
     announcedPhase = title
   }
 
@@ -150,7 +151,11 @@ async function start () {
   const previousButton = /** @type {HTMLButtonElement} */ (byTestId('player-previous'))
   const nextButton = /** @type {HTMLButtonElement} */ (byTestId('player-next'))
   const drawControls = () => {
-    playButton.textContent = playback.playing ? 'Pause' : 'Play'
+    playButton.textContent = playback.playing
+      // Translators: the button that pauses a recording playing.
+      ? t('Pause')
+      // Translators: the button that plays a recording.
+      : t('Play')
     timeText.textContent = formatClock(playback.position)
     timeline.set(playback.position)
     previousButton.disabled = playback.position <= 0
@@ -195,7 +200,8 @@ async function start () {
     button.type = 'button'
     button.className = 'button button-small'
     button.dataset.testid = 'player-chapter'
-    button.textContent = `${formatClock(chapter.at)} ${chapter.title}`
+    // Translators: a chapter of a recording: when it starts (12:34), and its phase's title.
+    button.textContent = t('{time} {title}', { time: formatClock(chapter.at), title: chapter.title })
     button.addEventListener('click', () => seek(chapter.at))
     const item = document.createElement('li')
     item.append(button)

@@ -5,6 +5,8 @@
  * checks and writes the room document's `recording`, which everything here follows).
  */
 
+import { t } from './i18n.js'
+
 /**
  * @typedef {object} Recording
  * @property {string} id
@@ -35,8 +37,20 @@ export function recordingOf (value) {
  * @returns {string}
  */
 export function recordingStatus (recording, timeOf) {
-  const named = recording.title ? `Recording “${recording.title}”` : 'Recording'
-  return recording.startedAt === null ? `${named}.` : `${named} since ${timeOf(recording.startedAt)}.`
+  const title = recording.title
+  if (recording.startedAt === null) {
+    return title
+      // Translators: the status of a room being recorded, with the recording's title.
+      ? t('Recording “{title}”.', { title })
+      // Translators: the status of a room being recorded.
+      : t('Recording.')
+  }
+  const time = timeOf(recording.startedAt)
+  return title
+    // Translators: the status of a room being recorded: the recording's title and the time it started (14:05).
+    ? t('Recording “{title}” since {time}.', { title, time })
+    // Translators: the status of a room being recorded, and the time it started (14:05).
+    : t('Recording since {time}.', { time })
 }
 
 /**
@@ -120,7 +134,8 @@ export class RecordingControls {
       this.pending = null
     }
     this.indicator.hidden = !recording
-    this.indicator.title = recording?.title ? `Recording: ${recording.title}` : ''
+    // Translators: the tip of the indicator that a room is being recorded, with the recording's title.
+    this.indicator.title = recording?.title ? t('Recording: {title}', { title: recording.title }) : ''
     const startButton = this.part('lab-recording-start')
     const stopButton = this.part('lab-recording-stop')
     const titleLabel = this.part('lab-recording-title-label')
@@ -135,7 +150,8 @@ export class RecordingControls {
     }
     if (titleLabel) titleLabel.hidden = Boolean(recording)
     if (status) {
-      status.textContent = recording ? recordingStatus(recording, this.timeOf) : 'Not recording.'
+      // Translators: the status of a room that is not being recorded.
+      status.textContent = recording ? recordingStatus(recording, this.timeOf) : t('Not recording.')
     }
   }
 }

@@ -6,6 +6,8 @@
  * changed back.
  */
 
+import { messages, t, tn } from './i18n.js'
+
 /** The longest span `{"minutes": n}` reaches back (the server's `MAX_RESTORE_MINUTES`). */
 export const MAX_MINUTES = 1440
 /** Where the moment to go back to starts, before the facilitator changes it. */
@@ -49,17 +51,36 @@ export function inputValue (ms) {
 export function restoredMessage (reply, whole) {
   /** @param {unknown} value */
   const count = (value) => Math.max(0, Math.floor(Number(value) || 0))
-  /** @param {number} n */
-  const objects = (n) => `${n.toLocaleString('en')} ${n === 1 ? 'object' : 'objects'}`
-  const parts = []
   const restored = count(reply.restored)
   const removed = count(reply.removed)
   const changed = count(reply.changed)
-  if (restored) parts.push(`${objects(restored)} came back`)
-  if (removed) parts.push(`${parts.length ? removed.toLocaleString('en') : objects(removed)} removed`)
-  if (changed) parts.push(`${parts.length ? changed.toLocaleString('en') : objects(changed)} changed back`)
-  if (parts.length) return `${parts.join(', ')}.`
-  return whole ? 'The board already looked like that: nothing changed.' : 'Nothing was deleted in that time.'
+  const number = (/** @type {number} */ n) => messages().number(n)
+  // One sentence for each case; {count} is the first number, the one that says "object" or "objects".
+  if (restored && removed && changed) {
+    // Translators: what a restore of the board did; {count}, {removed} and {changed} are numbers of board objects.
+    return tn('{count} object came back, {removed} removed, {changed} changed back.',
+      '{count} objects came back, {removed} removed, {changed} changed back.', restored,
+      { removed: number(removed), changed: number(changed) })
+  }
+  if (restored && removed) {
+    // Translators: what a restore of the board did; {count}, {removed} and {changed} are numbers of board objects.
+    return tn('{count} object came back, {removed} removed.', '{count} objects came back, {removed} removed.', restored,
+      { removed: number(removed) })
+  }
+  if (restored && changed) {
+    // Translators: what a restore of the board did; {count}, {removed} and {changed} are numbers of board objects.
+    return tn('{count} object came back, {changed} changed back.', '{count} objects came back, {changed} changed back.', restored,
+      { changed: number(changed) })
+  }
+  if (restored) return tn('{count} object came back.', '{count} objects came back.', restored)
+  if (removed && changed) {
+    // Translators: what a restore of the board did; {count}, {removed} and {changed} are numbers of board objects.
+    return tn('{count} object removed, {changed} changed back.', '{count} objects removed, {changed} changed back.', removed,
+      { changed: number(changed) })
+  }
+  if (removed) return tn('{count} object removed.', '{count} objects removed.', removed)
+  if (changed) return tn('{count} object changed back.', '{count} objects changed back.', changed)
+  return whole ? t('The board already looked like that: nothing changed.') : t('Nothing was deleted in that time.')
 }
 
 export class RestoreControls {
@@ -110,7 +131,9 @@ export class RestoreControls {
   restoreDeleted () {
     const minutes = Number(this.input('lab-restore-minutes')?.value)
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES) {
-      this.say(`Give the minutes as a whole number from 1 to ${MAX_MINUTES}.`)
+      // A number to type into the field: written without grouping ("1440", not "1,440").
+      const plain = new Intl.NumberFormat(messages().lang, { useGrouping: false })
+      this.say(t('Give the minutes as a whole number from {min} to {max}.', { min: plain.format(1), max: plain.format(MAX_MINUTES) }))
       return
     }
     this.start({ type: 'board.restore', minutes }, false)
@@ -120,15 +143,16 @@ export class RestoreControls {
   ask () {
     const local = localMoment(this.input('lab-restore-at')?.value ?? '')
     if (local === null || local > this.now()) {
-      this.say('Choose a moment in the past.')
+      this.say(t('Choose a moment in the past.'))
       return
     }
     this.moment = local + this.clockOffsetMs
-    const when = new Date(local).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' })
+    // In the page's language, and in this browser's time zone: the one the moment was typed in.
+    const when = new Intl.DateTimeFormat(messages().lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(local)
     const question = this.part('lab-restore-question')
     if (question) {
-      question.textContent = `Make the board as it was at ${when}, for everyone? ` +
-        'What was made since then goes, and what was deleted comes back.'
+      // Translators: {time} is a date and time, such as "3 May 2026, 14:30:00".
+      question.textContent = t('Make the board as it was at {time}, for everyone? What was made since then goes, and what was deleted comes back.', { time: when })
     }
     this.showConfirm(true)
     this.say('')
@@ -156,7 +180,8 @@ export class RestoreControls {
   start (command, whole) {
     if (!this.send(command)) return
     this.pending = whole
-    this.say('Restoring…')
+    // Translators: said while the board is being restored to an earlier state.
+    this.say(t('Restoring…'))
   }
 
   /** @param {any} reply a type-100 reply: the answer to the restore under way, if any */

@@ -15,6 +15,7 @@ import { unionBox } from './geometry.js'
 import { DEFAULT_BOARD_LIMITS, DEFAULT_SIZE, STYLES, TEXT_FIELDS } from './schema.js'
 import { textTooLong, textTooLongMessage } from './codec.js'
 import { uploadImage } from './media.js'
+import { t, tn } from '../i18n.js'
 
 /** @typedef {{x: number, y: number, w: number, h: number}} Box */
 /** @typedef {{x: number, y: number, zoom: number}} View */
@@ -127,7 +128,8 @@ export class Board {
 
   updateNotice () {
     const text = this.model.truncated
-      ? `This board holds more objects than it can show: only the first ${this.model.limit.toLocaleString('en')} are shown.`
+      ? tn('This board holds more objects than it can show: only the first {count} is shown.',
+        'This board holds more objects than it can show: only the first {count} are shown.', this.model.limit)
       : ''
     if (text === this.notice.textContent) return
     this.notice.textContent = text
@@ -314,7 +316,7 @@ export class Board {
     const kept = this.commands.remove(this.selection.ids)
     this.selection.clear()
     this.surface.focus({ preventScroll: true })
-    if (kept) this.notify(`Kept ${kept} ${kept === 1 ? 'object because it is' : 'objects because they are'} locked.`)
+    if (kept) this.notify(tn('Kept {count} object because it is locked.', 'Kept {count} objects because they are locked.', kept))
   }
 
   /** @returns {boolean} whether something is selected and all of it is locked */
@@ -329,7 +331,11 @@ export class Board {
     this.history.cut()
     const count = this.commands.setLocked(this.selection.ids, lock)
     this.history.cut()
-    this.notify(`${lock ? 'Locked' : 'Unlocked'} ${count} ${count === 1 ? 'object' : 'objects'}.`)
+    this.notify(lock
+      // Translators: said after locking objects on the board.
+      ? tn('Locked {count} object.', 'Locked {count} objects.', count)
+      // Translators: said after unlocking objects on the board.
+      : tn('Unlocked {count} object.', 'Unlocked {count} objects.', count))
   }
 
   /** @param {string} color a note colour: the default for new notes, and applied to the selection */
@@ -386,7 +392,7 @@ export class Board {
       })
       if (id) this.selection.set([id])
     } catch (error) {
-      this.notify(error instanceof Error ? error.message : 'The image could not be uploaded.')
+      this.notify(error instanceof Error ? error.message : t('The image could not be uploaded.'))
     }
   }
 }

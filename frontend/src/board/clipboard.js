@@ -9,6 +9,7 @@ import { adoptImages } from './media.js'
 import { boxOf } from './schema.js'
 import { unionBox } from './geometry.js'
 import { isTextEntry } from './tools.js'
+import { t, tn } from '../i18n.js'
 
 /** Marks clipboard text holding board objects. */
 export const CLIPBOARD_PREFIX = 'coworking-board/v1:'
@@ -61,7 +62,7 @@ export class Clipboard {
         if (!Array.isArray(parsed?.objects)) throw new Error('no objects')
         this.paste(parsed.objects)
       } catch {
-        board.notify('The clipboard holds board objects this board cannot read.')
+        board.notify(t('The clipboard holds board objects this board cannot read.'))
       }
     } else if (files.length) {
       const c = board.centre()
@@ -83,7 +84,9 @@ export class Clipboard {
   async paste (list) {
     const board = this.board
     const { objects, dropped } = await adoptImages(board.slug, list)
-    if (dropped) board.notify(`${dropped} ${dropped === 1 ? 'image' : 'images'} could not be copied from the other room.`)
+    if (dropped) {
+      board.notify(tn('{count} image could not be copied from the other room.', '{count} images could not be copied from the other room.', dropped))
+    }
     list = objects
     const box = unionBox(list.map((o) => (o?.type === 'connector' ? null : boxOf(o))).filter((b) => b !== null))
     if (!box) return
@@ -117,7 +120,7 @@ export class Clipboard {
         origin: board.origin, offset, author: board.author, limits: board.limits, locks: false
       }))
     } catch (error) {
-      board.notify(error instanceof Error ? error.message : 'The objects could not be added.')
+      board.notify(error instanceof Error ? error.message : t('The objects could not be added.'))
     }
   }
 }

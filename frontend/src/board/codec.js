@@ -8,6 +8,7 @@ import {
   ARROWS, DEFAULT_BOARD_LIMITS, DEFAULT_SIZE, INK_COLORS, LIMITS, NOTE_COLORS, OBJECT_TYPES, REACTIONS, SHAPES, TEXT_FIELDS,
   finite, oneOf
 } from './schema.js'
+import { t, tn } from '../i18n.js'
 
 export const FORMAT = 'coworking-board'
 export const VERSION = 1
@@ -192,9 +193,6 @@ export function sanitize (input) {
   return out
 }
 
-/** @param {number} n */
-const count = (n) => n.toLocaleString('en')
-
 /**
  * Whether a text is longer than the server takes (`maxValueBytes`, in UTF-8 bytes).
  * @param {string} value
@@ -205,8 +203,10 @@ export function textTooLong (value, limits) {
 }
 
 /** @param {{maxValueBytes: number}} limits */
-export const textTooLongMessage = (limits) =>
-  `That text is too long for the board: a text holds at most ${count(limits.maxValueBytes)} bytes.`
+export const textTooLongMessage = (limits) => tn(
+  'That text is too long for the board: a text holds at most {count} byte.',
+  'That text is too long for the board: a text holds at most {count} bytes.', limits.maxValueBytes
+)
 
 /**
  * Why the server would refuse adding these sanitised objects to a board, or null when it
@@ -218,7 +218,8 @@ export const textTooLongMessage = (limits) =>
  */
 export function refusal (objects, plains, limits) {
   if (objects.size + plains.length > limits.maxObjects) {
-    return `This board holds at most ${count(limits.maxObjects)} objects: delete some to make room.`
+    return tn('This board holds at most {count} object: delete some to make room.',
+      'This board holds at most {count} objects: delete some to make room.', limits.maxObjects)
   }
   const long = plains.some((plain) => TEXT_FIELDS[plain.type] && textTooLong(plain[TEXT_FIELDS[plain.type]], limits))
   return long ? textTooLongMessage(limits) : null
@@ -330,12 +331,12 @@ export async function importDocument (doc, json, origin, prepare, limits = DEFAU
   try {
     parsed = JSON.parse(json)
   } catch {
-    throw new Error('This file is not JSON.')
+    throw new Error(t('This file is not JSON.'))
   }
   if (parsed?.format !== FORMAT || !Array.isArray(parsed.objects)) {
-    throw new Error('This file is not a board export.')
+    throw new Error(t('This file is not a board export.'))
   }
-  if (parsed.version > VERSION) throw new Error('This export comes from a newer version.')
+  if (parsed.version > VERSION) throw new Error(t('This export comes from a newer version.'))
   const media = new Map(Object.entries(parsed.media && typeof parsed.media === 'object' ? parsed.media : {})
     .filter(([, data]) => typeof data === 'string' && data.startsWith('data:image/')))
   const objects = prepare ? (await prepare(parsed.objects, media)).objects : parsed.objects

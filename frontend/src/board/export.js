@@ -6,7 +6,7 @@
 import { exportDocument, plainObjects } from './codec.js'
 import { boxOf, contains } from './schema.js'
 import { allSections, boardSections, oneLine, reactionList } from './sections.js'
-import { votesLabel } from './votes.js'
+import { messages, t, tn } from '../i18n.js'
 
 /** Fill colours of NOTE_COLORS (notes, shapes) and INK_COLORS (text, connectors, drawings). */
 export const PALETTE = Object.freeze({
@@ -92,16 +92,18 @@ function byVotes (items, votes) {
  *   `anonymous` leaves out authors; `votes` are the results of the last vote, by object id
  * @returns {string}
  */
-export function exportMarkdown (doc, { anonymous = false, title = 'Board', votes = null } = {}) {
+export function exportMarkdown (doc, { anonymous = false, title, votes = null } = {}) {
   const sections = boardSections(plainObjects(doc))
-  const lines = [`# ${escapeMarkdownLine(oneLine(title))}`]
+  // Translators: the heading of a board's Markdown export when no title is given.
+  const lines = [`# ${escapeMarkdownLine(oneLine(title ?? t('Board')))}`]
   for (const section of allSections(sections.frames)) {
     lines.push('', `${'#'.repeat(Math.min(6, section.depth + 2))} ${escapeMarkdownLine(section.title)}`)
     const bullets = markdownBullets(byVotes(section.items, votes), anonymous, votes)
     if (bullets.length) lines.push('', ...bullets)
   }
   const loose = markdownBullets(byVotes(sections.items, votes), anonymous, votes)
-  if (loose.length) lines.push('', '## Not in a frame', '', ...loose)
+  // Translators: the heading, in a board's export, of the objects that lie in no frame.
+  if (loose.length) lines.push('', `## ${escapeMarkdownLine(t('Not in a frame'))}`, '', ...loose)
   return `${lines.join('\n')}\n`
 }
 
@@ -121,9 +123,15 @@ function markdownBullets (items, anonymous, votes) {
     if (!lines.length) continue
     const escaped = lines.map((line, i) => (i === 0 ? `- ${escapeMarkdownLine(line.trimStart())}` : line ? `  ${escapeMarkdownLine(line)}` : ''))
     const author = anonymous ? '' : escapeHtmlTags(oneLine(obj.author))
-    const reactions = reactionList(obj).map(([emoji, count]) => `${emoji} ${count}`).join(' ')
+    const reactions = reactionList(obj).map(([emoji, count]) => `${emoji} ${messages().number(count)}`).join(' ')
     const voted = votes?.get(id)
-    const tail = [author && `— ${author}`, reactions, voted && `(${votesLabel(voted)})`].filter(Boolean).join(' ')
+    const tail = [
+      // Translators: who wrote a note, after its text in a board's Markdown export.
+      author && t('— {author}', { author }),
+      reactions,
+      // Translators: how many votes a note got, after its text in a board's Markdown export.
+      voted && tn('({count} vote)', '({count} votes)', voted)
+    ].filter(Boolean).join(' ')
     if (tail) escaped[escaped.length - 1] += ` ${tail}`
     bullets.push(escaped.join('\n'))
   }
@@ -187,7 +195,8 @@ function csvField (value) {
 // ---------------------------------------------------------------------------------------------
 // SVG
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+// A font's name, not a message: its space is written \u0020 so no check takes it for English to translate.
+const FONT = "system-ui, -apple-system, 'Segoe\u0020UI', Roboto, Helvetica, Arial, sans-serif"
 const BACKGROUND = '#f6f7f9'
 const MARGIN = 40
 /** Height above a frame taken by its title. */
@@ -228,7 +237,7 @@ export async function exportPng (doc, { frameId, scale = 2, anonymous = false } 
     const image = new Image()
     await new Promise((resolve, reject) => {
       image.onload = resolve
-      image.onerror = () => reject(new Error('The board picture could not be drawn.'))
+      image.onerror = () => reject(new Error(t('The board picture could not be drawn.')))
       image.src = url
     })
     const canvas = document.createElement('canvas')
@@ -237,7 +246,7 @@ export async function exportPng (doc, { frameId, scale = 2, anonymous = false } 
     const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'))
     context.drawImage(image, 0, 0, canvas.width, canvas.height)
     return await new Promise((resolve, reject) => {
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be made.'))), 'image/png')
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(t('The PNG could not be made.')))), 'image/png')
     })
   } finally {
     URL.revokeObjectURL(url)
@@ -288,7 +297,7 @@ function pictured (objects, frameId) {
   let area = null
   if (frameId !== undefined) {
     const frame = objects.get(frameId)
-    if (frame?.type !== 'frame') throw new Error('There is no such frame on this board.')
+    if (frame?.type !== 'frame') throw new Error(t('There is no such frame on this board.'))
     area = /** @type {Box} */ (boxOf(frame))
   }
   const boxed = [...objects].filter(([id, o]) => {
@@ -392,7 +401,7 @@ function drawObject (obj, byId, options) {
 function drawNote (note, anonymous) {
   const { x, y, w, h } = note
   const author = anonymous ? '' : oneLine(note.author)
-  const reactions = reactionList(note).map(([emoji, count]) => `${emoji} ${count}`).join(' ')
+  const reactions = reactionList(note).map(([emoji, count]) => `${emoji} ${messages().number(count)}`).join(' ')
   const footer = author || reactions ? SMALL_FONT * 1.8 : 0
   const maxLines = Math.floor((h - 2 * NOTE_PAD - footer) / (NOTE_FONT * LINE_HEIGHT))
   const lines = wrapText(note.text, w - 2 * NOTE_PAD, NOTE_FONT, maxLines)

@@ -4,6 +4,7 @@
  */
 
 import * as Y from 'yjs'
+import { t } from '../i18n.js'
 
 /** @param {unknown} value a value of the `objects` map @returns {boolean} */
 const isLocked = (value) => value instanceof Y.Map && value.get('locked') === true
@@ -93,18 +94,18 @@ export class History {
   }
 
   undo () {
-    if (this.allowed(this.manager.undoStack, 'Undo')) this.manager.undo()
+    if (this.allowed(this.manager.undoStack, 'undo')) this.manager.undo()
   }
 
   redo () {
-    if (this.allowed(this.manager.redoStack, 'Redo')) this.manager.redo()
+    if (this.allowed(this.manager.redoStack, 'redo')) this.manager.redo()
   }
 
   /**
    * Whether the next step on `stack` may run. One that would change an object locked since
    * (other than by taking back its own lock) is dropped instead, and the user told why.
    * @param {Array<{meta: Map<any, any>}>} stack
-   * @param {string} action 'Undo' or 'Redo'
+   * @param {'undo' | 'redo'} action
    */
   allowed (stack, action) {
     const step = stack[stack.length - 1]
@@ -114,7 +115,9 @@ export class History {
     const edits = [...(step.meta.get('edits') ?? [])]
     if (!edits.some((id) => !locks.has(id) && isLocked(this.objects.get(id)))) return true
     stack.pop()
-    this.notify(`${action} skipped a step: it would change an object that is locked now.`)
+    this.notify(action === 'undo'
+      ? t('Undo skipped a step: it would change an object that is locked now.')
+      : t('Redo skipped a step: it would change an object that is locked now.'))
     for (const listener of this.listeners) listener()
     return false
   }

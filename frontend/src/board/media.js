@@ -1,26 +1,46 @@
 /** Image uploads to the room's media endpoint. */
 
 import { csrfToken } from '../csrf.js'
+import { t } from '../i18n.js'
+
+/**
+ * What went wrong with an upload or a copy, as a whole sentence.
+ * @param {'upload' | 'copy'} action
+ * @param {number | null} status the HTTP status, or null when the server could not be reached
+ * @returns {string}
+ */
+function failure (action, status) {
+  if (action === 'upload') {
+    return status === null
+      ? t('The image could not be uploaded: the server is unreachable.')
+      // Translators: {status} is an HTTP status code, such as 413.
+      : t('The image could not be uploaded (error {status}).', { status })
+  }
+  return status === null
+    ? t('The image could not be copied: the server is unreachable.')
+    // Translators: {status} is an HTTP status code, such as 413.
+    : t('The image could not be copied (error {status}).', { status })
+}
 
 /**
  * POSTs to a room's media endpoint; resolves to the JSON answer or rejects with a readable Error.
  * @param {string} url
  * @param {BodyInit} body
  * @param {Record<string, string>} headers
- * @param {string} failure what could not be done, for messages
+ * @param {'upload' | 'copy'} action what is being done, for messages
  */
-async function post (url, body, headers, failure) {
+async function post (url, body, headers, action) {
   let response
   try {
     response = await fetch(url, {
       method: 'POST', body, headers: { 'X-CSRFToken': csrfToken(), ...headers }, credentials: 'same-origin'
     })
   } catch {
-    throw new Error(`${failure}: the server is unreachable.`)
+    throw new Error(failure(action, null))
   }
   const data = await response.json().catch(() => null)
   if (!response.ok) {
-    throw new Error(typeof data?.error === 'string' ? data.error : `${failure} (error ${response.status}).`)
+    throw new Error(typeof data?.error === 'string' ? data.error : failure(action, response.status))
   }
   return data
 }
@@ -35,11 +55,11 @@ async function post (url, body, headers, failure) {
 export async function uploadImage (slug, file) {
   const body = new FormData()
   body.append('file', file)
-  const data = await post(`/r/${encodeURIComponent(slug)}/media/`, body, {}, 'The image could not be uploaded')
+  const data = await post(`/r/${encodeURIComponent(slug)}/media/`, body, {}, 'upload')
   const width = Number(data?.width)
   const height = Number(data?.height)
   if (typeof data?.src !== 'string' || !Number.isFinite(width) || !Number.isFinite(height)) {
-    throw new Error('The server sent an unexpected answer to the upload.')
+    throw new Error(t('The server sent an unexpected answer to the upload.'))
   }
   return { src: data.src, width, height }
 }
@@ -67,7 +87,7 @@ export async function adoptImages (slug, list, media = new Map()) {
         return { ...obj, src: copy.src }
       }
       const body = JSON.stringify({ src: obj.src })
-      const copy = await post(`${own}copy/`, body, { 'Content-Type': 'application/json' }, 'The image could not be copied')
+      const copy = await post(`${own}copy/`, body, { 'Content-Type': 'application/json' }, 'copy')
       return { ...obj, src: copy.src }
     } catch {
       dropped++

@@ -7,6 +7,7 @@ import { importDocument, insertObjects, plainObjects } from './codec.js'
 import { adoptImages } from './media.js'
 import { unionBox } from './geometry.js'
 import { boxOf } from './schema.js'
+import { t, tn } from '../i18n.js'
 
 /**
  * @param {ParentNode} root
@@ -91,7 +92,7 @@ export class Menus {
         origin: board.origin, offset, author: board.author, limits: board.limits, locks: board.canLock
       })
     } catch (error) {
-      board.notify(error instanceof Error ? error.message : 'The template could not be added.')
+      board.notify(error instanceof Error ? error.message : t('The template could not be added.'))
       return
     }
     const placed = unionBox(ids.map((oid) => board.model.box(oid)).filter((b) => b !== undefined))
@@ -167,7 +168,7 @@ export class Menus {
         try {
           await run()
         } catch (error) {
-          board.notify(error instanceof Error ? error.message : 'The export failed.')
+          board.notify(error instanceof Error ? error.message : t('The export failed.'))
         }
       })
     }
@@ -194,11 +195,12 @@ export class Menus {
           board.doc, await file.text(), board.origin, (list, media) => adoptImages(board.slug, list, media), board.limits,
           board.canLock
         )
-        board.notify(`Imported ${ids.length} ${ids.length === 1 ? 'object' : 'objects'}.`)
+        // Translators: said after importing board objects from a file.
+        board.notify(tn('Imported {count} object.', 'Imported {count} objects.', ids.length))
         board.selection.set(ids)
         board.zoomToSelection()
       } catch (error) {
-        board.notify(error instanceof Error ? error.message : 'The file could not be imported.')
+        board.notify(error instanceof Error ? error.message : t('The file could not be imported.'))
       }
     })
     input.click()

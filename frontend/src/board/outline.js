@@ -7,11 +7,10 @@
 import { plainObjects } from './codec.js'
 import { DEFAULT_BOARD_LIMITS } from './schema.js'
 import { boardSections, oneLine, reactionList, reactionWords, shortLabel } from './sections.js'
+import { t } from '../i18n.js'
 
 /** Quiet time after a change before the outline is rebuilt. */
 const DEBOUNCE_MS = 250
-
-const SHAPE_NAMES = /** @type {Record<string, string>} */ ({ rect: 'Rectangle', ellipse: 'Ellipse', diamond: 'Diamond' })
 
 /**
  * @typedef {{id: string | null, label: string, children: OutlineNode[]}} OutlineNode
@@ -40,7 +39,7 @@ export class Outline {
     this.shown = ''
 
     const heading = document.createElement('h2')
-    heading.textContent = 'Board outline'
+    heading.textContent = t('Board outline')
     this.list = document.createElement('ul')
     this.list.dataset.testid = 'outline'
     container.replaceChildren(heading, this.list)
@@ -98,7 +97,7 @@ export class Outline {
       this.list.replaceChildren(...nodes.map(listItem))
     } else {
       const empty = document.createElement('li')
-      empty.textContent = 'The board is empty.'
+      empty.textContent = t('The board is empty.')
       this.list.replaceChildren(empty)
     }
 
@@ -127,12 +126,17 @@ export function outlineNodes (doc, { anonymous = false, limit } = {}) {
   /** @param {Section} section @returns {OutlineNode} */
   const frameNode = (section) => ({
     id: section.id,
-    label: `Frame: ${section.title}${objects.get(section.id)?.locked ? ', locked' : ''}`,
+    label: objects.get(section.id)?.locked
+      // Translators: a frame on the board, by its title.
+      ? t('Frame: {title}, locked', { title: section.title })
+      // Translators: a frame on the board, by its title.
+      : t('Frame: {title}', { title: section.title }),
     children: [...section.items.map(objectNode), ...section.frames.map(frameNode), ...section.connectors.map(connectorNode)]
   })
   const nodes = sections.frames.map(frameNode)
   const loose = [...sections.items.map(objectNode), ...sections.connectors.map(connectorNode)]
-  if (loose.length) nodes.push({ id: null, label: 'Not in a frame', children: loose })
+  // Translators: the heading, in the board's outline, of the objects that lie in no frame.
+  if (loose.length) nodes.push({ id: null, label: t('Not in a frame'), children: loose })
   return nodes
 }
 
@@ -142,12 +146,53 @@ export function outlineNodes (doc, { anonymous = false, limit } = {}) {
  * @returns {OutlineNode}
  */
 function objectItem ({ id, obj }, anonymous) {
-  const parts = [describe(obj)]
-  if (!anonymous && obj.author) parts.push(`by ${oneLine(obj.author)}`)
+  const author = !anonymous && obj.author ? oneLine(obj.author) : ''
   const reactions = reactionWords(reactionList(obj))
-  if (reactions) parts.push(reactions)
-  if (obj.locked) parts.push('locked')
-  return { id, label: parts.join(', '), children: [] }
+  return { id, label: objectLabel(describe(obj), author, reactions, Boolean(obj.locked)), children: [] }
+}
+
+/**
+ * An object's entry in the outline: what it is, then who made it, its reactions and whether
+ * it is locked, those it has; one message for each case.
+ * @param {string} object what the object is and says (see describe)
+ * @param {string} author '' when not named
+ * @param {string} reactions its reactions in words, '' for none
+ * @param {boolean} locked
+ * @returns {string}
+ */
+function objectLabel (object, author, reactions, locked) {
+  const params = { object, author, reactions }
+  if (author && reactions && locked) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it"),
+    // {reactions} its reactions in words ("3 thumbs up, 1 idea").
+    return t('{object}, by {author}, {reactions}, locked', params)
+  }
+  if (author && reactions) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it"),
+    // {reactions} its reactions in words ("3 thumbs up, 1 idea").
+    return t('{object}, by {author}, {reactions}', params)
+  }
+  if (author && locked) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it").
+    return t('{object}, by {author}, locked', params)
+  }
+  if (reactions && locked) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it"),
+    // {reactions} its reactions in words ("3 thumbs up, 1 idea").
+    return t('{object}, {reactions}, locked', params)
+  }
+  if (author) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it").
+    return t('{object}, by {author}', params)
+  }
+  if (reactions) {
+    // Translators: an object in the board's outline. {object} is what it is and says ("Note: Ship it"),
+    // {reactions} its reactions in words ("3 thumbs up, 1 idea").
+    return t('{object}, {reactions}', params)
+  }
+  // Translators: a locked object on the board. {object} is what it is and says ("Note: Ship it").
+  if (locked) return t('{object}, locked', params)
+  return object
 }
 
 /**
@@ -157,12 +202,52 @@ function objectItem ({ id, obj }, anonymous) {
 function describe (obj) {
   const text = oneLine(obj.text)
   switch (obj.type) {
-    case 'note': return text ? `Note: ${text}` : 'Empty note'
-    case 'text': return text ? `Text: ${text}` : 'Empty text'
-    case 'shape': return text ? `${SHAPE_NAMES[obj.shape]}: ${text}` : SHAPE_NAMES[obj.shape]
-    case 'image': return obj.alt ? `Image: ${oneLine(obj.alt)}` : 'Image without a description'
-    case 'drawing': return 'Drawing'
+    case 'note':
+      return text
+        // Translators: a note on the board, and what it says.
+        ? t('Note: {text}', { text })
+        // Translators: a note on the board without text.
+        : t('Empty note')
+    case 'text':
+      return text
+        // Translators: a text object on the board, and what it says.
+        ? t('Text: {text}', { text })
+        // Translators: a text object on the board without text.
+        : t('Empty text')
+    case 'shape': return describeShape(obj.shape, text)
+    // Translators: an image on the board, and its description.
+    case 'image': return obj.alt ? t('Image: {alt}', { alt: oneLine(obj.alt) }) : t('Image without a description')
+    // Translators: a freehand drawing on the board.
+    case 'drawing': return t('Drawing')
     default: return obj.type
+  }
+}
+
+/**
+ * What a shape is and says, e.g. "Ellipse: Goal".
+ * @param {string} shape one of SHAPES
+ * @param {string} text
+ */
+function describeShape (shape, text) {
+  switch (shape) {
+    case 'ellipse':
+      return text
+        // Translators: a shape on the board, and the text in it.
+        ? t('Ellipse: {text}', { text })
+        // Translators: a shape on the board without text.
+        : t('Ellipse')
+    case 'diamond':
+      return text
+        // Translators: a shape on the board, and the text in it.
+        ? t('Diamond: {text}', { text })
+        // Translators: a shape on the board without text.
+        : t('Diamond')
+    default:
+      return text
+        // Translators: a shape on the board, and the text in it.
+        ? t('Rectangle: {text}', { text })
+        // Translators: a shape on the board without text.
+        : t('Rectangle')
   }
 }
 
@@ -172,9 +257,22 @@ function describe (obj) {
  * @returns {OutlineNode}
  */
 function connectorItem ({ id, obj }, objects) {
-  const arrow = obj.arrow === 'both' ? '↔' : '→'
-  const locked = obj.locked ? ', locked' : ''
-  return { id, label: `Connector: ${shortLabel(objects.get(obj.from))} ${arrow} ${shortLabel(objects.get(obj.to))}${locked}`, children: [] }
+  const ends = { from: shortLabel(objects.get(obj.from)), to: shortLabel(objects.get(obj.to)) }
+  let label
+  if (obj.arrow === 'both') {
+    label = obj.locked
+      // Translators: a connector with arrows at both ends, between two objects named by their texts.
+      ? t('Connector: {from} ↔ {to}, locked', ends)
+      // Translators: a connector with arrows at both ends, between two objects named by their texts.
+      : t('Connector: {from} ↔ {to}', ends)
+  } else {
+    label = obj.locked
+      // Translators: a connector from one object to another, each named by its text.
+      ? t('Connector: {from} → {to}, locked', ends)
+      // Translators: a connector from one object to another, each named by its text.
+      : t('Connector: {from} → {to}', ends)
+  }
+  return { id, label, children: [] }
 }
 
 /**

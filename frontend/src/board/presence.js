@@ -4,6 +4,7 @@
  */
 
 import { safeHexColor } from '../colors.js'
+import { t } from '../i18n.js'
 
 /** @typedef {{x: number, y: number, zoom: number}} View */
 
@@ -49,7 +50,7 @@ export class RemotePresence {
     const result = []
     for (const [clientId, state] of this.awareness.getStates()) {
       if (clientId === this.awareness.clientID || typeof state?.user?.id !== 'string') continue
-      const name = typeof state.user.name === 'string' && state.user.name ? state.user.name : 'Someone'
+      const name = typeof state.user.name === 'string' && state.user.name ? state.user.name : t('Someone')
       result.push({ user: { id: state.user.id, name, color: safeHexColor(state.user.color) }, state })
     }
     return result
@@ -112,7 +113,8 @@ export class RemotePresence {
     this.awaited = person ? null : userId
     if (!person) return
     this.following = userId
-    this.bannerText.textContent = `Following ${person.user.name}`
+    // Translators: the banner shown while your view follows someone's.
+    this.bannerText.textContent = t('Following {name}', { name: person.user.name })
     this.banner.style.setProperty('--follow-color', person.user.color)
     this.banner.hidden = false
     this.board.surface.classList.add('is-following')

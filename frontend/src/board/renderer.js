@@ -10,6 +10,8 @@ import { unionBox } from './geometry.js'
 import { safeHexColor } from '../colors.js'
 import { CanvasLayer } from './canvas-layer.js'
 import { votesLabel } from './votes.js'
+import { shortList } from './sections.js'
+import { t } from '../i18n.js'
 
 /** Id of the hidden element that describes a selected object to screen readers. */
 const SELECTED_DESCRIPTION = 'board-selected-description'
@@ -20,7 +22,8 @@ function ensureSelectedDescription () {
   const description = document.createElement('span')
   description.id = SELECTED_DESCRIPTION
   description.hidden = true
-  description.textContent = 'Selected'
+  // Translators: said by a screen reader of a selected object on the board.
+  description.textContent = t('Selected')
   document.body.append(description)
 }
 
@@ -260,7 +263,7 @@ export class Renderer {
         view.remoteLabel.setAttribute('aria-hidden', 'true')
         view.element.append(view.remoteLabel)
       }
-      view.remoteLabel.textContent = people.map((person) => person.name).join(', ')
+      view.remoteLabel.textContent = shortList(people.map((person) => person.name))
     } else if (view.remoteLabel) {
       view.remoteLabel.remove()
       view.remoteLabel = null

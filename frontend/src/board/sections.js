@@ -6,6 +6,7 @@
  */
 
 import { boxOf, frameDepths, framesOf, reactionCounts } from './schema.js'
+import { messages, t, tn } from '../i18n.js'
 
 /** Objects whose tops differ by less than this (board units) count as one row. */
 const ROW_TOLERANCE = 40
@@ -51,7 +52,8 @@ function readingOrder (entries) {
  * @param {Record<string, any>} frame
  */
 function frameTitle (frame) {
-  return oneLine(frame.title) || 'Untitled frame'
+  // Translators: a frame without a title, as a heading in the board's outline and exports.
+  return oneLine(frame.title) || t('Untitled frame')
 }
 
 /**
@@ -60,20 +62,41 @@ function frameTitle (frame) {
  */
 export const oneLine = (value) => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '')
 
-/** Names of objects without text; the others are an "empty note", "empty shape"… */
-const UNLABELLED = /** @type {Record<string, string>} */ ({ frame: 'untitled frame', image: 'image', drawing: 'drawing' })
+/**
+ * The name of an object without text, for describing what a connector joins.
+ * @param {string} type
+ */
+function unlabelled (type) {
+  // Each names an object without text at one end of a connector, in "Connector: {from} → {to}".
+  switch (type) {
+    // Translators: a frame without a title at one end of a connector, in "Connector: {from} → {to}".
+    case 'frame': return t('untitled frame')
+    // Translators: an image without a description at one end of a connector, in "Connector: {from} → {to}".
+    case 'image': return t('image')
+    // Translators: a drawing at one end of a connector, in "Connector: {from} → {to}".
+    case 'drawing': return t('drawing')
+    // Translators: a note without text at one end of a connector, in "Connector: {from} → {to}".
+    case 'note': return t('empty note')
+    // Translators: a text object without text at one end of a connector, in "Connector: {from} → {to}".
+    case 'text': return t('empty text')
+    // Translators: a shape without text at one end of a connector, in "Connector: {from} → {to}".
+    case 'shape': return t('empty shape')
+    default: return type
+  }
+}
 
 /**
  * A short name for an object, for describing what a connector joins.
  * @param {Record<string, any> | undefined} obj
  */
 export function shortLabel (obj) {
-  if (!obj) return 'a deleted object'
+  // Translators: the end of a connector whose object was deleted, in "Connector: {from} → {to}".
+  if (!obj) return t('a deleted object')
   let label = ''
   if (obj.type === 'frame') label = oneLine(obj.title)
   else if (obj.type === 'image') label = oneLine(obj.alt)
   else if (typeof obj.text === 'string') label = oneLine(obj.text)
-  if (!label) return UNLABELLED[obj.type] ?? `empty ${obj.type}`
+  if (!label) return unlabelled(obj.type)
   const chars = Array.from(label)
   return chars.length > LABEL_LENGTH ? `${chars.slice(0, LABEL_LENGTH - 1).join('')}…` : label
 }
@@ -87,25 +110,44 @@ export function reactionList (obj) {
   return obj.type === 'note' ? [...reactionCounts(obj.reactions)] : []
 }
 
-/** Words a screen reader can say for each reaction: [one, many]. */
-const REACTION_WORDS = /** @type {Record<string, [string, string]>} */ ({
-  '👍': ['thumbs up', 'thumbs up'],
-  '❤️': ['heart', 'hearts'],
-  '🎉': ['party popper', 'party poppers'],
-  '💡': ['idea', 'ideas'],
-  '❓': ['question', 'questions'],
-  '🔥': ['fire', 'fires']
-})
+/**
+ * How many of one reaction a note has, in words a screen reader can say.
+ * @param {string} emoji one of REACTIONS
+ * @param {number} count
+ */
+function reactionWord (emoji, count) {
+  switch (emoji) {
+    // Translators: a count of 👍 reactions on a note.
+    case '👍': return tn('{count} thumbs up', '{count} thumbs up', count)
+    // Translators: a count of ❤️ reactions on a note.
+    case '❤️': return tn('{count} heart', '{count} hearts', count)
+    // Translators: a count of 🎉 reactions on a note.
+    case '🎉': return tn('{count} party popper', '{count} party poppers', count)
+    // Translators: a count of 💡 reactions on a note.
+    case '💡': return tn('{count} idea', '{count} ideas', count)
+    // Translators: a count of ❓ reactions on a note.
+    case '❓': return tn('{count} question', '{count} questions', count)
+    // Translators: a count of 🔥 reactions on a note.
+    case '🔥': return tn('{count} fire', '{count} fires', count)
+    default: return `${messages().number(count)} ${emoji}`
+  }
+}
+
+/**
+ * Items listed as the page's language lists them briefly: "3 thumbs up, 1 idea" in English.
+ * @param {string[]} items
+ * @returns {string}
+ */
+export function shortList (items) {
+  return new Intl.ListFormat(messages().lang, { type: 'conjunction', style: 'narrow' }).format(items)
+}
 
 /**
  * Reactions in words, e.g. "3 thumbs up, 1 idea".
  * @param {Array<[string, number]>} reactions
  */
 export function reactionWords (reactions) {
-  return reactions.map(([emoji, count]) => {
-    const [one, many] = REACTION_WORDS[emoji] ?? [emoji, emoji]
-    return `${count} ${count === 1 ? one : many}`
-  }).join(', ')
+  return shortList(reactions.map(([emoji, count]) => reactionWord(emoji, count)))
 }
 
 /**

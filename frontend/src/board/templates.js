@@ -8,59 +8,187 @@
  * connectors to them, are not.
  */
 
+import { messages, t } from '../i18n.js'
+
 /** @typedef {{id: string, name: string, description: string, agenda: string}} Template */
+
+/**
+ * A template whose words are read in the page's language each time they are asked for.
+ * @param {string} id
+ * @param {() => string} name
+ * @param {() => string} description
+ * @param {() => string} agenda
+ * @returns {Template}
+ */
+const template = (id, name, description, agenda) => ({
+  id,
+  get name () { return name() },
+  get description () { return description() },
+  get agenda () { return agenda() }
+})
+
+/**
+ * One line of an agenda (agenda.js): its minutes, its title, then its tags, which are the
+ * agenda's syntax and stay as they are in every language.
+ * @param {number} minutes
+ * @param {string} title
+ * @param {...string} tags
+ */
+const phase = (minutes, title, ...tags) => [String(minutes), title, ...tags].join(' ')
+
+/** @param {...string} phases @returns {string} an agenda's text, a phase a line */
+const agenda = (...phases) => phases.join('\n')
+
+/** @param {string} title @returns {string} the tag of the phase that works in a frame */
+const inFrame = (title) => `[frame ${title}]`
 
 /** @type {Template[]} */
 export const TEMPLATES = [
-  { id: 'blank', name: 'Blank board', description: 'Start from an empty board.', agenda: '' },
-  {
-    id: 'brainstorm',
-    name: 'Brainstorm',
-    description: 'A central question with starter ideas around it. Warm up, ideas on your own, cluster them in groups, vote, discuss.',
-    agenda: '5 Warm-up\n8 Ideas on your own [private] [frame Your ideas]\n10 Cluster the ideas in groups [groups 2]\n5 Vote [vote 3]\n15 Discuss the top ideas'
-  },
-  {
-    id: 'crazy-8s',
-    name: 'Crazy 8s',
-    description: 'Eight quick sketches in eight minutes, on your own; then share and vote.',
-    agenda: '3 The question\n8 Sketch eight ideas [private]\n10 Share your sketches\n4 Vote [vote 2]\n10 Discuss the winners'
-  },
-  {
-    id: 'swot',
-    name: 'SWOT analysis',
-    description: 'Strengths, weaknesses, opportunities and threats, in groups; then vote on what matters most.',
-    agenda: '5 The question\n15 Fill in the quadrants in groups [groups 4]\n10 Share back\n5 Vote on what matters most [vote 3]\n10 Next steps'
-  },
-  {
-    id: 'lean-canvas',
-    name: 'Lean Canvas',
-    description: 'A one-page business plan for a startup idea; then vote on the riskiest assumptions.',
-    agenda: '5 The idea\n20 Fill in the canvas\n5 Vote on the riskiest assumptions [vote 3]\n10 Plan experiments'
-  },
-  {
-    id: 'business-model-canvas',
-    name: 'Business Model Canvas',
-    description: 'The nine building blocks of a business model, filled in groups.',
-    agenda: '5 Introduction\n25 Fill in the blocks in groups [groups 3]\n10 Share back\n5 Vote [vote 3]\n10 Discuss'
-  },
-  {
-    id: 'empathy-map',
-    name: 'Empathy map',
-    description: 'What a user says, thinks, does and feels: on your own first, then together.',
-    agenda: '5 The persona\n10 What you learned, on your own [private]\n10 Share\n10 Insights'
-  },
-  {
-    id: 'matrix-2x2',
-    name: '2×2 matrix',
-    description: 'Sort ideas by impact and effort, or two axes of your own; then vote and decide.',
-    agenda: '5 Name the axes\n10 Place the ideas\n5 Vote [vote 3]\n10 Decide [lock]'
-  },
-  {
-    id: 'retrospective',
-    name: 'Retrospective',
-    description: 'What went well, what to improve, and actions: reflect anonymously, group, vote, agree on actions.',
-    agenda: '3 Check-in\n7 Reflect on your own [private] [anonymous] [frame Reflections]\n8 Share and group\n5 Vote [vote 3]\n15 Discuss and agree on actions'
-  }
+  template(
+    'blank',
+    // Translators: the name of a board template that adds nothing.
+    () => t('Blank board'),
+    () => t('Start from an empty board.'),
+    () => ''
+  ),
+  template(
+    'brainstorm',
+    // Translators: the name of a board template (a lab recipe).
+    () => t('Brainstorm'),
+    () => t('A central question with starter ideas around it. Warm up, ideas on your own, cluster them in groups, vote, discuss.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('Warm-up')),
+      // Translators: a phase of a lab's agenda.
+      phase(8, t('Ideas on your own'), '[private]', inFrame(t('Your ideas'))),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Cluster the ideas in groups'), '[groups 2]'),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(15, t('Discuss the top ideas'))
+    )
+  ),
+  template(
+    'crazy-8s',
+    // Translators: the name of a board template (a lab recipe: eight sketches in eight minutes).
+    () => t('Crazy 8s'),
+    () => t('Eight quick sketches in eight minutes, on your own; then share and vote.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(3, t('The question')),
+      // Translators: a phase of a lab's agenda.
+      phase(8, t('Sketch eight ideas'), '[private]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Share your sketches')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(4, t('Vote'), '[vote 2]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Discuss the winners'))
+    )
+  ),
+  template(
+    'swot',
+    // Translators: the name of a board template (a lab recipe).
+    () => t('SWOT analysis'),
+    () => t('Strengths, weaknesses, opportunities and threats, in groups; then vote on what matters most.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('The question')),
+      // Translators: a phase of a lab's agenda.
+      phase(15, t('Fill in the quadrants in groups'), '[groups 4]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Share back')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote on what matters most'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Next steps'))
+    )
+  ),
+  template(
+    'lean-canvas',
+    // Translators: the name of a board template (a lab recipe), after the method's name.
+    () => t('Lean Canvas'),
+    () => t('A one-page business plan for a startup idea; then vote on the riskiest assumptions.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('The idea')),
+      // Translators: a phase of a lab's agenda.
+      phase(20, t('Fill in the canvas')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote on the riskiest assumptions'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Plan experiments'))
+    )
+  ),
+  template(
+    'business-model-canvas',
+    // Translators: the name of a board template (a lab recipe), after the method's name.
+    () => t('Business Model Canvas'),
+    () => t('The nine building blocks of a business model, filled in groups.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('Introduction')),
+      // Translators: a phase of a lab's agenda.
+      phase(25, t('Fill in the blocks in groups'), '[groups 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Share back')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Discuss'))
+    )
+  ),
+  template(
+    'empathy-map',
+    // Translators: the name of a board template (a lab recipe).
+    () => t('Empathy map'),
+    () => t('What a user says, thinks, does and feels: on your own first, then together.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('The persona')),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('What you learned, on your own'), '[private]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Share')),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Insights'))
+    )
+  ),
+  template(
+    'matrix-2x2',
+    // Translators: the name of a board template (a lab recipe): a grid of two rows and two columns.
+    () => t('2×2 matrix'),
+    () => t('Sort ideas by impact and effort, or two axes of your own; then vote and decide.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(5, t('Name the axes')),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Place the ideas')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(10, t('Decide'), '[lock]')
+    )
+  ),
+  template(
+    'retrospective',
+    // Translators: the name of a board template (a lab recipe).
+    () => t('Retrospective'),
+    () => t('What went well, what to improve, and actions: reflect anonymously, group, vote, agree on actions.'),
+    () => agenda(
+      // Translators: a phase of a lab's agenda.
+      phase(3, t('Check-in')),
+      // Translators: a phase of a lab's agenda.
+      phase(7, t('Reflect on your own'), '[private]', '[anonymous]', inFrame(t('Reflections'))),
+      // Translators: a phase of a lab's agenda.
+      phase(8, t('Share and group')),
+      // Translators: a phase of a lab's agenda: a dot vote.
+      phase(5, t('Vote'), '[vote 3]'),
+      // Translators: a phase of a lab's agenda.
+      phase(15, t('Discuss and agree on actions'))
+    )
+  )
 ]
 
 /** Space between a frame's edge and what is placed inside it. */
@@ -177,119 +305,186 @@ const BUILDERS = {
   blank () {},
 
   brainstorm (layout) {
-    layout.heading(-330, 'Brainstorm', 'Answer the question in the middle: one idea per note, no judging yet. Link ideas that build on each other.')
-    const question = layout.shape('question', { x: -140, y: -80, w: 280, h: 160 }, 'What question are we answering?', { shape: 'ellipse', color: 'blue' })
+    // Translators: the heading of the Brainstorm board template.
+    layout.heading(-330, t('Brainstorm'), t('Answer the question in the middle: one idea per note, no judging yet. Link ideas that build on each other.'))
+    // Translators: the text of a shape in the Brainstorm board template.
+    const question = layout.shape('question', { x: -140, y: -80, w: 280, h: 160 }, t('What question are we answering?'), { shape: 'ellipse', color: 'blue' })
     const starters = [
-      { id: 'go-wide', x: -520, y: -330, text: 'Go for quantity: more ideas beat perfect ideas' },
-      { id: 'wild', x: 320, y: -330, text: 'Wild ideas welcome' },
-      { id: 'build', x: -620, y: -80, text: 'Build on others\' ideas: "yes, and…"' },
-      { id: 'visual', x: 420, y: -80, text: 'Sketch it if words get in the way' },
-      { id: 'defer', x: -520, y: 170, text: 'Defer judgement until we vote' },
-      { id: 'idea', x: 320, y: 170, text: 'Your idea here', color: 'green' }
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'go-wide', x: -520, y: -330, text: t('Go for quantity: more ideas beat perfect ideas') },
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'wild', x: 320, y: -330, text: t('Wild ideas welcome') },
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'build', x: -620, y: -80, text: t('Build on others\' ideas: "yes, and…"') },
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'visual', x: 420, y: -80, text: t('Sketch it if words get in the way') },
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'defer', x: -520, y: 170, text: t('Defer judgement until we vote') },
+      // Translators: the text of a starter note in the Brainstorm board template.
+      { id: 'idea', x: 320, y: 170, text: t('Your idea here'), color: 'green' }
     ]
     for (const { id, x, y, text, color } of starters) layout.note(id, x, y, text, color)
     for (const { id } of starters) layout.connector(`${id}-link`, question, id, 'none')
-    layout.section('ideas', { x: -620, y: 360, w: 1240, h: 400 }, 'Your ideas', 'The ideas you write on your own land here when they are revealed.')
+    // Translators: the title of a frame in the Brainstorm board template.
+    layout.section('ideas', { x: -620, y: 360, w: 1240, h: 400 }, t('Your ideas'), t('The ideas you write on your own land here when they are revealed.'))
   },
 
   swot (layout) {
-    layout.heading(-420, 'SWOT analysis', 'Strengths and weaknesses are internal; opportunities and threats come from outside.')
+    // Translators: the heading of the SWOT analysis board template.
+    layout.heading(-420, t('SWOT analysis'), t('Strengths and weaknesses are internal; opportunities and threats come from outside.'))
     const quadrants = [
-      ['strengths', 'Strengths', 'What do we do well? What do we have that others don\'t?', 'green'],
-      ['weaknesses', 'Weaknesses', 'Where do we fall short? What do others do better?', 'orange'],
-      ['opportunities', 'Opportunities', 'Which trends, needs or gaps could we use?', 'blue'],
-      ['threats', 'Threats', 'What could hurt us? What are competitors doing?', 'pink']
+      // Translators: the title of a frame in the SWOT analysis board template.
+      ['strengths', t('Strengths'), t('What do we do well? What do we have that others don\'t?'), 'green'],
+      // Translators: the title of a frame in the SWOT analysis board template.
+      ['weaknesses', t('Weaknesses'), t('Where do we fall short? What do others do better?'), 'orange'],
+      // Translators: the title of a frame in the SWOT analysis board template.
+      ['opportunities', t('Opportunities'), t('Which trends, needs or gaps could we use?'), 'blue'],
+      // Translators: the title of a frame in the SWOT analysis board template.
+      ['threats', t('Threats'), t('What could hurt us? What are competitors doing?'), 'pink']
     ]
     quadrants.forEach(([id, title, prompt, color], i) => {
       const box = { x: i % 2 ? 20 : -580, y: i < 2 ? -420 : 20, w: 560, h: 400 }
       layout.section(id, box, title, prompt)
-      layout.note(`${id}-note`, box.x + PAD, box.y + 136, 'Add a point', color)
+      // Translators: the text of a starter note in the SWOT analysis board template.
+      layout.note(`${id}-note`, box.x + PAD, box.y + 136, t('Add a point'), color)
     })
   },
 
   'business-model-canvas' (layout) {
     const top = canvas(layout, [
-      ['key-partners', 'Key Partners', 'Who are our key partners and suppliers? Which resources do we get from them? Which activities do they perform?'],
-      ['key-activities', 'Key Activities', 'What key activities do our value propositions, channels, relationships and revenue streams require?'],
-      ['key-resources', 'Key Resources', 'What key resources do our value propositions require?'],
-      ['value-propositions', 'Value Propositions', 'What value do we deliver? Which customer problems do we help solve? Which needs do we satisfy?'],
-      ['customer-relationships', 'Customer Relationships', 'What relationship does each customer segment expect us to establish and maintain?'],
-      ['channels', 'Channels', 'Through which channels do our customers want to be reached? Which work best?'],
-      ['customer-segments', 'Customer Segments', 'For whom are we creating value? Who are our most important customers?'],
-      ['cost-structure', 'Cost Structure', 'What are the most important costs of our business model? Which resources and activities cost most?'],
-      ['revenue-streams', 'Revenue Streams', 'For what value are our customers willing to pay? How do they pay now, and how would they prefer to?']
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['key-partners', t('Key Partners'), t('Who are our key partners and suppliers? Which resources do we get from them? Which activities do they perform?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['key-activities', t('Key Activities'), t('What key activities do our value propositions, channels, relationships and revenue streams require?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['key-resources', t('Key Resources'), t('What key resources do our value propositions require?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['value-propositions', t('Value Propositions'), t('What value do we deliver? Which customer problems do we help solve? Which needs do we satisfy?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['customer-relationships', t('Customer Relationships'), t('What relationship does each customer segment expect us to establish and maintain?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['channels', t('Channels'), t('Through which channels do our customers want to be reached? Which work best?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['customer-segments', t('Customer Segments'), t('For whom are we creating value? Who are our most important customers?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['cost-structure', t('Cost Structure'), t('What are the most important costs of our business model? Which resources and activities cost most?')],
+      // Translators: the title of a frame in the Business Model Canvas board template.
+      ['revenue-streams', t('Revenue Streams'), t('For what value are our customers willing to pay? How do they pay now, and how would they prefer to?')]
     ])
-    layout.heading(top, 'Business Model Canvas', 'Start with customer segments and value propositions, then work outwards. One idea per note.')
+    // Translators: the heading of the Business Model Canvas board template.
+    layout.heading(top, t('Business Model Canvas'), t('Start with customer segments and value propositions, then work outwards. One idea per note.'))
   },
 
   'lean-canvas' (layout) {
     const top = canvas(layout, [
-      ['problem', 'Problem', 'Your customers\' top three problems. Existing alternatives: how are these problems solved today?'],
-      ['solution', 'Solution', 'A possible solution for each problem.'],
-      ['key-metrics', 'Key Metrics', 'The key numbers that tell you how the business is doing.'],
-      ['unique-value-proposition', 'Unique Value Proposition', 'One clear, compelling message that says why you are different and worth buying.'],
-      ['unfair-advantage', 'Unfair Advantage', 'Something that cannot easily be copied or bought.'],
-      ['channels', 'Channels', 'Your paths to customers.'],
-      ['customer-segments', 'Customer Segments', 'Your target customers and users. Early adopters: who are your ideal first customers?'],
-      ['cost-structure', 'Cost Structure', 'Customer acquisition, distribution, hosting, people…'],
-      ['revenue-streams', 'Revenue Streams', 'Revenue model, lifetime value, revenue, gross margin.']
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['problem', t('Problem'), t('Your customers\' top three problems. Existing alternatives: how are these problems solved today?')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['solution', t('Solution'), t('A possible solution for each problem.')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['key-metrics', t('Key Metrics'), t('The key numbers that tell you how the business is doing.')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['unique-value-proposition', t('Unique Value Proposition'), t('One clear, compelling message that says why you are different and worth buying.')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['unfair-advantage', t('Unfair Advantage'), t('Something that cannot easily be copied or bought.')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['channels', t('Channels'), t('Your paths to customers.')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['customer-segments', t('Customer Segments'), t('Your target customers and users. Early adopters: who are your ideal first customers?')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['cost-structure', t('Cost Structure'), t('Customer acquisition, distribution, hosting, people…')],
+      // Translators: the title of a frame in the Lean Canvas board template.
+      ['revenue-streams', t('Revenue Streams'), t('Revenue model, lifetime value, revenue, gross margin.')]
     ])
-    layout.heading(top, 'Lean Canvas', 'Fill in problem and customer segments first. Keep each block short: it is a snapshot, not a plan.')
+    // Translators: the heading of the Lean Canvas board template.
+    layout.heading(top, t('Lean Canvas'), t('Fill in problem and customer segments first. Keep each block short: it is a snapshot, not a plan.'))
   },
 
   'empathy-map' (layout) {
-    layout.heading(-420, 'Empathy map', 'Put a real person from your research in the middle, then fill each quadrant with what you learned.')
+    // Translators: the heading of the Empathy map board template.
+    layout.heading(-420, t('Empathy map'), t('Put a real person from your research in the middle, then fill each quadrant with what you learned.'))
     const quadrants = [
-      ['says', 'Says', 'What do they say out loud? Quotes and words they use.'],
-      ['thinks', 'Thinks', 'What occupies their thoughts? What matters to them that they might not say?'],
-      ['does', 'Does', 'What do they do? Which actions and habits did you observe?'],
-      ['feels', 'Feels', 'How do they feel? What worries or excites them?']
+      // Translators: the title of a frame in the Empathy map board template.
+      ['says', t('Says'), t('What do they say out loud? Quotes and words they use.')],
+      // Translators: the title of a frame in the Empathy map board template.
+      ['thinks', t('Thinks'), t('What occupies their thoughts? What matters to them that they might not say?')],
+      // Translators: the title of a frame in the Empathy map board template.
+      ['does', t('Does'), t('What do they do? Which actions and habits did you observe?')],
+      // Translators: the title of a frame in the Empathy map board template.
+      ['feels', t('Feels'), t('How do they feel? What worries or excites them?')]
     ]
     quadrants.forEach(([id, title, prompt], i) => {
       layout.section(id, { x: i % 2 ? 140 : -660, y: i < 2 ? -420 : 20, w: 520, h: 400 }, title, prompt)
     })
-    layout.shape('persona', { x: -120, y: -90, w: 240, h: 180 }, 'Persona\nName, role, situation', { shape: 'ellipse', color: 'yellow' })
+    // Translators: the text of a shape in the Empathy map board template.
+    layout.shape('persona', { x: -120, y: -90, w: 240, h: 180 }, t('Persona\nName, role, situation'), { shape: 'ellipse', color: 'yellow' })
   },
 
   'matrix-2x2' (layout) {
-    layout.heading(-480, '2×2 matrix', 'Place each idea where it belongs. Rename the axes and quadrants to suit your question.')
+    // Translators: the heading of the 2×2 matrix board template.
+    layout.heading(-480, t('2×2 matrix'), t('Place each idea where it belongs. Rename the axes and quadrants to suit your question.'))
     const quadrants = [
-      ['quick-wins', 'Quick wins', 'High impact, low effort: do these first.'],
-      ['big-bets', 'Big bets', 'High impact, high effort: plan these carefully.'],
-      ['fill-ins', 'Fill-ins', 'Low impact, low effort: do these when there is time.'],
-      ['money-pits', 'Money pits', 'Low impact, high effort: question these.']
+      // Translators: the title of a frame in the 2×2 matrix board template.
+      ['quick-wins', t('Quick wins'), t('High impact, low effort: do these first.')],
+      // Translators: the title of a frame in the 2×2 matrix board template.
+      ['big-bets', t('Big bets'), t('High impact, high effort: plan these carefully.')],
+      // Translators: the title of a frame in the 2×2 matrix board template.
+      ['fill-ins', t('Fill-ins'), t('Low impact, low effort: do these when there is time.')],
+      // Translators: the title of a frame in the 2×2 matrix board template.
+      ['money-pits', t('Money pits'), t('Low impact, high effort: question these.')]
     ]
     quadrants.forEach(([id, title, prompt], i) => {
       layout.section(id, { x: i % 2 ? 40 : -560, y: i < 2 ? -400 : 40, w: 520, h: 360 }, title, prompt)
     })
     const label = { fontSize: 18, color: 'black' }
-    const high = layout.text('impact-high', { x: -60, y: -470, w: 120, h: 40 }, 'High impact', label)
-    const low = layout.text('impact-low', { x: -60, y: 430, w: 120, h: 40 }, 'Low impact', label)
-    const easy = layout.text('effort-low', { x: -710, y: -20, w: 120, h: 40 }, 'Low effort', label)
-    const hard = layout.text('effort-high', { x: 590, y: -20, w: 120, h: 40 }, 'High effort', label)
+    // Translators: an axis label in the 2×2 matrix board template.
+    const high = layout.text('impact-high', { x: -60, y: -470, w: 120, h: 40 }, t('High impact'), label)
+    // Translators: an axis label in the 2×2 matrix board template.
+    const low = layout.text('impact-low', { x: -60, y: 430, w: 120, h: 40 }, t('Low impact'), label)
+    // Translators: an axis label in the 2×2 matrix board template.
+    const easy = layout.text('effort-low', { x: -710, y: -20, w: 120, h: 40 }, t('Low effort'), label)
+    // Translators: an axis label in the 2×2 matrix board template.
+    const hard = layout.text('effort-high', { x: 590, y: -20, w: 120, h: 40 }, t('High effort'), label)
     layout.connector('impact-axis', low, high, 'end')
     layout.connector('effort-axis', easy, hard, 'end')
   },
 
   retrospective (layout) {
-    layout.heading(-420, 'Retrospective', 'Look back together: reflect on your own, group similar notes, vote on what to talk about, leave with actions.')
+    // Translators: the heading of the Retrospective board template.
+    layout.heading(-420, t('Retrospective'), t('Look back together: reflect on your own, group similar notes, vote on what to talk about, leave with actions.'))
     const columns = [
-      ['went-well', 'Went well', 'What helped us? What should we keep doing?', 'green'],
-      ['to-improve', 'To improve', 'What got in the way? What would we change?', 'orange'],
-      ['actions', 'Actions', 'What will we do next, who does it, and by when?', 'blue']
+      // Translators: the title of a frame in the Retrospective board template.
+      ['went-well', t('Went well'), t('What helped us? What should we keep doing?'), 'green'],
+      // Translators: the title of a frame in the Retrospective board template.
+      ['to-improve', t('To improve'), t('What got in the way? What would we change?'), 'orange'],
+      // Translators: the title of a frame in the Retrospective board template.
+      ['actions', t('Actions'), t('What will we do next, who does it, and by when?'), 'blue']
     ]
     columns.forEach(([id, title, prompt, color], i) => {
       const box = { x: -840 + i * 570, y: -420, w: 540, h: 700 }
       layout.section(id, box, title, prompt)
-      layout.note(`${id}-note`, box.x + PAD, box.y + 136, i === 2 ? 'Action, owner, date' : 'Add a note', color)
+      // Translators: the text of a starter note in the Retrospective board template.
+      const starter = i === 2
+        // Translators: the text of a starter note in the Retrospective board template.
+        ? t('Action, owner, date')
+        // Translators: the text of a starter note in the Retrospective board template.
+        : t('Add a note')
+      layout.note(`${id}-note`, box.x + PAD, box.y + 136, starter, color)
     })
-    layout.section('reflections', { x: -840, y: 320, w: 1680, h: 420 }, 'Reflections', 'Your reflections land here when they are revealed: drag each to Went well or To improve, and put similar ones together.')
+    layout.section(
+      'reflections', { x: -840, y: 320, w: 1680, h: 420 },
+      // Translators: the title of a frame in the Retrospective board template.
+      t('Reflections'),
+      // Translators: "Went well" and "To improve" are the titles of two frames of the Retrospective board template.
+      t('Your reflections land here when they are revealed: drag each to Went well or To improve, and put similar ones together.')
+    )
   },
 
   'crazy-8s' (layout) {
-    layout.heading(-340, 'Crazy 8s', 'Sketch eight different ideas, one minute each. Variety beats polish; there are no wrong answers.')
+    // Translators: the heading of the Crazy 8s board template.
+    layout.heading(-340, t('Crazy 8s'), t('Sketch eight different ideas, one minute each. Variety beats polish; there are no wrong answers.'))
     for (let i = 0; i < 8; i++) {
-      layout.frame(`sketch-${i + 1}`, { x: -688 + (i % 4) * 352, y: i < 4 ? -340 : 20, w: 320, h: 320 }, String(i + 1))
+      layout.frame(`sketch-${i + 1}`, { x: -688 + (i % 4) * 352, y: i < 4 ? -340 : 20, w: 320, h: 320 }, messages().number(i + 1))
     }
   }
 }

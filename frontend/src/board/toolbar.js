@@ -8,6 +8,7 @@
 import { INK_COLORS, NOTE_COLORS, STYLES } from './schema.js'
 import { PALETTE } from './export.js'
 import { rovingToolbar } from '../roving.js'
+import { messages, t } from '../i18n.js'
 
 /** The object type each creating tool with styles makes. */
 const TOOL_TYPES = { text: 'text', connector: 'connector', pen: 'drawing' }
@@ -26,6 +27,37 @@ const SWATCHES = {
 }
 
 /**
+ * The name of a colour of NOTE_COLORS or INK_COLORS, as a swatch shows it.
+ * @param {string} color
+ * @returns {string}
+ */
+function colorName (color) {
+  switch (color) {
+    // Translators: a colour, the name of a colour swatch.
+    case 'yellow': return t('Yellow')
+    // Translators: a colour, the name of a colour swatch.
+    case 'pink': return t('Pink')
+    // Translators: a colour, the name of a colour swatch.
+    case 'blue': return t('Blue')
+    // Translators: a colour, the name of a colour swatch.
+    case 'green': return t('Green')
+    // Translators: a colour, the name of a colour swatch.
+    case 'orange': return t('Orange')
+    // Translators: a colour, the name of a colour swatch.
+    case 'purple': return t('Purple')
+    // Translators: a colour, the name of a colour swatch.
+    case 'white': return t('White')
+    // Translators: a colour, the name of a colour swatch.
+    case 'gray': return t('Gray')
+    // Translators: a colour, the name of a colour swatch.
+    case 'black': return t('Black')
+    // Translators: a colour, the name of a colour swatch.
+    case 'red': return t('Red')
+    default: return color
+  }
+}
+
+/**
  * Fills every `[data-swatches]` group with one toggle button per colour of the schema.
  * @param {ParentNode} root
  */
@@ -33,7 +65,7 @@ function buildSwatches (root) {
   for (const group of root.querySelectorAll('[data-swatches]')) {
     const kind = SWATCHES[/** @type {keyof typeof SWATCHES} */ (/** @type {HTMLElement} */ (group).dataset.swatches)]
     for (const color of kind.colors) {
-      const name = color[0].toUpperCase() + color.slice(1)
+      const name = colorName(color)
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'swatch'
@@ -128,7 +160,8 @@ export class Toolbar {
     })
     board.history.onChange(() => this.updateHistory())
     board.viewport.onChange(() => {
-      if (this.zoomLevel) this.zoomLevel.textContent = `${Math.round(board.viewport.zoom * 100)} %`
+      // Translators: the board's zoom level, as a percentage.
+      if (this.zoomLevel) this.zoomLevel.textContent = t('{percent} %', { percent: messages().number(Math.round(board.viewport.zoom * 100)) })
     })
     this.updateTools()
     this.updateSelection()
@@ -153,7 +186,7 @@ export class Toolbar {
     if (!this.lockButton) return
     const locked = this.board.selectionLocked()
     this.lockButton.setAttribute('aria-pressed', String(locked))
-    this.lockButton.title = `${locked ? 'Unlock' : 'Lock'} the selection (Ctrl+Shift+L)`
+    this.lockButton.title = locked ? t('Unlock the selection (Ctrl+Shift+L)') : t('Lock the selection (Ctrl+Shift+L)')
   }
 
   /** Shows the colour of the selected note or shape, else the colour new notes get. */

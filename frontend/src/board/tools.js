@@ -13,6 +13,7 @@
 import { boxFromPoints, simplify, smoothPath, snap } from './geometry.js'
 import { DEFAULT_SIZE } from './schema.js'
 import { PALETTE } from './export.js'
+import { t } from '../i18n.js'
 
 /** Pointer travel (screen px) below which a press is a click. */
 const CLICK_SLOP = 4
@@ -437,7 +438,8 @@ export class Tools {
     }
     if (type === 'note') Object.assign(fields, { type: 'note', color: board.noteColor })
     else if (type === 'text') Object.assign(fields, { type: 'text', ...board.styleFields('text') })
-    else if (type === 'frame') Object.assign(fields, { type: 'frame', title: 'Frame' })
+    // Translators: the title a new frame gets on the board, until someone renames it.
+    else if (type === 'frame') Object.assign(fields, { type: 'frame', title: t('Frame') })
     else Object.assign(fields, { type: 'shape', shape: type, color: board.shapeColor })
     const id = board.commands.create(fields)
     this.setTool('select')

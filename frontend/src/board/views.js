@@ -8,6 +8,7 @@ import { REACTIONS, STYLES, TEXT_FIELDS, reactionCounts } from './schema.js'
 import { bindText } from '../text-binding.js'
 import { arrowHead, smoothPath } from './geometry.js'
 import { PALETTE } from './export.js'
+import { messages, t, tn } from '../i18n.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 /** Space around a connector's line inside its element, in world units. */
@@ -46,10 +47,30 @@ const LABEL_TEXT = 160
  * @property {string} [fitted] the text and box the text size was last fitted to
  */
 
-const ROLE_NAMES = {
-  note: 'sticky note', text: 'text', shape: 'shape', connector: 'connector', drawing: 'drawing', frame: 'frame', image: 'image'
+/**
+ * What a screen reader calls an object of a type (its role description).
+ * @param {string} type
+ * @returns {string}
+ */
+function roleName (type) {
+  switch (type) {
+    // Translators: what a screen reader calls a note on the board (its role).
+    case 'note': return t('sticky note')
+    // Translators: what a screen reader calls a text object on the board (its role).
+    case 'text': return t('text')
+    // Translators: what a screen reader calls a shape on the board (its role).
+    case 'shape': return t('shape')
+    // Translators: what a screen reader calls a connector (a line between two objects) on the board (its role).
+    case 'connector': return t('connector')
+    // Translators: what a screen reader calls a freehand drawing on the board (its role).
+    case 'drawing': return t('drawing')
+    // Translators: what a screen reader calls a frame (an area grouping objects) on the board (its role).
+    case 'frame': return t('frame')
+    // Translators: what a screen reader calls an image on the board (its role).
+    case 'image': return t('image')
+    default: return type
+  }
 }
-const SHAPE_NAMES = { rect: 'Rectangle', ellipse: 'Ellipse', diamond: 'Diamond' }
 
 /** @param {string} text */
 const short = (text) => {
@@ -58,28 +79,105 @@ const short = (text) => {
 }
 
 /**
- * What a screen reader announces for an object, e.g. "Note by Ada: Ship it".
+ * What a screen reader announces for an object, e.g. "Note by Ada: Ship it", and ", locked"
+ * after it while it is locked.
  * @param {Record<string, any>} plain
  * @param {RenderContext} ctx
  */
 export function accessibleName (plain, ctx) {
-  const by = !ctx.anonymous && plain.author ? ` by ${plain.author}` : ''
+  const object = objectName(plain, ctx)
+  // Translators: a locked object on the board. {object} is what it is and says ("Note: Ship it").
+  return plain.locked ? t('{object}, locked', { object }) : object
+}
+
+/**
+ * What an object is and says, e.g. "Note by Ada: Ship it".
+ * @param {Record<string, any>} plain
+ * @param {RenderContext} ctx
+ */
+function objectName (plain, ctx) {
+  const author = !ctx.anonymous && plain.author ? plain.author : ''
   switch (plain.type) {
-    case 'note': return `Note${by}: ${short(plain.text) || 'empty'}`
-    case 'text': return `Text: ${short(plain.text) || 'empty'}`
-    case 'shape': return `${SHAPE_NAMES[plain.shape]}: ${short(plain.text) || 'empty'}`
-    case 'frame': return `Frame: ${short(plain.title) || 'untitled'}`
-    case 'image': return `Image: ${short(plain.alt) || 'no description'}`
-    case 'drawing': return `Drawing${by}`
+    case 'note': {
+      const text = short(plain.text)
+      if (author) {
+        return text
+          // Translators: a note on the board, who wrote it and what it says.
+          ? t('Note by {author}: {text}', { author, text })
+          // Translators: a note on the board without text, and who made it.
+          : t('Note by {author}: empty', { author })
+      }
+      return text
+        // Translators: a note on the board, and what it says.
+        ? t('Note: {text}', { text })
+        // Translators: a note on the board without text.
+        : t('Note: empty')
+    }
+    case 'text': {
+      const text = short(plain.text)
+      return text
+        // Translators: a text object on the board, and what it says.
+        ? t('Text: {text}', { text })
+        // Translators: a text object on the board without text.
+        : t('Text: empty')
+    }
+    case 'shape': {
+      const text = short(plain.text)
+      switch (plain.shape) {
+        case 'ellipse':
+          return text
+            // Translators: a shape on the board, and the text in it.
+            ? t('Ellipse: {text}', { text })
+            // Translators: a shape on the board without text.
+            : t('Ellipse: empty')
+        case 'diamond':
+          return text
+            // Translators: a shape on the board, and the text in it.
+            ? t('Diamond: {text}', { text })
+            // Translators: a shape on the board without text.
+            : t('Diamond: empty')
+        default:
+          return text
+            // Translators: a shape on the board, and the text in it.
+            ? t('Rectangle: {text}', { text })
+            // Translators: a shape on the board without text.
+            : t('Rectangle: empty')
+      }
+    }
+    case 'frame': {
+      const title = short(plain.title)
+      return title
+        // Translators: a frame on the board, by its title.
+        ? t('Frame: {title}', { title })
+        // Translators: a frame on the board without a title.
+        : t('Frame: untitled')
+    }
+    case 'image': {
+      const alt = short(plain.alt)
+      return alt
+        // Translators: an image on the board, and its description.
+        ? t('Image: {alt}', { alt })
+        // Translators: an image on the board without a description.
+        : t('Image: no description')
+    }
+    case 'drawing':
+      return author
+        // Translators: a freehand drawing on the board, and who made it.
+        ? t('Drawing by {author}', { author })
+        // Translators: a freehand drawing on the board.
+        : t('Drawing')
     case 'connector': {
       const end = (/** @type {string} */ id) => {
         const other = ctx.model.get(id)
-        return other ? short(other.text ?? other.title ?? other.alt ?? '').slice(0, 40) || ROLE_NAMES[other.type] : 'missing'
+        // Translators: the end of a connector whose object is gone, in "Connector from {from} to {to}".
+        return other ? short(other.text ?? other.title ?? other.alt ?? '').slice(0, 40) || roleName(other.type) : t('missing')
       }
-      return `Connector from ${end(plain.from)} to ${end(plain.to)}`
+      // Translators: {from} and {to} are the texts of the two objects, or what they are ("sticky note").
+      return t('Connector from {from} to {to}', { from: end(plain.from), to: end(plain.to) })
     }
   }
-  return 'Object'
+  // Translators: an object on the board of a kind this page does not know.
+  return t('Object')
 }
 
 /**
@@ -126,7 +224,7 @@ export function createView (id, plain, ctx) {
   element.dataset.testid = type === 'note' ? 'note' : 'object'
   element.tabIndex = -1
   element.setAttribute('role', 'group')
-  element.setAttribute('aria-roledescription', ROLE_NAMES[type])
+  element.setAttribute('aria-roledescription', roleName(type))
   /** @type {ObjectView} */
   const view = {
     id, type, lod: ctx.lod, element, field: null, staticText: null, ytext: null, unbind: null,
@@ -174,14 +272,23 @@ export function createView (id, plain, ctx) {
   if (type === 'frame') {
     const title = el('div', 'frame-title')
     body.append(title)
-    addText(view, title, ctx, 'Frame title')
+    // Translators: the name of the field holding a frame's title on the board.
+    addText(view, title, ctx, t('Frame title'))
   } else if (TEXT_FIELDS[type]) {
-    addText(view, body, ctx, type === 'note' ? 'Note text' : type === 'shape' ? 'Shape text' : 'Text')
+    let label
+    // Translators: the name of the field holding a note's text on the board.
+    if (type === 'note') label = t('Note text')
+    // Translators: the name of the field holding the text in a shape on the board.
+    else if (type === 'shape') label = t('Shape text')
+    // Translators: the name of the field holding the text of a text object on the board.
+    else label = t('Text')
+    addText(view, body, ctx, label)
   }
   if (type === 'note' && ctx.lod === 'near') {
     view.reactions = el('div', 'note-reactions')
     view.reactions.setAttribute('role', 'group')
-    view.reactions.setAttribute('aria-label', 'Reactions')
+    // Translators: the name of a note's group of reaction buttons (👍, ❤️…).
+    view.reactions.setAttribute('aria-label', t('Reactions'))
     for (const emoji of REACTIONS) {
       const button = /** @type {HTMLButtonElement} */ (el('button', 'reaction'))
       button.type = 'button'
@@ -218,7 +325,14 @@ function addText (view, parent, ctx, label) {
   field.spellcheck = true
   field.readOnly = !ctx.canEdit
   field.setAttribute('aria-label', label)
-  if (ctx.canEdit) field.placeholder = view.type === 'frame' ? 'Frame title' : view.type === 'note' ? 'Type an idea…' : 'Type…'
+  if (ctx.canEdit) {
+    // Translators: the placeholder of a frame's empty title on the board.
+    if (view.type === 'frame') field.placeholder = t('Frame title')
+    // Translators: the placeholder of a note's empty text on the board.
+    else if (view.type === 'note') field.placeholder = t('Type an idea…')
+    // Translators: the placeholder of an empty text or shape on the board.
+    else field.placeholder = t('Type…')
+  }
   view.field = field
   parent.append(field)
 }
@@ -245,7 +359,7 @@ export function updateView (view, plain, ctx) {
   style.zIndex = String(Math.max(0, Math.min(2e9, Math.round(plain.z) + 1e6)))
   if (plain.color) element.dataset.color = plain.color
   if (STYLES.ink.types.includes(plain.type)) style.setProperty('--ink', PALETTE.ink[/** @type {keyof typeof PALETTE.ink} */ (plain.color)])
-  element.setAttribute('aria-label', accessibleName(plain, ctx) + (plain.locked ? ', locked' : ''))
+  element.setAttribute('aria-label', accessibleName(plain, ctx))
   updateLockBadge(view, Boolean(plain.locked))
 
   const textField = TEXT_FIELDS[plain.type]
@@ -360,9 +474,10 @@ function updateReactions (container, plain, ctx) {
     const emoji = /** @type {string} */ (button.dataset.reaction)
     const count = counts.get(emoji) ?? 0
     const mine = Object.hasOwn(plain.reactions, `${ctx.userId} ${emoji}`)
-    button.textContent = count ? `${emoji} ${count}` : emoji
+    button.textContent = count ? `${emoji} ${messages().number(count)}` : emoji
     button.setAttribute('aria-pressed', String(mine))
-    button.setAttribute('aria-label', `${emoji} ${count} ${count === 1 ? 'reaction' : 'reactions'}`)
+    // Translators: a reaction button on a note: the emoji and how many people chose it.
+    button.setAttribute('aria-label', tn('{emoji} {count} reaction', '{emoji} {count} reactions', count, { emoji }))
     button.classList.toggle('is-used', count > 0)
     button.hidden = !ctx.canEdit && count === 0
   }

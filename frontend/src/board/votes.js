@@ -1,5 +1,7 @@
 /** Dot-vote results on the board: the totals an ended vote published, and the most voted. */
 
+import { tn } from '../i18n.js'
+
 /** How many places the board highlights after a vote (more when votes tie). */
 export const TOP_PLACES = 3
 
@@ -34,4 +36,5 @@ export function topVoted (results, places = TOP_PLACES) {
 }
 
 /** @param {number} count @returns {string} "1 vote", "3 votes" */
-export const votesLabel = (count) => `${count} ${count === 1 ? 'vote' : 'votes'}`
+// Translators: how many votes (dots) a board object got in a dot vote.
+export const votesLabel = (count) => tn('{count} vote', '{count} votes', count)

@@ -1,6 +1,8 @@
 /** A recording's details from the server (`/r/<slug>/recordings/<id>.json`), read defensively
  * into what the player draws: chapters, activity intervals, markers and the people in it. */
 
+import { t } from '../i18n.js'
+
 /** @typedef {import('./chapters.js').Chapter} Chapter */
 /** @typedef {import('./timeline.js').Interval} Interval */
 /** @typedef {import('./timeline.js').Marker} Marker */
@@ -34,10 +36,13 @@ export function readDetail (json, fallbackDuration) {
   for (const person of list(json?.people)) {
     if (typeof person?.id === 'string') names.set(person.id, text(person.name) || person.id)
   }
-  const nameOf = (/** @type {string} */ id) => names.get(id) ?? 'Someone'
+  // Translators: stands for a person of a recording whose name is not known.
+  const nameOf = (/** @type {string} */ id) => names.get(id) ?? t('Someone')
 
+  // Translators: a phase of a recorded lab's agenda that had no title.
+  const untitledPhase = () => t('Untitled phase')
   const chapters = list(json?.chapters)
-    .map((chapter) => ({ at: finite(chapter?.startMs), title: text(chapter?.title) || 'Untitled phase' }))
+    .map((chapter) => ({ at: finite(chapter?.startMs), title: text(chapter?.title) || untitledPhase() }))
     .filter((chapter) => within(chapter.at))
     .map((chapter) => ({ at: /** @type {number} */ (chapter.at), title: chapter.title }))
     .sort((a, b) => a.at - b.at)
@@ -65,11 +70,27 @@ export function readDetail (json, fallbackDuration) {
     if (!within(at)) return []
     if (marker?.type === 'vote') {
       const title = text(marker.title)
-      const label = `${marker.results ? 'Vote ended' : 'Vote opened'}${title ? `: ${title}` : ''}`
+      let label
+      if (marker.results) {
+        label = title
+          // Translators: a marker on a recording's timeline, where a vote ended; {title} names the vote.
+          ? t('Vote ended: {title}', { title })
+          // Translators: a marker on a recording's timeline, where a vote ended.
+          : t('Vote ended')
+      } else {
+        label = title
+          // Translators: a marker on a recording's timeline, where a vote opened; {title} names the vote.
+          ? t('Vote opened: {title}', { title })
+          // Translators: a marker on a recording's timeline, where a vote opened.
+          : t('Vote opened')
+      }
       return [{ at: /** @type {number} */ (at), kind: /** @type {const} */ ('vote'), label }]
     }
     const author = names.get(text(marker?.author)) ?? text(marker?.author)
-    return [{ at: /** @type {number} */ (at), kind: /** @type {const} */ ('message'), label: `${author ? `${author}: ` : ''}${text(marker?.text)}` }]
+    const said = text(marker?.text)
+    // Translators: a chat message marked on a recording's timeline: who wrote it, and what.
+    const label = author ? t('{author}: {text}', { author, text: said }) : said
+    return [{ at: /** @type {number} */ (at), kind: /** @type {const} */ ('message'), label }]
   })
 
   return { duration, chapters, activity, intervalMs, markers, people: [...names].map(([id, name]) => ({ id, name })) }

@@ -2,7 +2,8 @@
  * the phase and agenda, the timer, the lock and the vote with its results. */
 
 import { formatDuration, timeLeft } from '../lab.js'
-import { topVoted, voteResults, votesLabel } from '../board/votes.js'
+import { topVoted, voteResults } from '../board/votes.js'
+import { t, tn } from '../i18n.js'
 
 /**
  * @param {HTMLElement} root the player's lab panel
@@ -71,15 +72,21 @@ export class LabState {
   render (room, serverNow) {
     const title = phaseTitle(room)
     const phase = part(this.root, 'player-phase')
-    setText(phase, title ? `Phase: ${title}` : '')
+    // Translators: the phase of a lab's agenda that was running.
+    setText(phase, title ? t('Phase: {title}', { title }) : '')
     setHidden(phase, !title)
 
     const agenda = room.get('agenda')
     const phases = Array.isArray(agenda) ? agenda : []
-    this.fill(part(this.root, 'player-agenda'), phases.map((item) => ({
-      text: `${String(item?.title ?? '')}${item?.minutes ? ` (${item.minutes} min)` : ''}`,
-      current: item?.id === room.get('phase')
-    })))
+    this.fill(part(this.root, 'player-agenda'), phases.map((item) => {
+      const title = String(item?.title ?? '')
+      const minutes = Number(item?.minutes)
+      return {
+        // Translators: a phase of a lab's agenda and its length in minutes.
+        text: minutes ? tn('{title} ({count} min)', '{title} ({count} min)', minutes, { title }) : title,
+        current: item?.id === room.get('phase')
+      }
+    }))
 
     const left = timeLeft(room.get('timer'), serverNow)
     setText(part(this.root, 'player-timer'), left === null ? '–:––' : formatDuration(left))
@@ -87,14 +94,21 @@ export class LabState {
 
     const vote = room.get('vote')
     const voteLine = part(this.root, 'player-vote')
-    setText(voteLine, vote?.open ? `Voting was open: ${Number(vote.budget) || 0} dots each.` : '')
+    const budget = Number(vote?.budget) || 0
+    setText(voteLine, vote?.open ? tn('Voting was open: {count} dot each.', 'Voting was open: {count} dots each.', budget) : '')
     setHidden(voteLine, !vote?.open)
 
     const results = voteResults(vote)
     const ranked = [...(results ?? [])].sort((a, b) => b[1] - a[1])
-    this.fill(part(this.root, 'player-results'), ranked.map(([id, count]) => ({
-      text: `${this.describe(id) || 'An object since removed'}: ${votesLabel(count)}`
-    })))
+    this.fill(part(this.root, 'player-results'), ranked.map(([id, count]) => {
+      const object = this.describe(id)
+      return {
+        text: object
+          // Translators: a result of a vote: the text of a board object, and the votes it got.
+          ? tn('{object}: {count} vote', '{object}: {count} votes', count, { object })
+          : tn('An object since removed: {count} vote', 'An object since removed: {count} votes', count)
+      }
+    }))
     setHidden(part(this.root, 'player-results-heading'), !ranked.length)
     return topVoted(results)
   }

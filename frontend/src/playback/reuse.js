@@ -6,9 +6,17 @@
 
 import { csrfToken } from '../csrf.js'
 import { formatClock } from './time.js'
+import { t, tn } from '../i18n.js'
 
-/** @param {number} count @param {string} one @param {string} many */
-const counted = (count, one, many) => `${count} ${count === 1 ? one : many}`
+/** @param {unknown} value @returns {number} a count the server answered (0 for anything else) */
+const countOf = (value) => Math.max(0, Math.floor(Number(value) || 0))
+
+/**
+ * A number of board objects, to fill into a sentence with more than one count.
+ * @param {unknown} value
+ */
+// Translators: a number of board objects, filled into "The live board is back as it was at {time}: …".
+const objects = (value) => tn('{count} object', '{count} objects', countOf(value))
 
 /**
  * The reuse endpoints of one recording.
@@ -38,10 +46,11 @@ async function post (options, action, fields) {
       body: new URLSearchParams(fields)
     })
   } catch {
-    throw new Error('The server is unreachable: try again in a moment.')
+    throw new Error(t('The server is unreachable: try again in a moment.'))
   }
   const data = await response.json().catch(() => null)
-  if (!response.ok) throw new Error(data?.error ?? `The server refused (${response.status}).`)
+  // Translators: {status} is an HTTP status code, such as 403.
+  if (!response.ok) throw new Error(data?.error ?? t('The server refused ({status}).', { status: response.status }))
   return data
 }
 
@@ -77,7 +86,8 @@ export function setUpReuse (root, options) {
   const open = /** @type {HTMLButtonElement | null} */ (part('player-open'))
   open?.addEventListener('click', () => busy(open, async () => {
     const at = Math.round(options.position())
-    say(`Opening the board at ${formatClock(at)} in a new room…`)
+    // Translators: {time} is a moment of the recording, such as 12:34.
+    say(t('Opening the board at {time} in a new room…', { time: formatClock(at) }))
     const answer = await post(options, 'open', { at: String(at) })
     go(answer.url)
   }))
@@ -86,15 +96,19 @@ export function setUpReuse (root, options) {
   restore?.addEventListener('click', () => {
     const at = Math.round(options.position())
     const when = formatClock(at)
-    const question = `Restore the live board to how it was at ${when} of this recording? ` +
-      'Everyone in the room sees the change at once; the board\'s history keeps what it replaces.'
+    const question = t(
+      // Translators: {time} is a moment of the recording, such as 12:34.
+      'Restore the live board to how it was at {time} of this recording? Everyone in the room sees the change at once; the board\'s history keeps what it replaces.',
+      { time: when }
+    )
     if (!ask(question)) return
     busy(restore, async () => {
       const done = await post(options, 'restore', { at: String(at) })
-      say(`The live board is back as it was at ${formatClock(done.at)}: ` +
-        `${counted(done.restored, 'object', 'objects')} came back, ` +
-        `${counted(done.removed, 'object', 'objects')} removed, ` +
-        `${counted(done.changed, 'object', 'objects')} changed back.`)
+      // Translators: {time} is a moment of the recording (12:34); {restored}, {removed} and {changed}
+      // are numbers of objects ("3 objects").
+      say(t('The live board is back as it was at {time}: {restored} came back, {removed} removed, {changed} changed back.', {
+        time: formatClock(done.at), restored: objects(done.restored), removed: objects(done.removed), changed: objects(done.changed)
+      }))
     })
   })
 
@@ -109,14 +123,15 @@ export function setUpReuse (root, options) {
       const before = heading?.textContent ?? ''
       if (heading) heading.textContent = renamed.title
       if (before && document.title.startsWith(before)) document.title = renamed.title + document.title.slice(before.length)
-      say(`Renamed to "${renamed.title}".`)
+      // Translators: said after renaming a recording.
+      say(t('Renamed to "{title}".', { title: renamed.title }))
     })
   })
 
   const remove = /** @type {HTMLButtonElement | null} */ (part('player-delete'))
   remove?.addEventListener('click', () => {
     const title = document.querySelector('[data-testid="player-title"]')?.textContent ?? ''
-    if (!ask(`Delete the recording "${title}"? The room's board and chat stay as they are.`)) return
+    if (!ask(t('Delete the recording "{title}"? The room\'s board and chat stay as they are.', { title }))) return
     busy(remove, async () => {
       await post(options, 'delete', {})
       go(options.roomUrl)

@@ -2,6 +2,7 @@
 
 import * as decoding from 'lib0/decoding'
 import { KINDS } from './playback.js'
+import { t } from '../i18n.js'
 
 /** @typedef {import('./playback.js').Entry} Entry */
 /** @typedef {import('./playback.js').Kind} Kind */
@@ -24,7 +25,7 @@ export function decodeUpdates (bytes) {
     const update = decoding.readVarUint8Array(decoder)
     entries.push({ at, author, update })
   }
-  if (decoding.hasContent(decoder)) throw new Error('The list of updates has bytes after its last update.')
+  if (decoding.hasContent(decoder)) throw new Error(t('The list of updates has bytes after its last update.'))
   return entries
 }
 
@@ -44,11 +45,11 @@ export function decodeStates (bytes) {
   for (let i = 0; i < count; i++) {
     const name = decoding.readVarString(decoder)
     const update = decoding.readVarUint8Array(decoder)
-    if (!Object.hasOwn(states, name)) throw new Error(`The documents of the moment name an unknown one: ${name}.`)
+    if (!Object.hasOwn(states, name)) throw new Error(t('The documents of the moment name an unknown one: {name}.', { name }))
     states[/** @type {Kind} */ (name)].push(update)
   }
-  if (decoding.hasContent(decoder)) throw new Error('The documents have bytes after the last one.')
-  if (KINDS.some((kind) => !states[kind].length)) throw new Error('The documents of the moment are not all there.')
+  if (decoding.hasContent(decoder)) throw new Error(t('The documents have bytes after the last one.'))
+  if (KINDS.some((kind) => !states[kind].length)) throw new Error(t('The documents of the moment are not all there.'))
   return states
 }
 
@@ -62,7 +63,10 @@ export class PlaybackError extends Error {}
 async function bytesOf (response) {
   if (!response.ok) {
     const body = await response.json().catch(() => null)
-    throw new PlaybackError(typeof body?.error === 'string' ? body.error : `The recording could not be loaded (${response.status}).`)
+    throw new PlaybackError(typeof body?.error === 'string'
+      ? body.error
+      // Translators: {status} is an HTTP status code, such as 404.
+      : t('The recording could not be loaded ({status}).', { status: response.status }))
   }
   return new Uint8Array(await response.arrayBuffer())
 }

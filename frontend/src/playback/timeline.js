@@ -6,6 +6,7 @@
 
 import { chapterAt } from './chapters.js'
 import { formatClock, spokenTime } from './time.js'
+import { messages, t, tn } from '../i18n.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 
@@ -13,6 +14,13 @@ const SVG = 'http://www.w3.org/2000/svg'
 /** @typedef {{name: string, changes: number}} PersonActivity edits and messages of one person */
 /** @typedef {{at: number, edits: number, messages: number, people: PersonActivity[]}} Interval */
 /** @typedef {{at: number, kind: 'message' | 'vote', label: string}} Marker */
+
+/**
+ * Items listed as the page's language lists them briefly: "3 edits, 1 message" in English.
+ * @param {string[]} items
+ * @returns {string}
+ */
+const shortList = (items) => new Intl.ListFormat(messages().lang, { type: 'conjunction', style: 'narrow' }).format(items)
 
 export class Timeline {
   /**
@@ -86,7 +94,8 @@ export class Timeline {
       mark.className = `timeline-marker is-${marker.kind}`
       mark.dataset.testid = 'timeline-marker'
       mark.style.left = this.percent(marker.at)
-      mark.title = `${formatClock(marker.at)} ${marker.label}`
+      // Translators: a marker's tip on a recording's timeline: the moment (12:34), then what happened.
+      mark.title = t('{time} {label}', { time: formatClock(marker.at), label: marker.label })
       container.append(mark)
     }
   }
@@ -127,14 +136,21 @@ export class Timeline {
   showTip (ms, clientX) {
     const interval = this.activity.find((item) => item.at <= ms && ms < item.at + this.intervalMs)
     const chapter = this.chapters[chapterAt(this.chapters, ms)]
-    const lines = [`${formatClock(ms)}${chapter ? ` · ${chapter.title}` : ''}`]
+    const time = formatClock(ms)
+    // Translators: the tip over a recording's timeline: the moment (12:34), then the phase playing.
+    const lines = [chapter ? t('{time} · {phase}', { time, phase: chapter.title }) : time]
     if (interval) {
       const parts = []
-      if (interval.edits) parts.push(`${interval.edits} ${interval.edits === 1 ? 'edit' : 'edits'}`)
-      if (interval.messages) parts.push(`${interval.messages} ${interval.messages === 1 ? 'message' : 'messages'}`)
-      if (parts.length) lines.push(parts.join(', '))
+      // Translators: changes to the board within a moment of a recording.
+      if (interval.edits) parts.push(tn('{count} edit', '{count} edits', interval.edits))
+      // Translators: chat messages within a moment of a recording.
+      if (interval.messages) parts.push(tn('{count} message', '{count} messages', interval.messages))
+      if (parts.length) lines.push(shortList(parts))
     }
-    for (const person of interval?.people ?? []) lines.push(`${person.name}: ${person.changes}`)
+    for (const person of interval?.people ?? []) {
+      // Translators: a person and how many changes and messages they made within a moment of a recording.
+      lines.push(tn('{name}: {count}', '{name}: {count}', person.changes, { name: person.name }))
+    }
     this.tip.textContent = lines.join('\n')
     const rect = this.root.getBoundingClientRect()
     this.tip.style.left = `${Math.min(rect.width - 8, Math.max(8, clientX - rect.left))}px`
@@ -145,7 +161,11 @@ export class Timeline {
   set (ms) {
     const chapter = this.chapters[chapterAt(this.chapters, ms)]
     this.root.setAttribute('aria-valuenow', String(Math.floor(ms / 1000)))
-    this.root.setAttribute('aria-valuetext', `${spokenTime(ms)}${chapter ? `, phase ${chapter.title}` : ''}`)
+    const time = spokenTime(ms)
+    this.root.setAttribute('aria-valuetext', chapter
+      // Translators: the position of a recording's timeline, said by a screen reader: "12 minutes 34 seconds, phase Vote".
+      ? t('{time}, phase {phase}', { time, phase: chapter.title })
+      : time)
     this.played.style.width = this.percent(ms)
     this.thumb.style.left = this.percent(ms)
   }
