@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BoardsConfig(AppConfig):
     name = "boards"
-    verbose_name = "Boards and documents"
+    verbose_name = _("Boards and documents")
 
     def ready(self) -> None:
         from boards.archive import forget_room_documents

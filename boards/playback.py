@@ -26,7 +26,9 @@ from boards.models import DocumentUpdate
 from boards.store import START, Entry, RoomStore, parse_id
 from rooms.models import Recording, RecordingPresence, Room
 from rooms.people import MEMBER_ID, members
-from rooms.profiles import FORMER_MEMBER
+from rooms.permissions import GUEST_NAME
+from rooms.profiles import FORMER_MEMBER, shown_name
+from rooms.recordings import person_name
 
 #: The documents of a room that a recording covers.
 DOC_KINDS = ("board", "chat", "room")
@@ -302,11 +304,20 @@ class People:
         return self.ids.get(identity, "unknown" if self.anonymous else identity)
 
     def listed(self) -> list[dict[str, str]]:
-        """The people list: `[{"id", "name"}]`."""
+        """The people list: `[{"id", "name"}]`, named as kept (in English where the server
+        names them), as the recording file carries it."""
         if self.anonymous:
             count = len(self.names)
             return [{"id": f"person-{n}", "name": f"Person {n}"} for n in range(1, count + 1)]
         return [{"id": identity, "name": name} for identity, name in self.names.items()]
+
+    def named(self) -> list[dict[str, str]]:
+        """The people list as a page shows it: `listed`, with the names the server gives
+        ("Person 2", "Guest", "Former member") in the active language."""
+        if self.anonymous:
+            count = len(self.names)
+            return [{"id": f"person-{n}", "name": person_name(n)} for n in range(1, count + 1)]
+        return [{"id": identity, "name": shown_name(name)} for identity, name in self.names.items()]
 
 
 def _window_docs(window: Window) -> list[str]:
@@ -342,7 +353,7 @@ def _people(window: Window, recent_authors: Iterable[str]) -> People:
         names.update(
             (
                 author,
-                named.get(author) or (FORMER_MEMBER if MEMBER_ID.fullmatch(author) else "Guest"),
+                named.get(author) or (FORMER_MEMBER if MEMBER_ID.fullmatch(author) else GUEST_NAME),
             )
             for author in unseen
         )

@@ -21,6 +21,10 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from boards.hub import get_hub
@@ -81,7 +85,7 @@ def _watched(request: HttpRequest, slug: str, recording_id: int) -> Watched | Js
         Recording.objects.select_related("room").filter(pk=recording_id, room=access.room).first()
     )
     if recording is None:
-        return json_error("There is no such recording in this room.", 404)
+        return json_error(gettext("There is no such recording in this room."), 404)
     window = window_of(recording, now_ms())
     ended = recording.ended_ms is not None
     return Watched(access, recording.title, window, ended, recording.phases is not None)
@@ -137,7 +141,7 @@ async def recording_detail(request: HttpRequest, slug: str, recording_id: int) -
     details = {
         **(await summary_of(window)),
         "durationMs": window.duration_ms,
-        "people": people.listed(),
+        "people": people.named(),
         "anonymous": window.anonymous,
         "chapters": chapters,
         "activity": await activity(store, window, people),
@@ -271,7 +275,7 @@ async def open_recording(request: HttpRequest, slug: str, recording_id: int) -> 
         return found
     user = await request.auser()
     if not isinstance(user, User):
-        return json_error("Sign in to open a recording as a lab of your own.", 403)
+        return json_error(gettext("Sign in to open a recording as a lab of your own."), 403)
     at = _moment(request)
     if at is None:
         return json_error(BAD_AT, 400)
@@ -289,7 +293,7 @@ async def restore_recording(request: HttpRequest, slug: str, recording_id: int) 
     if isinstance(found, JsonResponse):
         return found
     if not found.access.can_facilitate:
-        return json_error("Only facilitators can put the board back.", 403)
+        return json_error(gettext("Only facilitators can put the board back."), 403)
     at = _moment(request)
     if at is None:
         return json_error(BAD_AT, 400)
@@ -301,8 +305,29 @@ async def restore_recording(request: HttpRequest, slug: str, recording_id: int) 
                 hub, window.slug, found.access.identity.id, window.start_ms + at, whole=True
             )
     except RoomRejected as error:
-        return json_error(error.message, 409)
+        return json_error(restore_refusal(error), 409)
     return JsonResponse({"at": at, **asdict(restored)})
+
+
+#: Why the board could not be put back, by the refusal's code, for a reader whose page is not
+#: in English. The refusals are the room command `board.restore`'s, whose English sentences
+#: (which name the detail) sockets send as they are; an English page shows those.
+RESTORE_REFUSALS = {
+    "rate_limited": _("The room is busy: try again in a moment."),
+    "invalid": _(
+        "The board cannot be put back as it was then: it changed too much since, or it would "
+        "hold too many objects. Go back less far."
+    ),
+}
+
+
+def restore_refusal(error: RoomRejected) -> str:
+    """What a refused restore says to the person who asked, in the request's language."""
+    sentence = RESTORE_REFUSALS.get(error.code)
+    language = translation.get_language() or "en"
+    if sentence is None or language.split("-")[0] == "en":
+        return error.message
+    return str(sentence)
 
 
 @require_safe
@@ -363,19 +388,22 @@ def import_recording_file(request: HttpRequest) -> HttpResponse:
     lobby's form (a browser preferring HTML) goes to the player instead (303), or back to
     the lobby saying why the file was refused."""
     if not isinstance(request.user, User):
-        return json_error("Sign in to import a recording.", 403)
+        return json_error(gettext("Sign in to import a recording."), 403)
     page = _wants_page(request)
 
     def refuse(message: str, status: int) -> HttpResponse:
         return lobby_page(request, None, message, status) if page else json_error(message, status)
 
     limit = settings.RECORDING_IMPORT_MAX_BYTES
-    too_large = f"The recording file is larger than {limit / 2**20:g} MiB."
+    too_large = gettext("The recording file is larger than {limit} MiB.").format(
+        limit=number_format(f"{limit / 2**20:g}")
+    )
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit + MULTIPART_SLACK:
         return refuse(too_large, 413)
     upload = request.FILES.get("file")
     if upload is None:
-        return refuse("Send the recording file as the form field `file`.", 400)
+        # Translators: `file` is the name of the form field, kept as it is.
+        return refuse(gettext("Send the recording file as the form field `file`."), 400)
     if upload.size is None or upload.size > limit:
         return refuse(too_large, 413)
     try:

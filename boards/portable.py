@@ -21,6 +21,7 @@ import pycrdt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from boards.lib0 import Malformed
 from boards.models import DocumentKeyframe, DocumentUpdate
@@ -38,7 +39,7 @@ from boards.reuse import create_lab
 from boards.store import Entry, RoomStore
 from boards.structure import STORED, DocumentStructure, Limits, Rejected, parse_update
 from rooms.models import Recording, RecordingPresence
-from rooms.permissions import normalise_name, user_identity
+from rooms.permissions import GUEST_NAME, normalise_name, user_identity
 from rooms.recordings import clean_title
 
 FORMAT = "coworking-recording"
@@ -53,7 +54,8 @@ IMPORT_BATCH = 500
 #: Limits of `DocumentUpdate.author`, `RecordingPresence.identity` and `.name`.
 AUTHOR_LENGTH = 80
 NAME_LENGTH = 150
-UNTITLED = "Imported recording"
+#: The title of an imported recording whose file names none (in the importer's language).
+UNTITLED = gettext_lazy("Imported recording")
 
 
 def _line(value: dict[str, Any]) -> bytes:
@@ -118,7 +120,8 @@ async def recording_file(
 
 
 class ImportRefused(Exception):
-    """A recording file that cannot be imported, with what is wrong with it."""
+    """A recording file that cannot be imported, with what is wrong with it (in the active
+    language: the importer's)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -141,7 +144,7 @@ def _json(raw: bytes, number: int) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise ImportRefused(f"Line {number} is not JSON.") from error
+        raise ImportRefused(gettext("Line {number} is not JSON.").format(number=number)) from error
 
 
 def _person(value: Any) -> tuple[str, str] | None:
@@ -152,30 +155,36 @@ def _person(value: Any) -> tuple[str, str] | None:
         return None
     if not isinstance(name, str):
         return None
-    return identity, normalise_name(name, NAME_LENGTH) or "Guest"
+    return identity, normalise_name(name, NAME_LENGTH) or GUEST_NAME
 
 
 def read_header(raw: bytes) -> Header:
     """The first line of a recording file, checked."""
     value = _json(raw, 1)
     if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise ImportRefused(f'This is not a recording file (line 1 says no "format": "{FORMAT}").')
+        # Translators: "format" and its value are the file's words, kept as they are.
+        said = gettext('This is not a recording file (line 1 says no "format": "{format}").')
+        raise ImportRefused(said.format(format=FORMAT))
     if value.get("version") != VERSION or not _integer(value.get("version")):
-        raise ImportRefused(f"Only version {VERSION} recording files can be imported.")
+        said = gettext("Only version {version} recording files can be imported.")
+        raise ImportRefused(said.format(version=VERSION))
     title, started, ended = value.get("title"), value.get("startedAt"), value.get("endedAt")
     if not isinstance(title, str) or not _integer(started) or not _integer(ended):
-        raise ImportRefused('Line 1 needs "title" (text), "startedAt" and "endedAt" (ms).')
+        # Translators: the words in quotes are the file's, kept as they are.
+        raise ImportRefused(gettext('Line 1 needs "title" (text), "startedAt" and "endedAt" (ms).'))
     if ended < started:
-        raise ImportRefused("The recording ends before it starts.")
+        raise ImportRefused(gettext("The recording ends before it starts."))
     anonymous = value.get("anonymous")
     if not isinstance(anonymous, bool):
-        raise ImportRefused('Line 1 needs "anonymous": true or false.')
+        # Translators: "anonymous", true and false are the file's words, kept as they are.
+        raise ImportRefused(gettext('Line 1 needs "anonymous": true or false.'))
     listed = value.get("people", [])
     people = [_person(person) for person in listed] if isinstance(listed, list) else [None]
     if None in people or len({person[0] for person in people if person}) != len(people):
-        raise ImportRefused('"people" must be a list of {"id", "name"}, each id once.')
+        # Translators: the words in quotes are the file's, kept as they are.
+        raise ImportRefused(gettext('"people" must be a list of {"id", "name"}, each id once.'))
     return Header(
-        clean_title(title) or UNTITLED,
+        clean_title(title) or str(UNTITLED),
         ended - started,
         anonymous,
         [person for person in people if person is not None],
@@ -198,14 +207,17 @@ class _Document:
         try:
             depths = self.structure.follow(parse_update(update, IMPORTED))
         except (Malformed, Rejected) as error:
-            raise ImportRefused(f"Line {number}: the update cannot be read ({error}).") from error
+            said = gettext("Line {number}: the update cannot be read ({reason}).")
+            raise ImportRefused(said.format(number=number, reason=error)) from error
         if any(depth is not None and depth > IMPORTED.max_type_depth for depth in depths):
-            raise ImportRefused(f"Line {number}: the update nests types too deep.")
+            said = gettext("Line {number}: the update nests types too deep.")
+            raise ImportRefused(said.format(number=number))
         try:
             self.doc.apply_update(update)
         except BaseException as error:  # a Rust panic in pycrdt is a BaseException
             reraise_control_flow(error)
-            raise ImportRefused(f"Line {number}: the update cannot be applied.") from error
+            said = gettext("Line {number}: the update cannot be applied.")
+            raise ImportRefused(said.format(number=number)) from error
 
     def next_id(self, ms: int) -> tuple[int, int]:
         """The archive entry id of this document's next update, taken at `ms`."""
@@ -215,13 +227,15 @@ class _Document:
 
 def _bytes(value: Any, number: int) -> bytes:
     if not isinstance(value, str):
-        raise ImportRefused(f"Line {number}: the update must be base64 text.")
+        said = gettext("Line {number}: the update must be base64 text.")
+        raise ImportRefused(said.format(number=number))
     try:
         data = base64.b64decode(value, validate=True)
     except binascii.Error as error:
-        raise ImportRefused(f"Line {number}: the update is not valid base64.") from error
+        said = gettext("Line {number}: the update is not valid base64.")
+        raise ImportRefused(said.format(number=number)) from error
     if not data:
-        raise ImportRefused(f"Line {number}: the update is empty.")
+        raise ImportRefused(gettext("Line {number}: the update is empty.").format(number=number))
     return data
 
 
@@ -267,16 +281,24 @@ def _read_line(raw: bytes, number: int, duration_ms: int) -> tuple[str, int | No
     value = _json(raw, number)
     if not isinstance(value, dict) or value.get("doc") not in DOC_KINDS:
         kinds = ", ".join(DOC_KINDS)
-        raise ImportRefused(f'Line {number}: "doc" must be one of {kinds}.')
+        # Translators: "doc" and the words after "one of" are the file's, kept as they are.
+        said = gettext('Line {number}: "doc" must be one of {kinds}.')
+        raise ImportRefused(said.format(number=number, kinds=kinds))
     if set(value) == {"doc", "state"}:
         return value["doc"], None, "", _bytes(value["state"], number)
     if set(value) != {"doc", "at", "author", "update"}:
-        raise ImportRefused(f'Line {number} needs "doc", "at", "author" and "update".')
+        # Translators: the words in quotes are the file's, kept as they are.
+        said = gettext('Line {number} needs "doc", "at", "author" and "update".')
+        raise ImportRefused(said.format(number=number))
     at, author = value["at"], value["author"]
     if not _integer(at) or not 0 <= at <= duration_ms:
-        raise ImportRefused(f'Line {number}: "at" must be ms within the recording.')
+        # Translators: "at" is the file's word, kept as it is.
+        said = gettext('Line {number}: "at" must be ms within the recording.')
+        raise ImportRefused(said.format(number=number))
     if not isinstance(author, str) or len(author) > AUTHOR_LENGTH:
-        raise ImportRefused(f'Line {number}: "author" must be text of at most 80 characters.')
+        # Translators: "author" is the file's word, kept as it is.
+        said = gettext('Line {number}: "author" must be text of at most {count} characters.')
+        raise ImportRefused(said.format(number=number, count=AUTHOR_LENGTH))
     return value["doc"], at, author, _bytes(value["update"], number)
 
 
@@ -289,11 +311,11 @@ def import_recording(user: User, lines: Iterable[bytes], now_ms: int) -> Recordi
     numbered = enumerate((line.rstrip(b"\r\n") for line in lines), 1)
     first = next(numbered, None)
     if first is None or not first[1].strip():
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(gettext("The file is empty."))
     header = read_header(first[1])
     base_ms = now_ms - header.duration_ms - 2
     if base_ms < 1:
-        raise ImportRefused("The recording is longer than time itself.")
+        raise ImportRefused(gettext("The recording is longer than time itself."))
     with transaction.atomic():
         room = create_lab(user, header.title, header.anonymous)
         writer = _Writer(room.slug, base_ms)
@@ -304,11 +326,11 @@ def import_recording(user: User, lines: Iterable[bytes], now_ms: int) -> Recordi
             kind, at, author, data = _read_line(raw, number, header.duration_ms)
             document = writer.documents[kind]
             if at is None and (updated or document.last[0] >= 0):
-                raise ImportRefused(
-                    f"Line {number}: a document's state comes once, before any update."
-                )
+                said = gettext("Line {number}: a document's state comes once, before any update.")
+                raise ImportRefused(said.format(number=number))
             if at is not None and at < last_at:
-                raise ImportRefused(f"Line {number}: the updates are not in time order.")
+                said = gettext("Line {number}: the updates are not in time order.")
+                raise ImportRefused(said.format(number=number))
             document.take(data, number)
             if at is None:
                 writer.start_state(kind, data)

@@ -9,6 +9,7 @@ import pycrdt
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from boards.connection import write_as_server
 from boards.hub import Hub
@@ -30,10 +31,14 @@ def clock_text(ms: int) -> str:
 
 
 def lab_title(recording_title: str, at_ms: int) -> str:
-    """The title of a lab opened from a recording at `at_ms`: "<recording title> at mm:ss",
-    the recording's title shortened to fit a room title."""
-    suffix = f" at {clock_text(at_ms)}"
-    return recording_title[: ROOM_TITLE_LENGTH - len(suffix)].rstrip() + suffix
+    """The title of a lab opened from a recording at `at_ms`, in the active language (the
+    opener's): "<recording title> at mm:ss", the recording's title shortened to fit a room
+    title."""
+    # Translators: the title of a lab opened from a moment of a recording: Ideas at 12:34.
+    said = gettext("{title} at {time}")
+    room = len(said.format(title="", time=clock_text(at_ms)))
+    title = recording_title[: ROOM_TITLE_LENGTH - room].rstrip()
+    return said.format(title=title, time=clock_text(at_ms))
 
 
 def image_sources(state: bytes) -> set[str]:

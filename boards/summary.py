@@ -1,6 +1,7 @@
 """A recorded session summed up in Markdown: who was there, the agenda with the time each
 phase took, the notes made in each phase, the votes, the chat, and the board at the end: its
-picture (`board.png`, beside `summary.md`) and its text grouped by frame."""
+picture (`board.png`, beside `summary.md`) and its text grouped by frame. Written in the
+active language (the request's)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pycrdt
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from boards.placement import Box, box_of, number
 from boards.playback import (
@@ -26,6 +28,8 @@ from boards.playback import (
 from boards.restore import ObjectState, board_objects
 from boards.reuse import clock_text
 from boards.store import Entry, RoomStore
+from rooms.permissions import GUEST_NAME
+from rooms.profiles import shown_name
 
 #: The picture of the board at the end, relative to the summary's own address
 #: (`.../recordings/<id>/summary.md` and `.../recordings/<id>/board.png`).
@@ -120,18 +124,44 @@ def _text(state: ObjectState) -> str:
     return state.texts.get("text", "")
 
 
+#: What a vote result names when its object has no text, by the object's type.
+UNNAMED = {
+    # Translators: a vote result whose object is a note without text.
+    "note": gettext_lazy("(a note)"),
+    # Translators: a vote result whose object is a text box without text.
+    "text": gettext_lazy("(a text)"),
+    # Translators: a vote result whose object is a shape without text.
+    "shape": gettext_lazy("(a shape)"),
+    # Translators: a vote result whose object is a connector (a line between two objects).
+    "connector": gettext_lazy("(a connector)"),
+    # Translators: a vote result whose object is a drawing.
+    "drawing": gettext_lazy("(a drawing)"),
+    # Translators: a vote result whose object is a frame without a title.
+    "frame": gettext_lazy("(a frame)"),
+    # Translators: a vote result whose object is an image.
+    "image": gettext_lazy("(an image)"),
+}
+# Translators: a vote result whose object is of a kind without a name of its own.
+AN_OBJECT = gettext_lazy("(an object)")
+
+
 def _label(state: ObjectState | None) -> str:
     """What a vote result names: an object's text (its first line), a frame's title."""
     if state is None:
-        return "(an object deleted since)"
-    text = state.texts.get("title" if state.fields.get("type") == "frame" else "text", "")
+        return gettext("(an object deleted since)")
+    kind = state.fields.get("type")
+    text = state.texts.get("title" if kind == "frame" else "text", "")
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return one_line(first) or f"(a {one_line(str(state.fields.get('type', 'object')))})"
+    return one_line(first) or str(
+        UNNAMED.get(kind, AN_OBJECT) if isinstance(kind, str) else AN_OBJECT
+    )
 
 
 def _author(state: ObjectState, anonymous: bool) -> str:
     author = state.fields.get("author")
-    return f"— {one_line(author)}" if not anonymous and isinstance(author, str) and author else ""
+    if anonymous or not isinstance(author, str) or not author:
+        return ""
+    return f"— {one_line(shown_name(author))}"
 
 
 def _notes(ids: Iterable[str], board: Board, anonymous: bool) -> list[str]:
@@ -187,6 +217,33 @@ def by_frame(board: Board) -> list[tuple[str | None, list[tuple[str, ObjectState
     return [*shown, (None, groups[None])] if groups[None] else shown
 
 
+def _phase_line(phase: Mapping[str, Any], took: int | None) -> str:
+    """A phase of the agenda: its title, the minutes planned for it and the time it took (or
+    that it was not reached), as one sentence."""
+    title, minutes = one_line(phase["title"]), phase.get("minutes")
+    if number(minutes) is not None and took is not None:
+        return gettext("{phase}: {minutes} min planned, {spent} spent").format(
+            phase=title, minutes=f"{minutes:g}", spent=clock_text(took)
+        )
+    if number(minutes) is not None:
+        return gettext("{phase}: {minutes} min planned, not reached").format(
+            phase=title, minutes=f"{minutes:g}"
+        )
+    if took is not None:
+        return gettext("{phase}: no time planned, {spent} spent").format(
+            phase=title, spent=clock_text(took)
+        )
+    return gettext("{phase}: no time planned, not reached").format(phase=title)
+
+
+def _dots(label: str, count: float) -> str:
+    """A vote result: what it names and its dots ("Ideas: 3 dots")."""
+    # A whole number of dots picks its plural form; a fraction (none is ever given) the plural.
+    form = int(count) if count == int(count) else 2
+    said = ngettext("{label}: {count} dot", "{label}: {count} dots", form)
+    return said.format(label=label, count=f"{count:g}")
+
+
 @dataclass(frozen=True)
 class Summary:
     """What the Markdown is made of."""
@@ -204,16 +261,23 @@ class Summary:
     def markdown(self) -> str:
         window = self.window
         started = datetime.fromtimestamp(window.start_ms / 1000, UTC)
-        names = ", ".join(one_line(person["name"]) for person in self.people) or "nobody"
+        names = ", ".join(one_line(person["name"]) for person in self.people)
         lines = [
             f"# {one_line(self.title)}",
             "",
-            f"- Date: {started:%Y-%m-%d %H:%M} UTC",
-            f"- Duration: {clock_text(window.duration_ms)}",
-            f"- People: {names}",
+            "- " + gettext("Date: {date} UTC").format(date=f"{started:%Y-%m-%d %H:%M}"),
+            "- " + gettext("Duration: {duration}").format(duration=clock_text(window.duration_ms)),
+            "- "
+            + (
+                gettext("People: {names}").format(names=names)
+                if names
+                # Translators: the people of a recording nobody was present in.
+                else gettext("People: nobody")
+            ),
         ]
         if window.anonymous:
-            lines.append("- An anonymous room: people are named by number, notes by nobody.")
+            said = gettext("An anonymous room: people are named by number, notes by nobody.")
+            lines.append(f"- {said}")
         for section in (self._agenda(), self._phase_notes(), self._votes(), self._chat()):
             lines += ["", *section]
         lines += ["", *self._board()]
@@ -227,23 +291,22 @@ class Summary:
         for chapter in self.chapters:
             key = (chapter["index"], chapter["title"])
             spent[key] = spent.get(key, 0) + chapter["endMs"] - chapter["startMs"]
-        lines = ["## Agenda", ""]
+        lines = ["## " + gettext("Agenda"), ""]
         planned = [
             (index, phase)
             for index, phase in enumerate(self.agenda)
             if isinstance(phase, dict) and isinstance(phase.get("title"), str)
         ]
         for index, phase in planned:
-            minutes = phase.get("minutes")
-            plan = f"{minutes:g} min planned" if number(minutes) is not None else "no time planned"
             took = spent.pop((index, phase["title"]), None)
-            did = f"{clock_text(took)} spent" if took is not None else "not reached"
-            lines.append(f"{index + 1}. {one_line(phase['title'])}: {plan}, {did}")
+            lines.append(f"{index + 1}. {_phase_line(phase, took)}")
         lines += [
-            f"- {one_line(title)}: {clock_text(ms)} spent" for (_, title), ms in spent.items()
+            "- "
+            + gettext("{phase}: {spent} spent").format(phase=one_line(title), spent=clock_text(ms))
+            for (_, title), ms in spent.items()
         ]
         if len(lines) == 2:
-            lines.append("No agenda was run.")
+            lines.append(gettext("No agenda was run."))
         return lines
 
     def _phase_of(self, at: int) -> int | None:
@@ -256,28 +319,38 @@ class Summary:
         made: dict[int | None, list[str]] = {}
         for key, at in sorted(self.created.items(), key=lambda item: item[1]):
             made.setdefault(self._phase_of(at), []).append(key)
-        lines = ["## Notes by phase"]
+        lines = ["## " + gettext("Notes by phase")]
+        none = gettext("No notes were made.")
         for position, chapter in enumerate(self.chapters):
             board = self.boards[chapter["endMs"]]
             notes = _notes(made.get(position, []), board, self.window.anonymous)
             lines += ["", f"### {one_line(chapter['title'])} ({self._span(chapter)})", ""]
-            lines += notes or ["No notes were made."]
+            lines += notes or [none]
         end = self.boards[self.window.duration_ms]
         loose = _notes(made.get(None, []), end, self.window.anonymous)
         if loose or not self.chapters:
-            heading = "### Outside the phases" if self.chapters else "### During the recording"
-            lines += ["", heading, "", *(loose or ["No notes were made."])]
+            heading = (
+                gettext("Outside the phases") if self.chapters else gettext("During the recording")
+            )
+            lines += ["", f"### {heading}", "", *(loose or [none])]
         return lines
 
     def _votes(self) -> list[str]:
-        lines = ["## Votes", ""]
+        lines = ["## " + gettext("Votes"), ""]
         for vote in self.votes:
-            title = f" in {one_line(vote['title'])}" if vote.get("title") else ""
-            lines.append(f"### At {clock_text(vote['at'])}{title}")
+            at = clock_text(vote["at"])
+            heading = (
+                # Translators: a vote's heading: when it ended, and in which phase.
+                gettext("At {time} in {phase}").format(time=at, phase=one_line(vote["title"]))
+                if vote.get("title")
+                # Translators: a vote's heading: when it ended.
+                else gettext("At {time}").format(time=at)
+            )
+            lines.append(f"### {heading}")
             lines.append("")
             results = vote.get("results")
             if "results" not in vote:
-                lines += ["Still open when the recording ended.", ""]
+                lines += [gettext("Still open when the recording ended."), ""]
                 continue
             board = self.boards[vote["at"]]
             ranked = sorted(
@@ -285,29 +358,36 @@ class Summary:
                 key=lambda item: (-item[0], item[1]),
             )
             lines += [
-                f"{place}. {_label(board.get(key))}: {count:g} {'dot' if count == 1 else 'dots'}"
+                f"{place}. {_dots(_label(board.get(key)), count)}"
                 for place, (count, key) in enumerate(ranked, 1)
-            ] or ["No votes were cast."]
+            ] or [gettext("No votes were cast.")]
             lines.append("")
         if len(lines) == 2:
-            lines.append("No votes were held.")
+            lines.append(gettext("No votes were held."))
         return lines[:-1] if lines[-1] == "" else lines
 
     def _chat(self) -> list[str]:
-        lines = ["## Chat", ""]
+        # Translators: the heading of a recording summary's chat messages.
+        lines = ["## " + gettext("Chat"), ""]
         for at, author, text in self.messages:
             line = bullet(text)
             if line is not None:
                 lines.append(f"- {clock_text(at)} **{one_line(author)}**: {line[2:]}")
         if len(lines) == 2:
-            lines.append("Nobody wrote in the chat.")
+            lines.append(gettext("Nobody wrote in the chat."))
         return lines
 
     def _board(self) -> list[str]:
-        lines = ["## The board at the end", "", f"![Board at the end]({BOARD_PICTURE})", ""]
-        lines.append("Its text, by frame:")
+        # Translators: the description (alternative text) of the picture of the board.
+        picture = gettext("Board at the end")
+        lines = ["## " + gettext("The board at the end"), "", f"![{picture}]({BOARD_PICTURE})", ""]
+        lines.append(gettext("Its text, by frame:"))
         for title, items in by_frame(self.boards[self.window.duration_ms]):
-            heading = "Not in a frame" if title is None else one_line(title) or "Untitled frame"
+            heading = (
+                gettext("Not in a frame")
+                if title is None
+                else one_line(title) or gettext("Untitled frame")
+            )
             lines += ["", f"### {heading}", ""]
             for _, state in items:
                 line = bullet(_text(state), _author(state, self.window.anonymous))
@@ -321,9 +401,13 @@ async def recording_summary(store: RoomStore, window: Window, title: str) -> str
     are replayed a page at a time in a worker thread."""
     people = await recording_people(store, window)
     chapters, votes = await lab_timeline(store, window)
-    names = {person["id"]: person["name"] for person in people.listed()}
+    names = {person["id"]: person["name"] for person in people.named()}
     messages = [
-        (at, names.get(people.shown(author)) or str(message.get("author") or "Guest"), text)
+        (
+            at,
+            names.get(people.shown(author)) or shown_name(str(message.get("author") or GUEST_NAME)),
+            text,
+        )
         for at, author, message in await chat_messages(store, window)
         if isinstance(text := message.get("text"), str)
     ]
@@ -340,7 +424,7 @@ async def recording_summary(store: RoomStore, window: Window, title: str) -> str
     return Summary(
         title,
         window,
-        people.listed(),
+        people.named(),
         agenda if isinstance(agenda, list) else [],
         chapters,
         votes,

@@ -14,6 +14,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.focus_summary import recent_stays, totals, weekly_minutes, zone_of
@@ -27,9 +29,14 @@ from rooms.views import signed_in
 #: The account page's forms, by the `form` field each one posts: (heading, button, what
 #: the page says once it is saved).
 SECTIONS = {
-    "name": ("Your name", "Save name", "Your display name is saved."),
-    "settings": ("Language and time zone", "Save", "Your language and time zone are saved."),
-    "password": ("Password", "Change password", "Your password is changed."),
+    "name": (_("Your name"), _("Save name"), _("Your display name is saved.")),
+    "settings": (
+        _("Language and time zone"),
+        # Translators: the button that saves the language and time zone.
+        _("Save"),
+        _("Your language and time zone are saved."),
+    ),
+    "password": (_("Password"), _("Change password"), _("Your password is changed.")),
 }
 
 
@@ -86,7 +93,7 @@ def account(request: HttpRequest) -> HttpResponse:
     form.save()  # type: ignore[attr-defined]
     if posted == "password":
         update_session_auth_hash(request, form.user)  # type: ignore[attr-defined]
-    messages.success(request, SECTIONS[posted][2])
+    messages.success(request, str(SECTIONS[posted][2]))
     response = redirect("account")
     if posted == "settings":
         # This browser keeps the choice after its person signs out; "" gives it back its own.
@@ -120,10 +127,11 @@ def delete(request: HttpRequest) -> HttpResponse:
     blocking = blocking_rooms(signed_in(request))
     if blocking:
         titles = ", ".join(f"“{room.title}”" for room in blocking)
-        form.add_error(None, f"Make someone else a facilitator of {titles} first.")
+        refusal = gettext("Make someone else a facilitator of {rooms} first.").format(rooms=titles)
+        form.add_error(None, refusal)
         return _page(request, forms, status=409)
     user = signed_in(request)
     logout(request)
     delete_account(user)
-    messages.success(request, "Your account is deleted. Thank you for working with us.")
+    messages.success(request, gettext("Your account is deleted. Thank you for working with us."))
     return redirect("login")

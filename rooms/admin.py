@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from rooms.invites import revoke_invite
 from rooms.models import Invite, MediaFile, Membership, Room
@@ -42,7 +43,7 @@ class InviteAdmin(admin.ModelAdmin):
     readonly_fields = ("revoked", "uses")
     actions = ["revoke"]
 
-    @admin.action(description="Revoke (removes the people who joined through them)")
+    @admin.action(description=_("Revoke (removes the people who joined through them)"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Invite]) -> None:
         removed = sum(revoke_invite(invite) for invite in queryset.select_related("room"))
         self.message_user(request, f"Revoked {queryset.count()}; {removed} people removed.")

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext, ngettext
+
 from rooms.models import ScheduledSession
 
 PRODUCT = "-//Co-working & Ideation Labs//Sessions//EN"
@@ -28,22 +30,28 @@ class Event:
 
 
 def rhythm(session: ScheduledSession) -> str:
-    """How a session runs, in words: "120 minutes, 50 min focus / 10 min break"."""
-    return (
-        f"{session.minutes} minutes, {session.work_minutes} min focus / "
-        f"{session.break_minutes} min break"
+    """How a session runs, in words of the active language: "120 minutes, 50 min focus /
+    10 min break"."""
+    said = ngettext(
+        "{minutes} minute, {work} min focus / {rest} min break",
+        "{minutes} minutes, {work} min focus / {rest} min break",
+        session.minutes,
+    )
+    return said.format(
+        minutes=session.minutes, work=session.work_minutes, rest=session.break_minutes
     )
 
 
 def session_event(session: ScheduledSession, room_url: str, host: str) -> Event:
     """The event of `session` in the room at `room_url`; its UID stays the same for as long
-    as the session exists on `host`."""
+    as the session exists on `host`. Its description is in the active language."""
     return Event(
         uid=f"session-{session.pk}@{host}",
         starts_at=session.starts_at,
         ends_at=session.starts_at + timedelta(minutes=session.minutes),
         summary=f"{session.title} ({session.room.title})",
-        description=f"{rhythm(session)}. Join at {room_url}",
+        # Translators: a calendar event's description: how the session runs, then where to join.
+        description=gettext("{rhythm}. Join at {url}").format(rhythm=rhythm(session), url=room_url),
         url=room_url,
     )
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rooms.models import FocusEntry
 
@@ -65,11 +66,12 @@ def zone_of(name: str) -> zoneinfo.ZoneInfo:
 
 
 def recent_stays(user: User, zone: zoneinfo.ZoneInfo, limit: int = RECENT) -> list[Stay]:
-    """The newest `limit` entries of the focus log, their times in `zone`."""
+    """The newest `limit` entries of the focus log, their times in `zone` (a deleted room
+    named in the active language)."""
     entries = FocusEntry.objects.filter(user=user).select_related("room")[:limit]
     return [
         Stay(
-            room=entry.room.title if entry.room else "A room since deleted",
+            room=entry.room.title if entry.room else gettext("A room since deleted"),
             started=timezone.localtime(entry.started_at, zone),
             goal=entry.goal,
             done=entry.done,

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rooms.models import Role, Room
 from rooms.permissions import GUEST_PREFIX, NAME_MAX_LENGTH, normalise_name
@@ -26,13 +28,15 @@ def clean_display_name(raw: str) -> str:
     """A display name normalised as every identity is, or a form error when nothing is left."""
     name = normalise_name(raw)
     if not name:
-        raise forms.ValidationError("Enter the name others will see.")
+        raise forms.ValidationError(gettext("Enter the name others will see."))
     return name
 
 
 class SignupForm(UserCreationForm):
     first_name = forms.CharField(
-        label="Display name", max_length=NAME_MAX_LENGTH, help_text="What others see in rooms."
+        label=_("Display name"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("What others see in rooms."),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -42,7 +46,9 @@ class SignupForm(UserCreationForm):
     def clean_username(self) -> str:
         username: str = super().clean_username()
         if username.lower().startswith(GUEST_PREFIX):
-            raise forms.ValidationError(f"Usernames starting with “{GUEST_PREFIX}” are taken.")
+            raise forms.ValidationError(
+                gettext("Usernames starting with “{prefix}” are taken.").format(prefix=GUEST_PREFIX)
+            )
         return username
 
     def clean_first_name(self) -> str:
@@ -74,12 +80,17 @@ class RoomSettingsForm(forms.ModelForm):
     listed, and (a lab's) whether every session is recorded."""
 
     language = forms.ChoiceField(
-        choices=[("", "Not set"), *LANGUAGES],
+        # Translators: the room's language, when none is chosen.
+        choices=[("", _("Not set")), *LANGUAGES],
         required=False,
-        help_text="The language the room is held in.",
+        label=_("Language"),
+        help_text=_("The language the room is held in."),
     )
     disciplines = forms.MultipleChoiceField(
-        choices=DISCIPLINES, required=False, widget=forms.CheckboxSelectMultiple
+        choices=DISCIPLINES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Disciplines"),
     )
 
     class Meta:
@@ -93,13 +104,19 @@ class RoomSettingsForm(forms.ModelForm):
             "disciplines",
         )
         labels = {
-            "anonymous": "Anonymous board",
-            "record_labs": "Record every session",
-            "public": "List it in the directory",
+            # Translators: the title of a room.
+            "title": _("Title"),
+            # Translators: what a room is: a co-working room or an ideation lab.
+            "kind": _("Kind"),
+            "anonymous": _("Anonymous board"),
+            "record_labs": _("Record every session"),
+            "public": _("List it in the directory"),
         }
         help_texts = {
-            "public": "Anyone signed in finds it under Rooms; co-working rooms take people "
-            "who drop in, labs still need an invite."
+            "public": _(
+                "Anyone signed in finds it under Rooms; co-working rooms take people "
+                "who drop in, labs still need an invite."
+            )
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -110,7 +127,7 @@ class RoomSettingsForm(forms.ModelForm):
     def clean_title(self) -> str:
         title = normalise_name(self.cleaned_data["title"], limit=120)
         if not title:
-            raise forms.ValidationError("Give the room a title.")
+            raise forms.ValidationError(gettext("Give the room a title."))
         return title
 
 
@@ -118,7 +135,9 @@ class RoomForm(RoomSettingsForm):
     slug = forms.CharField(
         required=False,
         max_length=50,
-        help_text="The room's address; made from the title when left empty.",
+        # Translators: the room's address (the last part of its URL).
+        label=_("Slug"),
+        help_text=_("The room's address; made from the title when left empty."),
     )
 
     class Meta(RoomSettingsForm.Meta):
@@ -144,7 +163,10 @@ class RoomForm(RoomSettingsForm):
 
 class GuestForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name", max_length=NAME_MAX_LENGTH, help_text="Shown with “(guest)”."
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        # Translators: “(guest)” is shown after a guest's name as it is, untranslated.
+        help_text=_("Shown with “(guest)”."),
     )
 
     def clean_display_name(self) -> str:
@@ -152,54 +174,64 @@ class GuestForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
     days = forms.IntegerField(
-        label="Valid for (days)",
+        label=_("Valid for (days)"),
         min_value=1,
         max_value=365,
         required=False,
         initial=settings.INVITE_DAYS,
     )
     max_uses = forms.IntegerField(
-        label="Most people who may join",
+        label=_("Most people who may join"),
         min_value=1,
         required=False,
-        help_text="Empty for any number.",
+        help_text=_("Empty for any number."),
     )
 
 
 #: The rhythms a session is scheduled with: "50/10" and so on, or "custom".
 CUSTOM_RHYTHM = "custom"
 RHYTHM_CHOICES = [
-    *((f"{work}/{rest}", f"{work} min focus / {rest} min break") for work, rest in RHYTHMS),
-    (CUSTOM_RHYTHM, "Custom"),
+    *(
+        (
+            f"{work}/{rest}",
+            format_lazy(_("{work} min focus / {rest} min break"), work=work, rest=rest),
+        )
+        for work, rest in RHYTHMS
+    ),
+    # Translators: a focus rhythm of one's own minutes (of focus and of break).
+    (CUSTOM_RHYTHM, _("Custom")),
 ]
 
 
 class SessionForm(forms.Form):
     """A session to schedule: its start is read in the facilitator's time zone `zone`."""
 
-    title = forms.CharField(max_length=120)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480, initial=60)
-    rhythm = forms.ChoiceField(label="Focus rhythm", choices=RHYTHM_CHOICES, initial="50/10")
+    # Translators: the title of a scheduled session.
+    title = forms.CharField(label=_("Title"), max_length=120)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(
+        label=_("Length (minutes)"), min_value=15, max_value=480, initial=60
+    )
+    rhythm = forms.ChoiceField(label=_("Focus rhythm"), choices=RHYTHM_CHOICES, initial="50/10")
     work_minutes = forms.IntegerField(
-        label="Custom focus minutes", min_value=5, max_value=240, required=False
+        label=_("Custom focus minutes"), min_value=5, max_value=240, required=False
     )
     break_minutes = forms.IntegerField(
-        label="Custom break minutes", min_value=1, max_value=60, required=False
+        label=_("Custom break minutes"), min_value=1, max_value=60, required=False
     )
 
     def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["time"].help_text = f"In your time zone, {zone.key}."
+        self.fields["time"].help_text = gettext("In your time zone, {zone}.").format(zone=zone.key)
 
     def clean_title(self) -> str:
         title = normalise_name(self.cleaned_data["title"], limit=120)
         if not title:
-            raise forms.ValidationError("Give the session a title.")
+            raise forms.ValidationError(gettext("Give the session a title."))
         return title
 
     def clean(self) -> dict[str, Any]:
@@ -208,12 +240,12 @@ class SessionForm(forms.Form):
         if day is not None and start is not None:
             starts_at = datetime.combine(day, start, tzinfo=self.zone)
             if starts_at < timezone.now():
-                self.add_error("time", "That time has passed: choose a time to come.")
+                self.add_error("time", gettext("That time has passed: choose a time to come."))
             cleaned["starts_at"] = starts_at
         if rhythm == CUSTOM_RHYTHM:
             for name in ("work_minutes", "break_minutes"):
                 if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Give the minutes of a custom rhythm.")
+                    self.add_error(name, gettext("Give the minutes of a custom rhythm."))
         elif rhythm:
             work, rest = rhythm.split("/")
             cleaned["work_minutes"], cleaned["break_minutes"] = int(work), int(rest)
@@ -223,6 +255,15 @@ class SessionForm(forms.Form):
 class DirectoryFilter(forms.Form):
     """The directory's filters (a GET form): kind, language, discipline."""
 
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Room.Kind.choices], required=False)
-    language = forms.ChoiceField(choices=[("", "Any language"), *LANGUAGES], required=False)
-    discipline = forms.ChoiceField(choices=[("", "Any discipline"), *DISCIPLINES], required=False)
+    kind = forms.ChoiceField(
+        # Translators: what a room is: a co-working room or an ideation lab.
+        label=_("Kind"),
+        choices=[("", _("Any kind")), *Room.Kind.choices],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("Any language")), *LANGUAGES], required=False
+    )
+    discipline = forms.ChoiceField(
+        label=_("Discipline"), choices=[("", _("Any discipline")), *DISCIPLINES], required=False
+    )

@@ -14,8 +14,8 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth.models import User
 
 from rooms.models import Profile
-from rooms.permissions import display_name
-from rooms.profiles import image_url
+from rooms.permissions import GUEST_NAME, display_name
+from rooms.profiles import image_url, shown_name
 from rooms.recordings import Person
 
 #: Reads the people present in each room of a list of slugs: {slug: people}.
@@ -70,7 +70,7 @@ def faces(present: Mapping[str, frozenset[Person]]) -> dict[str, list[Face]]:
     def face(identity: str, name: str) -> Face:
         user = users.get(identity)
         if user is None:
-            return Face(name or "Guest", None)
+            return Face(shown_name(name or GUEST_NAME), None)
         return Face(display_name(user), avatars.get(identity))
 
     return {

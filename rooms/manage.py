@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rooms.forms import InviteForm, RoomSettingsForm
@@ -26,8 +28,8 @@ from rooms.models import Invite, Room
 from rooms.permissions import Access, Denied, resolve_access
 from rooms.responses import json_denied, json_error
 
-INVITERS_ONLY = "Only facilitators can see, create or revoke invites."
-SETTINGS_ONLY = "Only the room's facilitators can change its settings."
+INVITERS_ONLY = gettext_lazy("Only facilitators can see, create or revoke invites.")
+SETTINGS_ONLY = gettext_lazy("Only the room's facilitators can change its settings.")
 INVITE_SHAPE = 'Send JSON: {"role": "participant", "days": 7, "max_uses": 10}.'
 SETTINGS_SHAPE = 'Send JSON: {"title": "…", "public": true, …} with the settings to change.'
 
@@ -43,11 +45,12 @@ def facilitating(
     request: HttpRequest,
     slug: str,
     allowed: Callable[[Access], bool],
-    refusal: str,
+    refusal: Promise,
     as_json: bool,
 ) -> Access | HttpResponse:
-    """The access of someone `allowed` to do this in room `slug`, or the refusal: a JSON
-    error `as_json`, else the log-in page for visitors and the 403 page for others."""
+    """The access of someone `allowed` to do this in room `slug`, or the refusal (a lazy
+    sentence, said in the request's language): a JSON error `as_json`, else the log-in page
+    for visitors and the 403 page for others."""
     if not request.user.is_authenticated and not as_json:
         return redirect_to_login(request.get_full_path())
     try:
@@ -60,7 +63,7 @@ def facilitating(
         raise PermissionDenied(refusal) from None
     if not allowed(access):
         if as_json:
-            return json_error(refusal, 403)
+            return json_error(str(refusal), 403)
         raise PermissionDenied(refusal)
     return access
 
@@ -86,7 +89,12 @@ def form_error(form: InviteForm | RoomSettingsForm) -> JsonResponse:
     """A refused form as JSON: the first problem as `error`, every one by field in `fields`."""
     fields = {name: [str(message) for message in errors] for name, errors in form.errors.items()}
     name, problems = next(iter(fields.items()))
-    first = f"{form[name].label}: {problems[0]}" if name in form.fields else problems[0]
+    first = (
+        # Translators: a refused form field's label, then what is wrong with its value.
+        gettext("{field}: {problem}").format(field=form[name].label, problem=problems[0])
+        if name in form.fields
+        else problems[0]
+    )
     return JsonResponse({"error": first, "fields": fields}, status=400)
 
 
@@ -140,7 +148,7 @@ def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         if as_json:
             return form_error(form)
-        messages.error(request, "Choose a role, how many days and how many people.")
+        messages.error(request, gettext("Choose a role, how many days and how many people."))
         return redirect("room", slug)
     chosen = form.cleaned_data
     assert isinstance(request.user, User)
@@ -153,7 +161,13 @@ def create_invite_link(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if as_json:
         return JsonResponse(invite_json(request, invite), status=201)
-    messages.success(request, f"Invite link ({chosen['role']}): {invite_link(request, invite)}")
+    # The role in lower case, as a word inside the sentence: "Invite link (participant): …".
+    role = invite.get_role_display().lower()
+    # Translators: {role} is the invite's role in lower case (participant), {link} its URL.
+    link = gettext("Invite link ({role}): {link}").format(
+        role=role, link=invite_link(request, invite)
+    )
+    messages.success(request, link)
     return redirect("room", slug)
 
 
@@ -167,13 +181,17 @@ def revoke_invite_link(request: HttpRequest, slug: str, invite_id: int) -> HttpR
     invite = Invite.objects.filter(pk=invite_id, room=access.room).first()
     if invite is None:
         if wants_json(request):
-            return json_error("There is no such invite in this room.", 404)
+            return json_error(gettext("There is no such invite in this room."), 404)
         raise Http404("There is no such invite in this room.")
     removed = revoke_invite(invite)
     if wants_json(request):
         return JsonResponse({"id": invite.pk, "removed": removed})
-    people = f"{removed} {'person' if removed == 1 else 'people'}"
-    messages.success(request, f"Invite revoked; {people} who joined through it left the room.")
+    revoked = ngettext(
+        "Invite revoked; {count} person who joined through it left the room.",
+        "Invite revoked; {count} people who joined through it left the room.",
+        removed,
+    )
+    messages.success(request, revoked.format(count=removed))
     return redirect("room", slug)
 
 

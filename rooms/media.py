@@ -12,6 +12,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from rooms.models import SLUG_PATTERN, MediaFile, Room
@@ -27,12 +30,12 @@ FORMATS = {
 }
 NAME = re.compile(r"[0-9a-f]{32}\.(?:png|jpg|webp)")
 MEDIA_URL = re.compile(rf"/r/(?P<slug>{SLUG_PATTERN})/media/(?P<name>{NAME.pattern})")
-NOT_AN_IMAGE = "Upload a PNG, JPEG or WebP image."
-TOO_MANY_PIXELS = "The image has more than {:,} pixels."
+NOT_AN_IMAGE = _("Upload a PNG, JPEG or WebP image.")
 
 
 class MediaError(Exception):
-    """An upload refused, with the HTTP status and a message for the person."""
+    """An upload refused, with the HTTP status and a message for the person (in the
+    request's language)."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
@@ -57,8 +60,8 @@ def inspect_image(upload: UploadedFile) -> ImageInfo:
     and images over `MEDIA_MAX_PIXELS` (400).
     """
     if upload.size is None or upload.size > settings.MEDIA_MAX_BYTES:
-        limit = settings.MEDIA_MAX_BYTES / (1024 * 1024)
-        raise MediaError(f"The image is larger than {limit:g} MiB.", 413)
+        limit = number_format(f"{settings.MEDIA_MAX_BYTES / (1024 * 1024):g}")
+        raise MediaError(gettext("The image is larger than {limit} MiB.").format(limit=limit), 413)
     try:
         upload.seek(0)
         with Image.open(upload, formats=DECODERS) as image:
@@ -67,14 +70,20 @@ def inspect_image(upload: UploadedFile) -> ImageInfo:
         with Image.open(upload, formats=DECODERS) as image:
             found, (width, height) = image.format, image.size
     except Image.DecompressionBombError as error:
-        raise MediaError(TOO_MANY_PIXELS.format(settings.MEDIA_MAX_PIXELS)) from error
+        raise MediaError(too_many_pixels()) from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise MediaError(NOT_AN_IMAGE) from error
+        raise MediaError(str(NOT_AN_IMAGE)) from error
     if found not in FORMATS:
-        raise MediaError(NOT_AN_IMAGE)
+        raise MediaError(str(NOT_AN_IMAGE))
     if width * height > settings.MEDIA_MAX_PIXELS:
-        raise MediaError(TOO_MANY_PIXELS.format(settings.MEDIA_MAX_PIXELS))
+        raise MediaError(too_many_pixels())
     return ImageInfo(found, width, height, upload.size)
+
+
+def too_many_pixels() -> str:
+    """The refusal of an image over `MEDIA_MAX_PIXELS`, in the active language."""
+    pixels = number_format(settings.MEDIA_MAX_PIXELS, force_grouping=True)
+    return gettext("The image has more than {pixels} pixels.").format(pixels=pixels)
 
 
 def store_image(room: Room, uploader: User, upload: UploadedFile) -> MediaFile:

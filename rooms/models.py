@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?"
 
@@ -17,17 +18,20 @@ SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?"
 class Role(models.TextChoices):
     """What a member may do; the abilities of each role live in `rooms.permissions`."""
 
-    FACILITATOR = "facilitator", "Facilitator"
-    PARTICIPANT = "participant", "Participant"
-    OBSERVER = "observer", "Observer"
+    # Translators: a role in a room: the person who runs it.
+    FACILITATOR = "facilitator", _("Facilitator")
+    # Translators: a role in a room: someone who takes part (writes on the board, chats).
+    PARTICIPANT = "participant", _("Participant")
+    # Translators: a role in a room: someone who watches but does not take part.
+    OBSERVER = "observer", _("Observer")
 
 
 class Room(models.Model):
     """A co-working room or an ideation lab, with its own board and chat."""
 
     class Kind(models.TextChoices):
-        COWORKING = "coworking", "Co-working room"
-        LAB = "lab", "Ideation lab"
+        COWORKING = "coworking", _("Co-working room")
+        LAB = "lab", _("Ideation lab")
 
     slug = models.CharField(
         max_length=50,
@@ -35,7 +39,7 @@ class Room(models.Model):
         validators=[
             RegexValidator(
                 f"^{SLUG_PATTERN}$",
-                "Use 1-50 lowercase letters, digits and inner hyphens.",
+                _("Use 1-50 lowercase letters, digits and inner hyphens."),
             )
         ],
     )
@@ -43,18 +47,18 @@ class Room(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COWORKING)
     anonymous = models.BooleanField(
         default=False,
-        help_text="Hide who wrote what on the board: new objects carry no author name.",
+        help_text=_("Hide who wrote what on the board: new objects carry no author name."),
     )
     record_labs = models.BooleanField(
         default=False,
-        help_text="Record every session of this lab from its first phase to its last.",
+        help_text=_("Record every session of this lab from its first phase to its last."),
     )
     public = models.BooleanField(
         default=False,
-        help_text="in the directory; anyone signed in may drop in (else invite only)",
+        help_text=_("in the directory; anyone signed in may drop in (else invite only)"),
     )
     language = models.CharField(
-        max_length=8, blank=True, help_text="the language the room is held in (ISO 639-1)"
+        max_length=8, blank=True, help_text=_("the language the room is held in (ISO 639-1)")
     )
     disciplines = models.JSONField(
         default=list, blank=True, help_text="codes from `rooms.vocabulary.DISCIPLINES`"
@@ -86,7 +90,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="memberships",
-        help_text="the invite this person joined through; revoking it removes them",
+        help_text=_("the invite this person joined through; revoking it removes them"),
     )
 
     class Meta:
@@ -136,7 +140,7 @@ class Invite(models.Model):
     uses = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(default=invite_expiry)
     max_uses = models.PositiveIntegerField(
-        null=True, blank=True, help_text="how many people may join through it; empty for any"
+        null=True, blank=True, help_text=_("how many people may join through it; empty for any")
     )
 
     class Meta:
@@ -194,7 +198,7 @@ class Recording(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     automatic = models.BooleanField(
-        default=False, help_text="started by the lab's first phase, stopped after its last"
+        default=False, help_text=_("started by the lab's first phase, stopped after its last")
     )
     phases = models.JSONField(
         null=True,
@@ -241,8 +245,8 @@ class Profile(models.Model):
     """What a person shows of themselves, and their own settings (language, time zone)."""
 
     class Visibility(models.TextChoices):
-        SIGNED_IN = "signed_in", "Everyone signed in"
-        SHARED_ROOMS = "shared_rooms", "People in rooms I am in"
+        SIGNED_IN = "signed_in", _("Everyone signed in")
+        SHARED_ROOMS = "shared_rooms", _("People in rooms I am in")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -264,7 +268,9 @@ class Profile(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.SIGNED_IN
     )
     language = models.CharField(
-        max_length=8, blank=True, help_text="the language pages are shown in; empty: the browser's"
+        max_length=8,
+        blank=True,
+        help_text=_("the language pages are shown in; empty: the browser's"),
     )
     time_zone = models.CharField(max_length=64, default="UTC")
     calendar_token = models.CharField(max_length=64, unique=True, default=calendar_token)
@@ -296,7 +302,7 @@ class ScheduledSession(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=120)
     starts_at = models.DateTimeField()
-    minutes = models.PositiveIntegerField(help_text="how long it lasts")
+    minutes = models.PositiveIntegerField(help_text=_("how long it lasts"))
     work_minutes = models.PositiveSmallIntegerField(default=50)
     break_minutes = models.PositiveSmallIntegerField(default=10)
     created_by = models.ForeignKey(
@@ -340,12 +346,19 @@ class Activity(models.Model):
     """A public event for the home page's feed of what people you have worked with do."""
 
     class Verb(models.TextChoices):
-        DROPPED_IN = "dropped_in", "dropped into"
-        GOAL_DONE = "goal_done", "got done"
-        SESSION = "session", "scheduled"
-        RECORDING = "recording", "recorded"
-        WORK = "work", "added a work"
-        JOINED = "joined", "joined"
+        # Translators: the kinds of events of the home page's activity feed, as the
+        # administration lists them ("Ana dropped into Studio Hours").
+        DROPPED_IN = "dropped_in", _("dropped into")
+        # Translators: an activity feed event: someone checked off their goal as done.
+        GOAL_DONE = "goal_done", _("got done")
+        # Translators: an activity feed event: someone scheduled a session.
+        SESSION = "session", _("scheduled")
+        # Translators: an activity feed event: someone recorded a session.
+        RECORDING = "recording", _("recorded")
+        # Translators: an activity feed event: someone added a work to their showcase.
+        WORK = "work", _("added a work")
+        # Translators: an activity feed event: someone joined a room.
+        JOINED = "joined", _("joined")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
@@ -360,7 +373,7 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["-at"], name="activity_by_time")]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
 
     def __str__(self) -> str:
         return f"{self.user} {self.verb} {self.text}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rooms.models import Membership, Removal, Role, Room
 from rooms.permissions import room_identity, user_identity
@@ -113,7 +114,7 @@ def _locked_membership(room: Room, person_id: str) -> Membership:
         else None
     )
     if membership is None:
-        raise PeopleError("Nobody with that id is in this room.", 404)
+        raise PeopleError(gettext("Nobody with that id is in this room."), 404)
     return membership
 
 
@@ -121,4 +122,6 @@ def _keep_a_facilitator(room: Room, membership: Membership) -> None:
     """Refuse to take the room's last facilitator away."""
     others = room.memberships.filter(role=Role.FACILITATOR).exclude(pk=membership.pk)
     if membership.role == Role.FACILITATOR and not others.exists():
-        raise PeopleError("A room needs a facilitator: make someone else a facilitator first.", 409)
+        raise PeopleError(
+            gettext("A room needs a facilitator: make someone else a facilitator first."), 409
+        )

@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from rooms.invites import load_invite, removed_since
 from rooms.models import Membership, Removal, Role, Room
@@ -15,7 +17,14 @@ WRITER_ROLES = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 NAME_MAX_LENGTH = 60
 #: Usernames of accounts made for guests who joined through an invite; sign-up refuses them.
 GUEST_PREFIX = "guest-"
+#: Follows a guest account's name wherever it is shown or kept (chat messages, presence,
+#: recordings): part of the name, the same in every language.
 GUEST_MARK = "(guest)"
+#: The name of someone in a room through an invite link alone (no account). Kept as it is,
+#: in English, wherever names are stored (presence, documents, recordings); pages show it in
+#: their reader's language (`rooms.profiles.shown_name`).
+# Translators: the name shown for someone in a room through an invite link, without an account.
+GUEST_NAME = gettext_noop("Guest")
 #: Control and format characters (bidi overrides, zero-width joiners and spaces), surrogates.
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
@@ -127,12 +136,12 @@ def room_access(
                 if removed_since(invite, user):
                     return None
                 return Access(room, Role(invite.role), room_identity(user, room))
-            return Access(room, Role(invite.role), Identity(f"i{invite.pk}", "Guest"))
+            return Access(room, Role(invite.role), Identity(f"i{invite.pk}", GUEST_NAME))
     return None
 
 
 #: Why a signed-in person who is not a member of a room cannot open it.
-NOT_A_MEMBER = "You are not a member of this room."
+NOT_A_MEMBER = _("You are not a member of this room.")
 
 
 class Denied(Exception):
@@ -158,27 +167,29 @@ def resolve_access(
 
 #: The role a person gets by dropping into a public co-working room from the directory.
 DROP_IN_ROLE = Role.PARTICIPANT
-NOT_LISTED = "This room is not open to drop in."
-GUESTS_NEED_INVITES = "Guest accounts join rooms through invite links. Sign up to drop in."
-REMOVED_NEED_INVITES = "A facilitator removed you from this room: ask them for a new invite."
-LABS_NEED_INVITES = "Ask the facilitator for an invite: labs are joined by invite."
+#: Why someone may not drop into a room (`drop_in_refusal`), in the active language.
+NOT_LISTED = _("This room is not open to drop in.")
+GUESTS_NEED_INVITES = _("Guest accounts join rooms through invite links. Sign up to drop in.")
+REMOVED_NEED_INVITES = _("A facilitator removed you from this room: ask them for a new invite.")
+LABS_NEED_INVITES = _("Ask the facilitator for an invite: labs are joined by invite.")
 
 
 def drop_in_refusal(
     user: AbstractBaseUser | None, room: Room, removed_from: Collection[int]
 ) -> str:
     """Why signed-in `user` (None: a visitor, once they sign in), not a member, may not drop
-    into `room` ("" when they may, as `DROP_IN_ROLE`). Only public co-working rooms take people
-    who drop in; guest accounts and people removed from the room (`removed_from`: ids of such
-    rooms) need an invite. Public labs are listed but joined by invite."""
+    into `room`, in the active language ("" when they may, as `DROP_IN_ROLE`). Only public
+    co-working rooms take people who drop in; guest accounts and people removed from the
+    room (`removed_from`: ids of such rooms) need an invite. Public labs are listed but
+    joined by invite."""
     if not room.public:
-        return NOT_LISTED
+        return str(NOT_LISTED)
     if user is not None and is_guest(user):
-        return GUESTS_NEED_INVITES
+        return str(GUESTS_NEED_INVITES)
     if room.pk in removed_from:
-        return REMOVED_NEED_INVITES
+        return str(REMOVED_NEED_INVITES)
     if room.kind != Room.Kind.COWORKING:
-        return LABS_NEED_INVITES
+        return str(LABS_NEED_INVITES)
     return ""
 
 

@@ -11,6 +11,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from rooms.forms import clean_display_name
 from rooms.languages import LanguageSelect
@@ -43,10 +46,10 @@ def clean_link(value: str) -> str:
         LINK(value)
     except ValidationError as error:
         raise ValidationError(
-            f"“{value[:80]}” is not a web address (http:// or https://)."
+            gettext("“{link}” is not a web address (http:// or https://).").format(link=value[:80])
         ) from error
     if len(value) > 500:
-        raise ValidationError("Each link may have at most 500 characters.")
+        raise ValidationError(gettext("Each link may have at most 500 characters."))
     return value
 
 
@@ -54,26 +57,33 @@ class ProfileForm(forms.ModelForm):
     """What the profile page shows, and who may see it."""
 
     disciplines = forms.MultipleChoiceField(
-        choices=DISCIPLINES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Disciplines"),
+        choices=DISCIPLINES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.MultipleChoiceField(
-        label="Languages you speak",
+        label=_("Languages you speak"),
         choices=LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     links = forms.CharField(
+        label=_("Links"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"One web address a line, up to {MAX_LINKS}: your portfolio, shop, music.",
+        help_text=format_lazy(
+            _("One web address a line, up to {count}: your portfolio, shop, music."),
+            count=MAX_LINKS,
+        ),
     )
     avatar = forms.FileField(
-        label="Profile picture",
+        label=_("Profile picture"),
         required=False,
         widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
-        help_text="A PNG, JPEG or WebP image; it is cropped to a square.",
+        help_text=_("A PNG, JPEG or WebP image; it is cropped to a square."),
     )
-    remove_avatar = forms.BooleanField(label="Remove my profile picture", required=False)
+    remove_avatar = forms.BooleanField(label=_("Remove my profile picture"), required=False)
 
     class Meta:
         model = Profile
@@ -82,8 +92,14 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 5, "maxlength": 600}),
             "visibility": forms.RadioSelect,
         }
-        labels = {"bio": "About you", "visibility": "Who may see your profile"}
-        help_texts = {"bio": "Up to 600 characters."}
+        labels = {
+            # Translators: the city a person lives or works in.
+            "city": _("City"),
+            "country": _("Country"),
+            "bio": _("About you"),
+            "visibility": _("Who may see your profile"),
+        }
+        help_texts = {"bio": _("Up to 600 characters.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +111,11 @@ class ProfileForm(forms.ModelForm):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines()]
         links = [line for line in lines if line]
         if len(links) > MAX_LINKS:
-            raise ValidationError(f"Add at most {MAX_LINKS} links.")
+            raise ValidationError(
+                ngettext(
+                    "Add at most {count} link.", "Add at most {count} links.", MAX_LINKS
+                ).format(count=MAX_LINKS)
+            )
         return [clean_link(link) for link in links]
 
     def clean_avatar(self) -> UploadedFile | None:
@@ -105,16 +125,18 @@ class ProfileForm(forms.ModelForm):
 class WorkForm(forms.ModelForm):
     """A new work of the showcase: a picture, a title and where to see more."""
 
-    link = forms.CharField(label="Link (optional)", required=False, max_length=500)
+    link = forms.CharField(label=_("Link (optional)"), required=False, max_length=500)
     image = forms.FileField(
-        label="Picture",
+        label=_("Picture"),
         widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
-        help_text="A PNG, JPEG or WebP image; large ones are shrunk to 1200 pixels.",
+        help_text=_("A PNG, JPEG or WebP image; large ones are shrunk to 1200 pixels."),
     )
 
     class Meta:
         model = Work
         fields = ("title", "link")
+        # Translators: the title of a work of a person's showcase.
+        labels = {"title": _("Title")}
 
     def __init__(self, *args: Any, profile: Profile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,7 +152,11 @@ class WorkForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         if self.profile.works.count() >= SHOWCASE_SIZE:
             raise ValidationError(
-                f"Your showcase is full: it holds {SHOWCASE_SIZE} works. Remove one first."
+                ngettext(
+                    "Your showcase is full: it holds {count} work. Remove one first.",
+                    "Your showcase is full: it holds {count} works. Remove one first.",
+                    SHOWCASE_SIZE,
+                ).format(count=SHOWCASE_SIZE)
             )
         return super().clean() or {}
 
@@ -139,9 +165,9 @@ class NameForm(forms.ModelForm):
     """The name other people see."""
 
     first_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=NAME_MAX_LENGTH,
-        help_text="What others see in rooms and on your profile.",
+        help_text=_("What others see in rooms and on your profile."),
     )
 
     class Meta:
@@ -156,14 +182,17 @@ class SettingsForm(forms.ModelForm):
     """The language pages are shown in, and the time zone times are shown in."""
 
     language = forms.ChoiceField(
-        choices=[("", "The one my browser asks for"), *settings.LANGUAGES],
+        label=_("Language"),
+        # Translators: the page language chosen when none is: the browser's own.
+        choices=[("", _("The one my browser asks for")), *settings.LANGUAGES],
         required=False,
         widget=LanguageSelect,
-        help_text="Pages are shown in it wherever you sign in.",
+        help_text=_("Pages are shown in it wherever you sign in."),
     )
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         choices=[(zone, zone.replace("_", " ")) for zone in time_zones()],
-        help_text="Times on your pages are shown in it.",
+        help_text=_("Times on your pages are shown in it."),
     )
 
     class Meta:
@@ -175,7 +204,7 @@ class DeleteAccountForm(forms.Form):
     """Deleting an account needs its password."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -187,5 +216,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(gettext("That is not your password."))
         return password

@@ -14,6 +14,8 @@ from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.activity import record
@@ -29,7 +31,7 @@ from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
 
 #: A person's id in presence lists: "u<user pk>".
 IDENTITY = re.compile(r"u([1-9][0-9]{0,17})")
-NOT_FOUND = "There is no such profile, or you may not see it."
+NOT_FOUND = _("There is no such profile, or you may not see it.")
 
 
 def visible_owner(viewer: AbstractBaseUser | AnonymousUser, user: User | None) -> User:
@@ -91,7 +93,7 @@ def profile_card(request: HttpRequest, identity: str) -> JsonResponse:
     try:
         owner = visible_owner(request.user, user)
     except Http404:
-        return json_error(NOT_FOUND, 404)
+        return json_error(str(NOT_FOUND), 404)
     response = JsonResponse(card(owner))
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
@@ -158,7 +160,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             saved.save()
             if saved.avatar != before:
                 transaction.on_commit(lambda: delete_images(before))
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, gettext("Your profile is saved."))
             return redirect("edit_profile")
     return _edit_page(request, profile_form=form, status=400)
 
@@ -185,7 +187,8 @@ def add_work(request: HttpRequest) -> HttpResponse:
                 work.position = 0 if last is None else last + 1
                 work.save()
                 record(user.pk, Activity.Verb.WORK, text=work.title)
-                messages.success(request, f"“{work.title}” is in your showcase.")
+                added = gettext("“{title}” is in your showcase.").format(title=work.title)
+                messages.success(request, added)
                 return redirect("edit_profile")
     return _edit_page(request, work_form=form, status=400)
 
@@ -201,7 +204,8 @@ def remove_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _own_work(request, work_id)
     work.delete()
     transaction.on_commit(lambda: delete_images(work.image))
-    messages.success(request, f"“{work.title}” was removed from your showcase.")
+    removed = gettext("“{title}” was removed from your showcase.").format(title=work.title)
+    messages.success(request, removed)
     return redirect("edit_profile")
 
 
@@ -212,7 +216,8 @@ def move_work(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _own_work(request, work_id)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
-        return HttpResponse("Say up or down.", status=400)
+        # Translators: how to move a work of the showcase: one place up or down.
+        return HttpResponse(gettext("Say up or down."), status=400)
     with transaction.atomic():
         works = list(Work.objects.select_for_update().filter(profile_id=work.profile_id))
         index = next(n for n, each in enumerate(works) if each.pk == work.pk)

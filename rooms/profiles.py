@@ -8,15 +8,25 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from rooms.models import Membership, Profile
-from rooms.permissions import display_name
+from rooms.permissions import GUEST_NAME, display_name
 from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
 
 #: Where a profile's images are served: `/people/media/<file name>`.
 MEDIA_PREFIX = "/people/media/"
-#: The name shown for what a deleted account wrote (chat, board objects, recordings).
-FORMER_MEMBER = "Former member"
+#: The name shown for what a deleted account wrote (chat, board objects, recordings). Kept as
+#: it is, in English, in the documents and recordings everyone reads; pages show it in their
+#: reader's language (`shown_name`).
+# Translators: the name shown for what someone whose account was deleted wrote in a room.
+FORMER_MEMBER = gettext_noop("Former member")
+
+
+def shown_name(name: str) -> str:
+    """A name as kept in documents, presence or recordings, as a page shows it: the names the
+    server gives (`GUEST_NAME`, `FORMER_MEMBER`) in the active language, others as they are."""
+    return gettext(name) if name in (GUEST_NAME, FORMER_MEMBER) else name
 
 
 def can_see_profile(viewer: AbstractBaseUser | AnonymousUser, user: AbstractBaseUser) -> bool:

@@ -20,10 +20,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.models import Membership, Recording, RecordingPresence, Room
 from rooms.permissions import Access, Denied, normalise_name, resolve_access
+from rooms.profiles import shown_name
 from rooms.responses import json_denied
 from rooms.signals import recording_changed
 
@@ -148,23 +150,33 @@ def record_presence(second: int, samples: Mapping[int, frozenset[Person]]) -> se
     return set(samples)
 
 
+def person_name(number: int) -> str:
+    """The name of the `number`th person of an anonymous room's recording, in the active
+    language: "Person 3"."""
+    # Translators: how someone is named in the recording of an anonymous room: Person 3.
+    return gettext("Person {number}").format(number=number)
+
+
 def _people(
     rows: Iterable[tuple[int, str, str]], anonymous: bool
 ) -> dict[int, list[dict[str, str]]]:
     """Everyone sampled present in each recording, in order of first appearance; in an
-    anonymous room as "Person 1", "Person 2"... (ids "person-1"...), no real names."""
+    anonymous room as "Person 1", "Person 2"... (ids "person-1"...), no real names. Names
+    the server gives are in the active language (`shown_name`)."""
     people: dict[int, dict[str, str]] = {}
     for recording_id, identity, name in rows:
         people.setdefault(recording_id, {}).setdefault(identity, name)
     if anonymous:
         return {
             recording_id: [
-                {"id": f"person-{n}", "name": f"Person {n}"} for n in range(1, len(seen) + 1)
+                {"id": f"person-{n}", "name": person_name(n)} for n in range(1, len(seen) + 1)
             ]
             for recording_id, seen in people.items()
         }
     return {
-        recording_id: [{"id": identity, "name": name} for identity, name in seen.items()]
+        recording_id: [
+            {"id": identity, "name": shown_name(name)} for identity, name in seen.items()
+        ]
         for recording_id, seen in people.items()
     }
 
@@ -193,16 +205,25 @@ def summaries(room: Room, recordings: Iterable[Recording]) -> list[dict[str, obj
 
 
 def duration_text(ms: int) -> str:
-    """A duration as a list shows it: "1 h 05 min", "12 min", "40 s"."""
+    """A duration as a list shows it, in the active language: "1 h 05 min", "12 min", "40 s"."""
     seconds = max(0, ms) // 1000
     hours, minutes = seconds // 3600, seconds % 3600 // 60
     if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min" if minutes else f"{seconds} s"
+        # Translators: a duration in hours and minutes, shortened: 1 h 05 min.
+        return gettext("{hours} h {minutes} min").format(hours=hours, minutes=f"{minutes:02d}")
+    if minutes:
+        # Translators: a duration in minutes, shortened: 12 min.
+        return gettext("{minutes} min").format(minutes=minutes)
+    # Translators: a duration in seconds, shortened: 40 s.
+    return gettext("{seconds} s").format(seconds=seconds)
 
 
 def people_text(count: int) -> str:
-    return "nobody present" if not count else f"{count} {'person' if count == 1 else 'people'}"
+    """How many people a recording had, in the active language."""
+    if not count:
+        # Translators: a recording nobody was present in.
+        return gettext("nobody present")
+    return ngettext("{count} person", "{count} people", count).format(count=count)
 
 
 def page_items(recordings: Iterable[Recording]) -> list[dict[str, object]]:
@@ -255,7 +276,7 @@ def recent_recordings(user_id: int) -> list[dict[str, object]]:
 
 
 def _no_recording() -> JsonResponse:
-    return JsonResponse({"error": "There is no such recording in this room."}, status=404)
+    return JsonResponse({"error": gettext("There is no such recording in this room.")}, status=404)
 
 
 @require_safe
@@ -277,7 +298,7 @@ def _facilitated(request: HttpRequest, slug: str) -> Access | JsonResponse:
         return json_denied(denied)
     if not access.can_facilitate:
         return JsonResponse(
-            {"error": "Only facilitators can rename or delete recordings."}, status=403
+            {"error": gettext("Only facilitators can rename or delete recordings.")}, status=403
         )
     return access
 
@@ -308,7 +329,7 @@ def rename_recording(request: HttpRequest, slug: str, recording_id: int) -> Json
         if recording is None:
             return _no_recording()
         if not title:
-            return JsonResponse({"error": "Give the recording a title."}, status=400)
+            return JsonResponse({"error": gettext("Give the recording a title.")}, status=400)
         recording.title = title
         recording.save(update_fields=["title"])
         if recording.ended_ms is None:

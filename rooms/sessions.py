@@ -16,12 +16,15 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.activity import record
 from rooms.calendar import CONTENT_TYPE, calendar, session_event
 from rooms.forms import RoomSettingsForm, SessionForm
+from rooms.languages import page_language
 from rooms.models import (
     Activity,
     Membership,
@@ -42,7 +45,7 @@ LONGEST = timedelta(minutes=480)
 #: The session form's fields are named "session-title" and so on: the settings form beside it
 #: has a title too.
 SESSION_PREFIX = "session"
-NOT_FACILITATOR = "Only the room's facilitators can change its settings and sessions."
+NOT_FACILITATOR = _("Only the room's facilitators can change its settings and sessions.")
 
 
 def zone_of(user: User) -> ZoneInfo:
@@ -123,7 +126,7 @@ def room_settings(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid():
             return settings_page(request, access.room, form=form, status=400)
         form.save()
-        messages.success(request, "The room's settings are saved.")
+        messages.success(request, gettext("The room's settings are saved."))
         return redirect("room_settings", slug)
     return settings_page(request, access.room, form=form)
 
@@ -150,7 +153,7 @@ def create_session(request: HttpRequest, slug: str) -> HttpResponse:
         created_by=request.user,
     )
     record(request.user.pk, Activity.Verb.SESSION, access.room, session.title)
-    messages.success(request, f"“{session.title}” is scheduled.")
+    messages.success(request, gettext("“{title}” is scheduled.").format(title=session.title))
     return redirect("room_settings", slug)
 
 
@@ -163,7 +166,7 @@ def delete_session(request: HttpRequest, slug: str, session_id: int) -> HttpResp
         return access
     session = get_object_or_404(ScheduledSession, pk=session_id, room=access.room)
     session.delete()
-    messages.success(request, f"“{session.title}” is cancelled.")
+    messages.success(request, gettext("“{title}” is cancelled.").format(title=session.title))
     return redirect("room_settings", slug)
 
 
@@ -201,13 +204,18 @@ def session_ics(request: HttpRequest, slug: str, session_id: int) -> HttpRespons
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's calendar feed, for calendar apps (no session cookie: the secret token in
-    the URL is the key): the sessions of their rooms from 30 days ago on."""
+    the URL is the key): the sessions of their rooms from 30 days ago on, in the language
+    of their profile (else the one the calendar app asks for)."""
     profile = Profile.objects.filter(calendar_token=token).select_related("user").first()
     if profile is None:
         raise Http404("No such calendar.")
     since = timezone.now() - FEED_PAST
-    sessions = sessions_of_member(profile.user).filter(starts_at__gte=since)
-    return ics_response(request, list(sessions.select_related("room")), "Co-working sessions")
+    sessions = list(
+        sessions_of_member(profile.user).filter(starts_at__gte=since).select_related("room")
+    )
+    with translation.override(page_language(profile.language) or translation.get_language()):
+        # Translators: the name of a person's calendar of the sessions of their rooms.
+        return ics_response(request, sessions, gettext("Co-working sessions"))
 
 
 @login_required
@@ -218,5 +226,5 @@ def new_calendar_link(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)
     profile.calendar_token = calendar_token()
     profile.save(update_fields=["calendar_token"])
-    messages.success(request, "Your calendar link is new; the old one no longer works.")
+    messages.success(request, gettext("Your calendar link is new; the old one no longer works."))
     return redirect(reverse("lobby") + "#sessions-heading")

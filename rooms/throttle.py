@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,30 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def retry_message(seconds: int, what: str = "failed sign-ins") -> str:
-    """The refusal people read: "Too many failed sign-ins. Try again in N minutes."."""
+#: What `retry_message` says a refusal is about.
+SIGN_INS, SIGN_UPS, GUEST_JOINS = "sign-ins", "sign-ups", "guest-joins"
+
+
+def retry_message(seconds: int, what: str = SIGN_INS) -> str:
+    """The refusal people read, in the active language, of too many `what` (`SIGN_INS`,
+    `SIGN_UPS` or `GUEST_JOINS`): "Too many failed sign-ins. Try again in N minutes."."""
     minutes = max(1, math.ceil(seconds / 60))
-    return f"Too many {what}. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
+    if what == SIGN_UPS:
+        sentence = ngettext(
+            "Too many sign-ups from your address. Try again in {count} minute.",
+            "Too many sign-ups from your address. Try again in {count} minutes.",
+            minutes,
+        )
+    elif what == GUEST_JOINS:
+        sentence = ngettext(
+            "Too many guest joins from your address. Try again in {count} minute.",
+            "Too many guest joins from your address. Try again in {count} minutes.",
+            minutes,
+        )
+    else:
+        sentence = ngettext(
+            "Too many failed sign-ins. Try again in {count} minute.",
+            "Too many failed sign-ins. Try again in {count} minutes.",
+            minutes,
+        )
+    return sentence.format(count=minutes)

@@ -17,6 +17,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.activity import feed
@@ -39,28 +41,35 @@ from rooms.permissions import NOT_A_MEMBER, Denied, resolve_access, room_access
 from rooms.recordings import is_recording, recent_recordings, room_recordings
 from rooms.responses import json_denied, json_error
 from rooms.sessions import sessions_of_member, upcoming, zone_of
-from rooms.throttle import GUEST_ADDRESS, SIGNUP_ADDRESS, client_address, retry_message
+from rooms.throttle import (
+    GUEST_ADDRESS,
+    GUEST_JOINS,
+    SIGN_UPS,
+    SIGNUP_ADDRESS,
+    client_address,
+    retry_message,
+)
 
 #: Why an invite link did not let someone in, and what they can do about it.
 INVITE_PROBLEMS = {
-    InviteProblem.INVALID: (
+    InviteProblem.INVALID: _(
         "This link is not a valid invite: it may be cut short or mistyped, or its room was "
         "deleted. Copy the whole link again, or ask the facilitator for a new one."
     ),
-    InviteProblem.EXPIRED: (
+    InviteProblem.EXPIRED: _(
         "This invite expired. Invites work for a limited number of days: ask the facilitator "
         "who sent it for a new one."
     ),
-    InviteProblem.REVOKED: (
+    InviteProblem.REVOKED: _(
         "A facilitator revoked this invite, so it lets nobody in any more. If you were meant "
         "to join, ask them for a new one."
     ),
-    InviteProblem.USED_UP: (
+    InviteProblem.USED_UP: _(
         "As many people as this invite admits have joined already. Ask the facilitator for a "
         "new one."
     ),
 }
-REMOVED = (
+REMOVED = _(
     "A facilitator removed you from this room, so this invite link no longer lets you in. "
     "Ask for a new one."
 )
@@ -195,7 +204,7 @@ def invite_refused(request: HttpRequest, problem: InviteProblem | str) -> HttpRe
     """The page saying why an invite link did not work (`problem`: an `InviteProblem`, or
     "removed") and what to do."""
     message = REMOVED if problem == "removed" else INVITE_PROBLEMS[InviteProblem(problem)]
-    context = {"problem": str(problem), "message": message}
+    context = {"problem": str(problem), "message": str(message)}
     return render(request, "invite_invalid.html", context, status=410)
 
 
@@ -222,7 +231,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         address = client_address(request)
         wait = GUEST_ADDRESS.wait(address)
         if wait:
-            form.add_error(None, retry_message(wait, "guest joins from your address"))
+            form.add_error(None, retry_message(wait, GUEST_JOINS))
         elif form.is_valid():
             GUEST_ADDRESS.hit(address)
             with transaction.atomic():
@@ -247,10 +256,10 @@ def upload_media(request: HttpRequest, slug: str) -> JsonResponse:
     except Denied as denied:
         return json_denied(denied)
     if not access.can_write_board:
-        return json_error("Only people who can edit the board can upload images.", 403)
+        return json_error(gettext("Only people who can edit the board can upload images."), 403)
     upload = request.FILES.get("file")
     if upload is None:
-        return json_error("Choose an image to upload.", 400)
+        return json_error(gettext("Choose an image to upload."), 400)
     try:
         media = store_image(access.room, signed_in(request), upload)
     except MediaError as error:
@@ -274,13 +283,13 @@ def copy_media(request: HttpRequest, slug: str) -> JsonResponse:
     src = body.get("src") if isinstance(body, dict) else None
     found = parse_media_url(src) if isinstance(src, str) else None
     if found is None:
-        return json_error("That is not an image of a room here.", 400)
+        return json_error(gettext("That is not an image of a room here."), 400)
     if not access.can_write_board:
-        return json_error("Only people who can edit the board can add images.", 403)
+        return json_error(gettext("Only people who can edit the board can add images."), 403)
     try:
         source_room = resolve_access(request.user, found[0]).room
     except Denied:
-        return json_error("You cannot see the room that image comes from.", 403)
+        return json_error(gettext("You cannot see the room that image comes from."), 403)
     source = get_object_or_404(source_room.media, name=found[1])
     copy = (
         source
@@ -309,7 +318,7 @@ def person(request: HttpRequest, slug: str, person_id: str) -> HttpResponse:
     except Denied as denied:
         return json_denied(denied)
     if not access.can_manage_people:
-        return json_error("Only facilitators can change roles or remove people.", 403)
+        return json_error(gettext("Only facilitators can change roles or remove people."), 403)
     try:
         body = json.loads(request.body)
     except ValueError:
@@ -343,7 +352,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         address = client_address(request)
         wait = SIGNUP_ADDRESS.wait(address)
         if wait:
-            form.add_error(None, retry_message(wait, "sign-ups from your address"))
+            form.add_error(None, retry_message(wait, SIGN_UPS))
         else:
             SIGNUP_ADDRESS.hit(address)
             if form.is_valid():

@@ -6,63 +6,67 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 
-#: Creative disciplines: (code, label).
-DISCIPLINES: list[tuple[str, str]] = [
-    ("architecture", "Architecture"),
-    ("audio", "Audio and sound"),
-    ("crafts", "Crafts and making"),
-    ("design", "Design"),
-    ("fashion", "Fashion"),
-    ("film", "Film and video"),
-    ("games", "Games"),
-    ("illustration", "Illustration"),
-    ("marketing", "Marketing and communication"),
-    ("music", "Music"),
-    ("performing", "Performing arts"),
-    ("photography", "Photography"),
-    ("software", "Software and digital"),
-    ("visual", "Visual arts"),
-    ("writing", "Writing and publishing"),
-    ("other", "Other"),
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: Creative disciplines: (code, label in the active language).
+DISCIPLINES: list[tuple[str, Promise]] = [
+    ("architecture", _("Architecture")),
+    ("audio", _("Audio and sound")),
+    ("crafts", _("Crafts and making")),
+    ("design", _("Design")),
+    ("fashion", _("Fashion")),
+    ("film", _("Film and video")),
+    ("games", _("Games")),
+    ("illustration", _("Illustration")),
+    ("marketing", _("Marketing and communication")),
+    ("music", _("Music")),
+    ("performing", _("Performing arts")),
+    ("photography", _("Photography")),
+    ("software", _("Software and digital")),
+    ("visual", _("Visual arts")),
+    ("writing", _("Writing and publishing")),
+    ("other", _("Other")),
 ]
 
-#: Languages people speak and rooms are held in: (ISO 639-1 code, name in English), by name.
-LANGUAGES: list[tuple[str, str]] = [
-    ("ar", "Arabic"),
-    ("bg", "Bulgarian"),
-    ("ca", "Catalan"),
-    ("zh", "Chinese"),
-    ("hr", "Croatian"),
-    ("cs", "Czech"),
-    ("da", "Danish"),
-    ("nl", "Dutch"),
-    ("en", "English"),
-    ("et", "Estonian"),
-    ("fi", "Finnish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("el", "Greek"),
-    ("he", "Hebrew"),
-    ("hi", "Hindi"),
-    ("hu", "Hungarian"),
-    ("it", "Italian"),
-    ("ja", "Japanese"),
-    ("ko", "Korean"),
-    ("lv", "Latvian"),
-    ("lt", "Lithuanian"),
-    ("no", "Norwegian"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
-    ("ro", "Romanian"),
-    ("ru", "Russian"),
-    ("sr", "Serbian"),
-    ("sk", "Slovak"),
-    ("sl", "Slovenian"),
-    ("es", "Spanish"),
-    ("sw", "Swahili"),
-    ("sv", "Swedish"),
-    ("tr", "Turkish"),
-    ("uk", "Ukrainian"),
+#: Languages people speak and rooms are held in: (ISO 639-1 code, name in the active
+#: language), by their English name.
+LANGUAGES: list[tuple[str, Promise]] = [
+    ("ar", _("Arabic")),
+    ("bg", _("Bulgarian")),
+    ("ca", _("Catalan")),
+    ("zh", _("Chinese")),
+    ("hr", _("Croatian")),
+    ("cs", _("Czech")),
+    ("da", _("Danish")),
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("el", _("Greek")),
+    ("he", _("Hebrew")),
+    ("hi", _("Hindi")),
+    ("hu", _("Hungarian")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
+    ("ko", _("Korean")),
+    ("lv", _("Latvian")),
+    ("lt", _("Lithuanian")),
+    ("no", _("Norwegian")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("ru", _("Russian")),
+    ("sr", _("Serbian")),
+    ("sk", _("Slovak")),
+    ("sl", _("Slovenian")),
+    ("es", _("Spanish")),
+    ("sw", _("Swahili")),
+    ("sv", _("Swedish")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
 ]
 
 #: Focus rhythms a host picks from: (work minutes, break minutes).
@@ -78,7 +82,8 @@ def time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
 
-def labels(choices: list[tuple[str, str]], codes: list[str]) -> list[str]:
-    """The labels of `codes` from `choices`, in the order given, unknown codes left out."""
+def labels(choices: list[tuple[str, Promise]], codes: list[str]) -> list[str]:
+    """The labels of `codes` from `choices` in the active language, in the order given,
+    unknown codes left out."""
     named = dict(choices)
-    return [named[code] for code in codes if code in named]
+    return [str(named[code]) for code in codes if code in named]
