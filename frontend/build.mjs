@@ -45,10 +45,14 @@ async function bundle (page) {
   return result.outputFiles[0].contents
 }
 
-/** @returns {Promise<string[]>} the languages that have a catalog */
+/** @returns {Promise<string[]>} the languages that have a catalog of the browser's messages */
 async function languages () {
-  const entries = await readdir(LOCALE, { withFileTypes: true }).catch(() => [])
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+  const catalogs = await readdir(LOCALE, { recursive: true }).catch(() => [])
+  return catalogs
+    .map(String)
+    .filter((path) => path.endsWith(join('LC_MESSAGES', 'frontend.po')))
+    .map((path) => path.split(/[\\/]/)[0])
+    .sort()
 }
 
 /**

@@ -129,16 +129,22 @@ class Crowd:
         self.bypass_csp = False  # for tools a test injects (axe), never for the page's own
 
     async def newcomer(
-        self, name: str, touch: bool = False, screen: dict[str, int] = LAPTOP
+        self,
+        name: str,
+        touch: bool = False,
+        screen: dict[str, int] = LAPTOP,
+        locale: str = "en-US",
     ) -> Person:
         """Someone with a browser context of their own and a blank page (errors collected);
-        `touch` gives them a touch screen, `screen` its size."""
+        `touch` gives them a touch screen, `screen` its size, `locale` the language their
+        browser asks for."""
         context = await asyncio.wait_for(
             self.browser.new_context(
                 viewport={"width": screen["width"], "height": screen["height"]},
                 reduced_motion="reduce",
                 has_touch=touch,
                 bypass_csp=self.bypass_csp,
+                locale=locale,
             ),
             TIMEOUT_S,
         )
@@ -157,14 +163,16 @@ class Crowd:
         name: str,
         touch: bool = False,
         screen: dict[str, int] = LAPTOP,
+        locale: str = "en-US",
     ) -> Person:
         """Follow an invite link on `server`, join under `name` and wait for the room to sync;
-        `touch` gives the person a touch screen, `screen` its size."""
-        person = await self.newcomer(name, touch, screen)
+        `touch` gives the person a touch screen, `screen` its size, `locale` the language
+        their browser asks for."""
+        person = await self.newcomer(name, touch, screen, locale)
         page = person.page
         await page.goto(f"{server.http_url}/i/{token}/", timeout=TIMEOUT_MS)
         await page.locator("[name=display_name]").fill(name, timeout=TIMEOUT_MS)
-        await page.get_by_role("button", name="Join room").click(timeout=TIMEOUT_MS)
+        await page.get_by_test_id("join-room").click(timeout=TIMEOUT_MS)
         await page.wait_for_url("**/r/*/", timeout=TIMEOUT_MS)
         await person.wait_synced()
         return person

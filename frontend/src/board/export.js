@@ -196,7 +196,7 @@ function csvField (value) {
 // SVG
 
 // A font's name, not a message: its space is written \u0020 so no check takes it for English to translate.
-const FONT = "system-ui, -apple-system, 'Segoe\u0020UI', Roboto, Helvetica, Arial, sans-serif"
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 const BACKGROUND = '#f6f7f9'
 const MARGIN = 40
 /** Height above a frame taken by its title. */
