@@ -165,7 +165,7 @@ class GuestForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name"),
         max_length=NAME_MAX_LENGTH,
-        # Translators: “(guest)” is shown after a guest's name as it is, untranslated.
+        # Translators: “(guest)” as pages show it after a guest's name (“{name} (guest)”).
         help_text=_("Shown with “(guest)”."),
     )
 

@@ -71,7 +71,7 @@ def faces(present: Mapping[str, frozenset[Person]]) -> dict[str, list[Face]]:
         user = users.get(identity)
         if user is None:
             return Face(shown_name(name or GUEST_NAME), None)
-        return Face(display_name(user), avatars.get(identity))
+        return Face(shown_name(display_name(user)), avatars.get(identity))
 
     return {
         slug: sorted((face(*person) for person in people), key=lambda f: f.name.casefold())

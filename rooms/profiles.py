@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from rooms.models import Membership, Profile
-from rooms.permissions import GUEST_NAME, display_name
+from rooms.permissions import GUEST_MARK, GUEST_NAME, display_name
 from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
 
 #: Where a profile's images are served: `/people/media/<file name>`.
@@ -25,8 +25,15 @@ FORMER_MEMBER = gettext_noop("Former member")
 
 def shown_name(name: str) -> str:
     """A name as kept in documents, presence or recordings, as a page shows it: the names the
-    server gives (`GUEST_NAME`, `FORMER_MEMBER`) in the active language, others as they are."""
-    return gettext(name) if name in (GUEST_NAME, FORMER_MEMBER) else name
+    server gives (`GUEST_NAME`, `FORMER_MEMBER`) and a guest's mark in the active language,
+    others as they are (the browser does the same: `frontend/src/names.js`)."""
+    if name in (GUEST_NAME, FORMER_MEMBER):
+        return gettext(name)
+    mark = f" {GUEST_MARK}"
+    if name.endswith(mark) and len(name) > len(mark):
+        # Translators: a guest's name (someone who joined through an invite without an account)
+        return gettext("{name} (guest)").format(name=name.removesuffix(mark))
+    return name
 
 
 def can_see_profile(viewer: AbstractBaseUser | AnonymousUser, user: AbstractBaseUser) -> bool:

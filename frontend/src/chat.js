@@ -5,6 +5,7 @@ import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { Awareness } from 'y-protocols/awareness'
 import { messages, t } from './i18n.js'
+import { shownName } from './names.js'
 import { refusal } from './refusals.js'
 
 /** y-websocket message type the server uses to report a rejected chat command. */
@@ -45,7 +46,7 @@ export function messageItem (message) {
   const author = document.createElement('span')
   author.className = 'chat-author'
   // Translators: the author of a chat message whose name is not known
-  author.textContent = typeof message?.author === 'string' ? message.author : t('Unknown')
+  author.textContent = typeof message?.author === 'string' ? shownName(message.author) : t('Unknown')
   meta.append(author)
   if (typeof message?.ts === 'number' && Number.isFinite(message.ts)) {
     const date = new Date(message.ts)

@@ -3,6 +3,7 @@
 import { safeHexColor } from './colors.js'
 import { finite } from './board/schema.js'
 import { t } from './i18n.js'
+import { shownName } from './names.js'
 
 export class RemoteCursors {
   /**
@@ -43,7 +44,7 @@ export class RemoteCursors {
       element.style.transform = `translate(${x}px, ${y}px)`
       element.style.setProperty('--cursor-color', safeHexColor(state.user?.color))
       // Translators: stands for a person whose name is not known
-      label.textContent = typeof state.user?.name === 'string' ? state.user.name : t('Someone')
+      label.textContent = typeof state.user?.name === 'string' ? shownName(state.user.name) : t('Someone')
     })
     for (const [clientId, { element }] of this.cursors) {
       if (seen.has(clientId)) continue

@@ -6,6 +6,7 @@
 
 import { spokenDuration } from './lab-news.js'
 import { messages, t, tn } from './i18n.js'
+import { shownName } from './names.js'
 import { sentenceNodes } from './sentence-nodes.js'
 import { shortList } from './profile-card.js'
 
@@ -92,7 +93,7 @@ export function presentPeople (states) {
   for (const state of states.values()) {
     const user = state?.user
     if (user && typeof user.id === 'string' && !present.has(user.id)) {
-      present.set(user.id, typeof user.name === 'string' && user.name ? user.name : t('Someone'))
+      present.set(user.id, typeof user.name === 'string' && user.name ? shownName(user.name) : t('Someone'))
     }
   }
   return present

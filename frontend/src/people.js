@@ -7,6 +7,7 @@
 
 import { requestJson } from './api.js'
 import { messages, t } from './i18n.js'
+import { shownName } from './names.js'
 import { sentenceNodes } from './sentence-nodes.js'
 
 /** @typedef {'observer' | 'participant' | 'facilitator'} Role */
@@ -269,6 +270,7 @@ export class PeoplePanel {
     const hands = this.hands()
     const rows = this.people.map((person) => ({
       ...person,
+      name: shownName(person.name),
       here: here.has(person.id),
       hand: person.id in hands,
       choice: this.choices.get(person.id) ?? person.role

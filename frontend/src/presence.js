@@ -2,6 +2,7 @@
 
 import { safeHexColor } from './colors.js'
 import { messages, t } from './i18n.js'
+import { shownName } from './names.js'
 import { sentenceNodes } from './sentence-nodes.js'
 
 /** Minimum interval between two published cursor positions or views (about 20 per second). */
@@ -161,7 +162,7 @@ export class PresenceList {
     avatar.textContent = Array.from(user.name.trim())[0]?.toUpperCase() ?? '?'
     const name = document.createElement('span')
     name.className = 'presence-name'
-    name.textContent = user.name
+    name.textContent = shownName(user.name)
     if (user.id === this.localUserId) {
       /** @param {string} words */
       const you = (words) => Object.assign(document.createElement('span'), { className: 'presence-you', textContent: words })

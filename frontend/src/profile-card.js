@@ -6,6 +6,7 @@
  */
 
 import { messages, t } from './i18n.js'
+import { shownName } from './names.js'
 
 /**
  * @typedef {object} ProfileCard
@@ -45,13 +46,13 @@ const strings = (value) => (Array.isArray(value) ? value.filter((item) => typeof
  * @returns {ProfileCard}
  */
 export function readCard (data, name) {
-  if (!data || typeof data !== 'object') return { name }
+  if (!data || typeof data !== 'object') return { name: shownName(name) }
   /** @param {string} key */
   const text = (key) => (typeof data[key] === 'string' ? data[key] : '')
   const url = text('url') || (text('username') ? `/people/${encodeURIComponent(text('username'))}/` : '')
   const avatar = text('avatar')
   return {
-    name: text('name') || name,
+    name: shownName(text('name') || name),
     username: text('username'),
     avatar: local(avatar) ? avatar : null,
     disciplines: strings(data.disciplines),

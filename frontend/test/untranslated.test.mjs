@@ -30,8 +30,9 @@ const ENGLISH = [
 /** A sentence: a capital word, then more words, one of them in small letters ("Segoe UI" is a
  * name); in quotes or a template. */
 const SENTENCE = /(['"\x60])[A-Z][a-z’']+(?: [\w’'{},.!?:;()-]+)*? [a-z][a-z’']+(?: [\w’'{},.!?:;()-]+)*?[.!?:]?\1/g
-/** Where a sentence is not shown: messages themselves, errors for developers, logs. */
-const NOT_SHOWN = /(?:\b(?:t|tn)\(\s*|\btn\([^()]*,\s*|new (?:\w*Error)\(\s*|console\.\w+\(\s*)$/
+/** Where a sentence is not shown: messages themselves, errors for developers, logs, and
+ * comparisons with what the server wrote. */
+const NOT_SHOWN = /(?:\b(?:t|tn)\(\s*|\btn\([^()]*,\s*|new (?:\w*Error)\(\s*|console\.\w+\(\s*|[!=]==\s*)$/
 
 /** @param {string} source @returns {string} the source without its comments */
 function code (source) {

@@ -173,16 +173,13 @@ async def test_every_page_has_no_axe_violations(
     ana = await sign_up(await crowd.newcomer("Ana Nowak", locale=locale), server, "ana")
     cluster.room("warsztat")
     cluster.room("biurko", kind="coworking")
-    manage(
-        cluster.env,
-        "shell",
-        "-c",
-        (
-            "from django.contrib.auth.models import User; from rooms.models import Membership, Room; "
-            "[Membership.objects.create(room=Room.objects.get(slug=slug), user=User.objects.get("
-            "username='ana'), role='facilitator') for slug in ('warsztat', 'biurko')]"
-        ),
+    membership = (
+        "from django.contrib.auth.models import User; from rooms.models import Membership, Room; "
+        "ana = User.objects.get(username='ana'); "
+        "[Membership.objects.create(room=Room.objects.get(slug=slug), user=ana, "
+        "role='facilitator') for slug in ('warsztat', 'biurko')]"
     )
+    manage(cluster.env, "shell", "-c", membership)
     played = recording(cluster, "warsztat")
     pages = [
         "/",

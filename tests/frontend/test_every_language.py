@@ -231,7 +231,7 @@ def server_error_page(language: str) -> str:
 def test_every_page_answers_in_its_language_and_direction(world: World, language: str) -> None:
     pages = {name: render(client, path, language) for name, (client, path) in world.pages.items()}
     pages |= failed_forms(language)
-    # pages["server error"] = server_error_page(language)
+    pages["server error"] = server_error_page(language)
     direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
     for name, page in pages.items():
         assert f'<html lang="{language}" dir="{direction}"' in page, name

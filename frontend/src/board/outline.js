@@ -8,6 +8,7 @@ import { plainObjects } from './codec.js'
 import { DEFAULT_BOARD_LIMITS } from './schema.js'
 import { boardSections, oneLine, reactionList, reactionWords, shortLabel } from './sections.js'
 import { t } from '../i18n.js'
+import { shownName } from '../names.js'
 
 /** Quiet time after a change before the outline is rebuilt. */
 const DEBOUNCE_MS = 250
@@ -146,7 +147,7 @@ export function outlineNodes (doc, { anonymous = false, limit } = {}) {
  * @returns {OutlineNode}
  */
 function objectItem ({ id, obj }, anonymous) {
-  const author = !anonymous && obj.author ? oneLine(obj.author) : ''
+  const author = !anonymous && obj.author ? oneLine(shownName(obj.author)) : ''
   const reactions = reactionWords(reactionList(obj))
   return { id, label: objectLabel(describe(obj), author, reactions, Boolean(obj.locked)), children: [] }
 }

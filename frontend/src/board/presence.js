@@ -5,6 +5,7 @@
 
 import { safeHexColor } from '../colors.js'
 import { t } from '../i18n.js'
+import { shownName } from '../names.js'
 
 /** @typedef {{x: number, y: number, zoom: number}} View */
 
@@ -50,7 +51,7 @@ export class RemotePresence {
     const result = []
     for (const [clientId, state] of this.awareness.getStates()) {
       if (clientId === this.awareness.clientID || typeof state?.user?.id !== 'string') continue
-      const name = typeof state.user.name === 'string' && state.user.name ? state.user.name : t('Someone')
+      const name = typeof state.user.name === 'string' && state.user.name ? shownName(state.user.name) : t('Someone')
       result.push({ user: { id: state.user.id, name, color: safeHexColor(state.user.color) }, state })
     }
     return result
@@ -114,7 +115,7 @@ export class RemotePresence {
     if (!person) return
     this.following = userId
     // Translators: the banner shown while your view follows someone's.
-    this.bannerText.textContent = t('Following {name}', { name: person.user.name })
+    this.bannerText.textContent = t('Following {name}', { name: shownName(person.user.name) })
     this.banner.style.setProperty('--follow-color', person.user.color)
     this.banner.hidden = false
     this.board.surface.classList.add('is-following')

@@ -9,6 +9,7 @@ import { bindText } from '../text-binding.js'
 import { arrowHead, smoothPath } from './geometry.js'
 import { PALETTE } from './export.js'
 import { messages, t, tn } from '../i18n.js'
+import { shownName } from '../names.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 /** Space around a connector's line inside its element, in world units. */
@@ -96,7 +97,7 @@ export function accessibleName (plain, ctx) {
  * @param {RenderContext} ctx
  */
 function objectName (plain, ctx) {
-  const author = !ctx.anonymous && plain.author ? plain.author : ''
+  const author = !ctx.anonymous && plain.author ? shownName(plain.author) : ''
   switch (plain.type) {
     case 'note': {
       const text = short(plain.text)
@@ -372,7 +373,7 @@ export function updateView (view, plain, ctx) {
   }
   switch (plain.type) {
     case 'note':
-      if (view.author) view.author.textContent = plain.author
+      if (view.author) view.author.textContent = shownName(plain.author)
       if (view.reactions) updateReactions(view.reactions, plain, ctx)
       break
     case 'text':
