@@ -23,11 +23,15 @@
  */
 const PLURAL_ORDER = {
   ar: ['zero', 'one', 'two', 'few', 'many', 'other'],
+  es: ['one', 'many', 'other'], // "many": whole millions ("1 millón de notas")
   hr: ['one', 'few', 'other'],
   pl: ['one', 'few', 'many'],
   zh: ['other']
 }
 const TWO_FORMS = ['one', 'other']
+/** Whose plural rules a language's catalogs follow, where `Intl` would take another's: the
+ * Portuguese catalogs are Portugal's (zero is plural), `Intl`'s `pt` is Brazil's. */
+const RULES_OF = /** @type {Record<string, string>} */ ({ pt: 'pt-PT' })
 
 /** @param {string} lang @returns {string[]} */
 export function pluralOrder (lang) {
@@ -43,7 +47,7 @@ export function pluralOrder (lang) {
  */
 export function pluralIndex (lang, count, forms) {
   const order = pluralOrder(lang)
-  const category = new Intl.PluralRules(lang).select(count)
+  const category = new Intl.PluralRules(RULES_OF[lang.toLowerCase()] ?? lang).select(count)
   const index = order.indexOf(category)
   // A category the catalog has no form of (`other` for fractions in Polish, `many` for a
   // million in French) takes the last form, gettext's "everything else".

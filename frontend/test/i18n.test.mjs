@@ -1,4 +1,5 @@
 import { test } from 'node:test'
+import { readdirSync, readFileSync } from 'node:fs'
 import assert from 'node:assert/strict'
 import { Messages, fill, knownZone, pluralIndex } from '../src/i18n.js'
 import { catalogMessages, parsePo } from '../src/po.js'
@@ -65,6 +66,22 @@ test('plural forms follow each language, whatever the count', () => {
   assert.equal(pluralIndex('zh-hans', 5, 1), 0)
   assert.equal(pluralIndex('fr', 0, 2), 0, 'zero is singular in French')
   assert.equal(pluralIndex('fr', 1_000_000, 2), 1, 'many takes the last form')
+})
+
+test('the browser picks the plural form each catalog\'s Plural-Forms formula picks', () => {
+  const locale = new URL('../locale/', import.meta.url)
+  const catalogs = readdirSync(locale, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+  assert.ok(catalogs.length >= 10)
+  for (const { name } of catalogs) {
+    const header = readFileSync(new URL(`${name}/LC_MESSAGES/frontend.po`, locale), 'utf8')
+    const [, forms, formula] = /nplurals=(\d+);\s*plural=([^;]+);/.exec(header.replaceAll('"\n"', '')) ?? []
+    // eslint-disable-next-line no-new-func
+    const gettext = new Function('n', `return Number(${formula})`)
+    const lang = name.replace('_', '-').toLowerCase()
+    for (const n of [...Array(230).keys(), 1000, 1001, 1_000_000, 2_000_000, 1_000_001]) {
+      assert.equal(pluralIndex(lang, n, Number(forms)), gettext(n), `${name}: ${n}`)
+    }
+  }
 })
 
 test('English and missing translations read as the source, numbers as the language writes them', () => {
