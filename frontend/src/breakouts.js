@@ -7,6 +7,7 @@
  */
 
 import { t, tn } from './i18n.js'
+import { shownGroupTitle } from './names.js'
 
 /**
  * @typedef {{id: string, title: string, members: string[], frame: string}} Group
@@ -24,7 +25,7 @@ export function readBreakouts (value) {
   if (!Array.isArray(raw.groups)) return null
   const groups = raw.groups.filter((/** @type {any} */ g) => g && typeof g.id === 'string').map((/** @type {any} */ g) => ({
     id: g.id,
-    title: typeof g.title === 'string' ? g.title : '',
+    title: typeof g.title === 'string' ? shownGroupTitle(g.title) : '',
     members: Array.isArray(g.members) ? g.members.filter((/** @type {unknown} */ m) => typeof m === 'string') : [],
     frame: typeof g.frame === 'string' ? g.frame : ''
   }))

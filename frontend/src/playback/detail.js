@@ -36,8 +36,10 @@ export function readDetail (json, fallbackDuration) {
   for (const person of list(json?.people)) {
     if (typeof person?.id === 'string') names.set(person.id, text(person.name) || person.id)
   }
-  // Translators: stands for a person of a recording whose name is not known.
-  const nameOf = (/** @type {string} */ id) => names.get(id) ?? t('Someone')
+  /** @param {string} id */
+  const nameOf = (id) => names.get(id) ??
+    // Translators: stands for a person of a recording whose name is not known.
+    t('Someone')
 
   // Translators: a phase of a recorded lab's agenda that had no title.
   const untitledPhase = () => t('Untitled phase')
