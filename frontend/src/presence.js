@@ -177,7 +177,8 @@ export class PresenceList {
     button.dataset.follow = user.id
     button.dataset.testid = `follow-${user.id}`
     button.setAttribute('aria-pressed', String(following))
-    button.title = following ? t('Following {name}', { name: user.name }) : t("Follow {name}'s view", { name: user.name })
+    const shown = name.textContent
+    button.title = following ? t('Following {name}', { name: shown }) : t("Follow {name}'s view", { name: shown })
     const hint = document.createElement('span')
     hint.className = 'presence-hint'
     hint.textContent = following
