@@ -114,11 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's four rules, said in this project's catalogs (`rooms/passwords.py`).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rooms.passwords.SimilarityValidator"},
+    {"NAME": "rooms.passwords.MinimumLengthValidator"},
+    {"NAME": "rooms.passwords.CommonPasswordValidator"},
+    {"NAME": "rooms.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 # Sign-in throttling, counted in the cache over a fixed window of THROTTLE_WINDOW seconds:

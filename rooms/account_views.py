@@ -8,7 +8,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rooms.focus_summary import recent_stays, totals, weekly_minutes, zone_of
+from rooms.forms import PasswordForm
 from rooms.languages import remember_language
 from rooms.models import profile_of
 from rooms.permissions import is_guest
@@ -52,7 +52,7 @@ def _forms(request: HttpRequest, posted: str | None = None) -> dict[str, BaseFor
         "settings": SettingsForm(data("settings"), instance=profile),
     }
     if not is_guest(user):
-        forms["password"] = PasswordChangeForm(user, data("password"))
+        forms["password"] = PasswordForm(user, data("password"))
         forms["delete"] = DeleteAccountForm(user, data("delete"))
     return forms
 

@@ -1,5 +1,5 @@
-"""Forms: sign up, log in, create a room and change its settings, join as a guest, create an
-invite, schedule a session, filter the directory."""
+"""Forms: sign up, log in, change one's password, create a room and change its settings, join
+as a guest, create an invite, schedule a session, filter the directory."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.text import format_lazy, slugify
@@ -32,7 +32,18 @@ def clean_display_name(raw: str) -> str:
     return name
 
 
+#: Django's words on passwords and usernames, in this project's catalogs too (Django's own lack
+#: some in Croatian and Portuguese).
+PASSWORD_MISMATCH = _("The two password fields didn’t match.")
+USERNAME_RULE = _("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.")
+USERNAME_INVALID = _(
+    "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+    "characters."
+)
+
+
 class SignupForm(UserCreationForm):
+    error_messages = {**UserCreationForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
     first_name = forms.CharField(
         label=_("Display name"),
         max_length=NAME_MAX_LENGTH,
@@ -42,6 +53,8 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name")
+        help_texts = {"username": USERNAME_RULE}
+        error_messages = {"username": {"invalid": USERNAME_INVALID}}
 
     def clean_username(self) -> str:
         username: str = super().clean_username()
@@ -59,6 +72,14 @@ class LoginForm(AuthenticationForm):
     """Django's log-in form, refusing further tries (even right ones) after too many failures
     for the account or from the address."""
 
+    error_messages = {
+        "invalid_login": _(
+            "Please enter a correct %(username)s and password. Note that both fields may be "
+            "case-sensitive."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
     def clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
         address = client_address(self.request) if self.request is not None else ""
@@ -73,6 +94,17 @@ class LoginForm(AuthenticationForm):
             raise
         LOGIN_ACCOUNT.reset(username)
         return cleaned
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's form to change one's password, its refusals in this project's catalogs."""
+
+    error_messages = {
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": _(
+            "Your old password was entered incorrectly. Please enter it again."
+        ),
+    }
 
 
 class RoomSettingsForm(forms.ModelForm):

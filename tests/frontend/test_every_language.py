@@ -233,12 +233,35 @@ def server_error_page(language: str) -> str:
         return server_error(RequestFactory().get("/")).content.decode()
 
 
-@override_settings(DEBUG=False)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_answers_in_its_language_and_direction(world: World, language: str) -> None:
+def pages_in(world: World, language: str) -> dict[str, str]:
+    """Every page, and the forms sent back with errors, in `language`."""
     pages = {name: render(client, path, language) for name, (client, path) in world.pages.items()}
     pages |= failed_forms(language)
     pages["server error"] = server_error_page(language)
+    return pages
+
+
+def sentences_as_in_english(page: str, english: str, language: str) -> list[str]:
+    """The sentences (three words or more) of a page in a language written in Latin letters
+    that read exactly as on the English page: left untranslated."""
+    said_in_english = {text for text, _ in texts(english).found}
+    return sorted(
+        {
+            text
+            for text, lang in texts(page).found
+            if lang.lower() == language
+            and text in said_in_english
+            and len(LATIN_WORD.findall(UNIVERSAL.sub("", text))) >= 3
+            and text not in ZONES
+            and not any(content in text for content in CONTENT)
+        }
+    )
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_answers_in_its_language_and_direction(world: World, language: str) -> None:
+    pages = pages_in(world, language)
     direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
     for name, page in pages.items():
         assert f'<html lang="{language}" dir="{direction}"' in page, name
@@ -246,6 +269,14 @@ def test_every_page_answers_in_its_language_and_direction(world: World, language
         left = {name: english_left(page, language) for name, page in pages.items()}
         left = {name: found for name, found in left.items() if found}
         assert left == {}, pprint.pformat(left, width=100)
+    elif language != "en":
+        english = pages_in(world, "en")
+        same = {
+            name: sentences_as_in_english(page, english[name], language)
+            for name, page in pages.items()
+        }
+        same = {name: found for name, found in same.items() if found}
+        assert same == {}, pprint.pformat(same, width=100)
 
 
 def test_the_check_finds_english_left_in_a_page() -> None:
