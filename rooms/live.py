@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 
 from rooms.models import Profile
 from rooms.permissions import GUEST_NAME, display_name
-from rooms.profiles import image_url, shown_name
+from rooms.profiles import image_url, initials, shown_name
 from rooms.recordings import Person
 
 #: Reads the people present in each room of a list of slugs: {slug: people}.
@@ -46,8 +46,7 @@ class Face:
 
     @property
     def initials(self) -> str:
-        """Up to two letters: of the first two words of the name."""
-        return "".join(word[0] for word in self.name.split()[:2]).upper() or "?"
+        return initials(self.name)
 
 
 def faces(present: Mapping[str, frozenset[Person]]) -> dict[str, list[Face]]:

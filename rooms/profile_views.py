@@ -24,7 +24,7 @@ from rooms.models import Activity, Membership, Profile, Room, Work, profile_of
 from rooms.permissions import display_name, is_guest
 from rooms.profile_forms import SHOWCASE_SIZE, ProfileForm, WorkForm
 from rooms.profile_images import delete_images, path_of, store_avatar, store_work_image
-from rooms.profiles import can_see_profile, card, image_url, place
+from rooms.profiles import can_see_profile, card, image_url, initials, place
 from rooms.responses import json_error
 from rooms.views import signed_in
 from rooms.vocabulary import DISCIPLINES, LANGUAGES, labels
@@ -40,11 +40,6 @@ def visible_owner(viewer: AbstractBaseUser | AnonymousUser, user: User | None) -
     if user is None or is_guest(user) or not can_see_profile(viewer, user):
         raise Http404(NOT_FOUND)
     return user
-
-
-def initials(name: str) -> str:
-    """Up to two initials of a display name, for a profile without a picture."""
-    return "".join(word[0] for word in name.split()[:2]).upper()
 
 
 def shared_rooms(viewer: User, user: User) -> list[Room]:

@@ -36,6 +36,13 @@ def shown_name(name: str) -> str:
     return name
 
 
+def initials(name: str) -> str:
+    """Up to two initials of a display name, for someone without a picture: of its first two
+    words that begin with a letter (a guest's "(guest)" is not one), or "?"."""
+    words = [word for word in name.split() if word[0].isalpha()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
 def can_see_profile(viewer: AbstractBaseUser | AnonymousUser, user: AbstractBaseUser) -> bool:
     """Whether `viewer` may look at `user`'s profile: anyone signed in, unless `user` shows
     it only to the people of rooms they share; a person always sees their own."""

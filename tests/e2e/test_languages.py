@@ -209,6 +209,8 @@ async def test_every_page_has_no_axe_violations(
         screen=PHONE,
         locale=locale,
     )
+    wide = await phone.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= PHONE["width"], "nothing reaches past the phone's screen, in either direction"
     await phone.by_test_id("panel-toggle-chat").tap()
     await expect(phone.by_test_id("chat-message")).to_have_count(len(LONG_MESSAGES))
     report += [f"phone {line}" for line in await axe_violations(phone)]

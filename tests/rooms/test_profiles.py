@@ -14,6 +14,7 @@ from PIL import Image
 from pytest_django.fixtures import Settings
 
 from rooms.models import Membership, Profile, Role, Room, Work, profile_of
+from rooms.profiles import initials
 
 pytestmark = pytest.mark.django_db
 
@@ -328,3 +329,11 @@ def test_guests_cannot_edit_a_profile() -> None:
     client = Client()
     client.force_login(guest())
     assert client.get("/account/profile/").status_code == 404
+
+
+def test_initials_come_from_the_words_of_the_name_not_a_guests_mark() -> None:
+    assert initials("Ada Lovelace") == "AL"
+    assert initials("Amira (guest)") == "A"
+    assert initials("Amira (επισκέπτης)") == "A"
+    assert initials("łucja maria nowak") == "ŁM"
+    assert initials("(…)") == "?"
