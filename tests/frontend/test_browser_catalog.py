@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from frontend.templatetags import browser_i18n
-from rooms.models import profile_of
+from rooms.models import Membership, Role, Room, profile_of
 
 PAGE = Template("{% load browser_i18n %}{% browser_catalog %}")
 
@@ -55,15 +55,18 @@ def test_a_signed_in_persons_time_zone_comes_along(catalogs: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_pages_carry_the_catalog_in_the_persons_language_and_zone(catalogs: Path) -> None:
+def test_pages_with_a_script_carry_the_catalog_in_the_persons_language(catalogs: Path) -> None:
     (catalogs / "el.json").write_text(json.dumps({"messages": {"Check out": "Αποχώρηση"}}))
     ada = User.objects.create_user("ada")
     profile = profile_of(ada)
     profile.language, profile.time_zone = "el", "Europe/Athens"
     profile.save()
+    room = Room.objects.create(slug="desk", title="Desk", kind=Room.Kind.COWORKING)
+    Membership.objects.create(room=room, user=ada, role=Role.PARTICIPANT)
     client = Client()
     client.force_login(ada)
-    page = client.get("/account/").content.decode()
+    assert "i18n-catalog" not in client.get("/account/").content.decode(), "no script to read it"
+    page = client.get("/r/desk/").content.decode()
     script = page.split('<script id="i18n-catalog" type="application/json">', 1)[1]
     assert json.loads(script.split("</script>", 1)[0]) == {
         "messages": {"Check out": "Αποχώρηση"},
