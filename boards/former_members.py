@@ -1,5 +1,6 @@
 """What a person wrote in rooms, for their data download, and their name taken off it when
-their account is deleted: chat messages and board objects then say "Former member"."""
+their account is deleted: chat messages and board objects then say "Former member", and the
+private notes nobody revealed yet are gone (a later reveal would put their name back)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 import pycrdt
 from asgiref.sync import async_to_sync
 
-from boards.connection import write_as_server
+from boards.connection import DOCUMENT_KINDS, write_as_server
 from boards.documents import load_document
 from boards.hub import Hub
+from boards.reveal import emptied
 from boards.store import create_store
 from rooms.profiles import FORMER_MEMBER
 
@@ -43,9 +45,9 @@ async def _chat_messages(identity: str, slugs: list[str]) -> list[dict[str, Any]
 
 
 def forget_author(sender: type, identity: str, slugs: list[str], **kwargs: Any) -> None:
-    """Name `identity` "Former member" in the chat and on the board of rooms `slugs`,
-    through the server's own writes, so every reader of the documents sees it (receives
-    `rooms.signals.account_deleting`)."""
+    """Name `identity` "Former member" in the chat and on the board of rooms `slugs`, and
+    empty their private notes there, through the server's own writes, so every reader of the
+    documents sees it (receives `rooms.signals.account_deleting`)."""
     async_to_sync(_forget_author)(identity, slugs)
 
 
@@ -57,6 +59,8 @@ async def _forget_author(identity: str, slugs: list[str]) -> None:
             await write_as_server(hub, f"{slug}/chat", identity, chat)
             board = partial(_rename_objects, identity=identity)
             await write_as_server(hub, f"{slug}/board", identity, board)
+            private = DOCUMENT_KINDS["private"].name(slug, "private", identity)
+            await write_as_server(hub, private, identity, emptied)
     finally:
         await hub.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +66,15 @@ def say(slug: str, user: User, text: str) -> None:
     write(f"{slug}/chat", append)
 
 
+def add_note(doc: pycrdt.Doc, user: User, key: str) -> None:
+    """A note as a client makes one (a map with its author's name and id)."""
+    fields = {"type": "note", "author": user.first_name, "authorId": f"u{user.pk}"}
+    doc.get("objects", type=pycrdt.Map)[key] = pycrdt.Map(fields)
+
+
 def note(slug: str, user: User, key: str) -> None:
-    """A note on the board, as a client makes one (a map with its author's name and id)."""
-
-    def add(doc: pycrdt.Doc) -> None:
-        fields = {"type": "note", "author": user.first_name, "authorId": f"u{user.pk}"}
-        doc.get("objects", type=pycrdt.Map)[key] = pycrdt.Map(fields)
-
-    write(f"{slug}/board", add)
+    """A note on the board of room `slug`."""
+    write(f"{slug}/board", partial(add_note, user=user, key=key))
 
 
 def document(name: str) -> dict[str, Any]:
@@ -280,6 +282,8 @@ def test_deleting_an_account_leaves_its_words_to_a_former_member(media_root: Pat
     say("jam", ben, "hello from Ben")
     note("jam", ada, "n1")
     note("jam", ben, "n2")
+    for user, key in ((ada, "p1"), (ben, "p2")):  # private notes nobody has revealed yet
+        write(f"jam/private.u{user.pk}", partial(add_note, user=user, key=key))
 
     response = client.post("/account/delete/", {"password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
@@ -299,3 +303,6 @@ def test_deleting_an_account_leaves_its_words_to_a_former_member(media_root: Pat
     objects = document("jam/board")["objects"]
     assert objects["n1"]["author"] == "Former member" and objects["n2"]["author"] == "Ben"
     assert RecordingPresence.objects.get().name == "Former member"
+    # A reveal later cannot put Ada's name back on the board.
+    assert document(f"jam/private.u{ada.pk}")["objects"] == {}
+    assert list(document(f"jam/private.u{ben.pk}")["objects"]) == ["p2"]
