@@ -132,9 +132,12 @@ export class PeoplePanel {
    * @param {string} options.userId this person's identity id
    * @param {import('y-protocols/awareness').Awareness} options.awareness the board's: who is here
    * @param {() => Record<string, number>} options.hands raised hands: identity id -> ms raised
+   * @param {import('./profile-card.js').ProfileCards | null} [options.cards] shows a member's
+   *   profile card from their name
    */
-  constructor ({ root, slug, userId, awareness, hands }) {
+  constructor ({ root, slug, userId, awareness, hands, cards = null }) {
     this.root = root
+    this.cards = cards
     this.url = `/r/${encodeURIComponent(slug)}/people`
     this.userId = userId
     this.awareness = awareness
@@ -317,10 +320,17 @@ export class PeoplePanel {
     // Translators: the tooltip of the dot beside a member of the room who is in it now
     dot.title = row.here ? t('Here now') : t('Not here')
     dot.setAttribute('aria-hidden', 'true')
-    const name = document.createElement('span')
-    name.className = 'people-name'
+    // The name shows the member's profile card on hover or focus.
+    const name = document.createElement(this.cards ? 'button' : 'span')
+    name.className = this.cards ? 'people-name person-trigger' : 'people-name'
+    if (name instanceof HTMLButtonElement) {
+      name.type = 'button'
+      name.dataset.testid = 'person-name'
+      name.dataset.focusKey = `card ${row.id}`
+    }
     // Translators: the name of the person reading this, marked as theirs; "(you)" is styled apart
     name.textContent = row.id === this.userId ? t('{name} (you)', { name: row.name }) : row.name
+    this.cards?.attach(name, row.id, row.name)
     /** @param {string} words read by screen readers only */
     const hidden = (words) => Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: words })
     const who = document.createElement('span')

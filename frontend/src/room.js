@@ -95,13 +95,14 @@ function start () {
     notify
   })
   const boardPanel = /** @type {HTMLElement} */ (document.querySelector('.board-panel'))
+  const cards = new ProfileCards()
   const presenceList = new PresenceList(
     /** @type {HTMLElement} */ (byTestId('presence-list')),
     boardProvider.awareness,
     user.id,
     document.getElementById('presence-count'),
     (userId) => remote.follow(userId),
-    new ProfileCards()
+    cards
   )
   const remote = new RemotePresence({
     awareness: boardProvider.awareness,
@@ -279,7 +280,8 @@ function start () {
     slug: config.slug,
     userId: user.id,
     awareness: connection.provider.awareness,
-    hands: () => lab.hands()
+    hands: () => lab.hands(),
+    cards
   })
   if (people) {
     lab.onChange(() => people.render())

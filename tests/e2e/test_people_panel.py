@@ -1,5 +1,5 @@
-"""The facilitator's People panel in Chromium: a new role or a removal reaches the other
-person's page, on another server process, at once."""
+"""The facilitator's People panel in Chromium: a member's name shows their profile card, and a
+new role or a removal reaches the other person's page, on another server process, at once."""
 
 from __future__ import annotations
 
@@ -35,8 +35,16 @@ async def test_a_facilitator_changes_a_role_and_removes_someone_from_the_people_
     await expect(row.get_by_test_id("person-role")).to_have_value("participant")
     await pat.by_test_id("lab-hand").click(timeout=TIMEOUT_MS)
     await expect(row.get_by_test_id("person-hand")).to_have_text("Hand raised")
+    # A member's name shows their profile card, on hover and from the keyboard.
+    await row.get_by_test_id("person-name").hover(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("profile-card")).to_contain_text("Pat", timeout=TIMEOUT_MS)
+    await fay.page.mouse.move(5, 400)  # away: the card closes
+    await expect(fay.by_test_id("profile-card")).to_have_count(0, timeout=TIMEOUT_MS)
+    await people.filter(has_text="Fay").get_by_test_id("person-name").focus(timeout=TIMEOUT_MS)
+    await expect(fay.by_test_id("profile-card")).to_contain_text("Fay", timeout=TIMEOUT_MS)
     await asyncio.wait_for(fay.page.add_script_tag(path=AXE), TIMEOUT_S)
     assert await asyncio.wait_for(fay.page.evaluate(AXE_PANEL), 3 * TIMEOUT_S) == []
+    await fay.page.keyboard.press("Escape")
 
     # Choosing a role changes nothing until it is applied.
     menu = row.get_by_test_id("person-role")
