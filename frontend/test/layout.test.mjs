@@ -1,6 +1,8 @@
-/** The room page's layout logic: side panel state kept in the browser, and toolbar arrow keys. */
+/** The room page's layout logic: side panel state kept in the browser, toolbar arrow keys, and
+ * a style sheet that mirrors right to left. */
 
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { DOCK_WIDTH, PANELS, keyedWidth, panelKey, readPanelState } from '../src/panels.js'
 import { rovingIndex } from '../src/roving.js'
@@ -57,4 +59,21 @@ test('a vertical toolbar uses Up and Down; right to left mirrors Left and Right'
   assert.equal(rovingIndex('ArrowRight', 1, 3, { vertical: true }), -1)
   assert.equal(rovingIndex('ArrowLeft', 1, 3, { rtl: true }), 2)
   assert.equal(rovingIndex('ArrowRight', 1, 3, { rtl: true }), 0)
+})
+
+/** A left or right side, margin, padding, border, alignment or float, but a centred `left: 50%`. */
+const PHYSICAL = /(?:^|[\s;{])(?:(?:margin|padding|border)-(?:left|right)[\w-]*|(?:left|right)\s*:(?!\s*50%)|text-align\s*:\s*(?:left|right)|float\s*:\s*(?:left|right))/
+/** What keeps its sides in every direction: the board's own coordinates, and the timeline. */
+const BOARD_COORDINATES = /^\.(?:board-(?:canvas|world|overlay)|frame-|object-layer|vote-badge|lock-badge|remote-|resize-handle|connector-preview|pen-preview|timeline)/
+
+test('the style sheet uses logical sides, so pages mirror right to left', () => {
+  const css = readFileSync(new URL('../static/frontend/app.css', import.meta.url), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+  const physical = [...css.matchAll(/([^{}]+)\{([^{}]*)\}/g)]
+    .map(([, selector, body]) => [selector.trim().replace(/\s+/g, ' '), body])
+    .filter(([selector, body]) => PHYSICAL.test(body) && !BOARD_COORDINATES.test(selector))
+    .map(([selector]) => selector)
+  assert.deepEqual(physical, [])
+  assert.ok(PHYSICAL.test('.x { margin-left: 1px }') && PHYSICAL.test('.x { right: 0 }'))
+  assert.ok(!PHYSICAL.test('.x { left: 50%; inset-inline-start: 0 }'))
 })
