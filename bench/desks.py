@@ -1,12 +1,17 @@
-"""Benchmark: a co-working room's block change. Every person's page moves their desk from
-available to focus at the same moment (the rhythm's block starts for everyone at once), so
-the room gets one `status.set` per person in a burst.
+"""Benchmark: a burst of commands people send about themselves all at once.
 
-Run from the project root: `.venv/bin/python bench/desks.py [--people 300]`. It starts Redis
-and two Daphne processes, seats the people (half on each process, each with an invite of
-their own, so each has a desk), then sends the burst and measures, at an observer on the
-first process: the time until every desk shows focus, the refusals, how many updates the
-room document took, and the bytes the observer received. It writes `bench/desks.json`.
+- `--burst desks` (the default): a co-working room's block change. Every person's page moves
+  their desk from available to focus at the same moment (the rhythm's block starts for
+  everyone at once), so the room gets one `status.set` per person.
+- `--burst hands`: a facilitator asks a lab for a show of hands, and everyone sends
+  `hand.raise` at once.
+
+Run from the project root: `.venv/bin/python bench/desks.py [--burst hands] [--people 300]`.
+It starts Redis and two Daphne processes, joins the people (half on each process, each with
+an invite of their own; for desks, seated first), then sends the burst and measures, at an
+observer on the first process: the time until every desk shows focus or every hand is up,
+the refusals, how many updates the room document took, and the bytes the observer received.
+It writes `bench/<burst>.json`.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from boards.protocol import (  # noqa: E402
 from tests.support.servers import ServerProcess, manage, server_env  # noqa: E402
 from tests.support.yclient import YClient  # noqa: E402
 
-SLUG = "desks"
+#: The room of each burst, and its kind.
+SLUGS = {"desks": "desks", "hands": "hands"}
+KINDS = {"desks": "coworking", "hands": "lab"}
 SEAT_AT_ONCE = 5
 #: Makes the invites in one process: one line per token.
 INVITES = """
@@ -77,31 +84,36 @@ def answered(observer: YClient, group: list[CountingClient], seats: int) -> bool
     return len(desks(observer)) + sum(bool(person.replies) for person in group) >= seats
 
 
-def desks(client: YClient) -> dict[str, Any]:
-    people = (client.doc.get("room", type=pycrdt.Map).to_py() or {}).get("people")
-    return people if isinstance(people, dict) else {}
+def entries(client: YClient, key: str) -> dict[str, Any]:
+    """The room document's `key` (`people`, `hands`) as `client` has it."""
+    found = (client.doc.get("room", type=pycrdt.Map).to_py() or {}).get(key)
+    return found if isinstance(found, dict) else {}
 
 
-async def seat(url: str, origin: str, token: str, index: int) -> CountingClient:
-    """A person's room socket, present (an awareness state) and at a desk."""
-    client = CountingClient(f"{url}/{SLUG}/room?token={token}", origin=origin)
+desks = partial(entries, key="people")
+
+
+async def seat(url: str, origin: str, token: str, index: int, slug: str) -> CountingClient:
+    """A person's room socket, present (an awareness state)."""
+    client = CountingClient(f"{url}/{slug}/room?token={token}", origin=origin)
     await client.join()
     entry = AwarenessEntry(index + 1, 1, {})
     await client.send_raw(awareness_message(encode_awareness([entry])))
     return client
 
 
-async def burst(servers: list[ServerProcess], tokens: list[str]) -> dict[str, Any]:
-    """Seat everyone, then move them all to focus at once; the figures of the burst."""
-    observer = await seat(servers[0].ws_url, servers[0].http_url, tokens[0], 0)
+async def burst(servers: list[ServerProcess], tokens: list[str], kind: str) -> dict[str, Any]:
+    """Join everyone (at desks, for `desks`), then send the burst; its figures."""
+    slug = SLUGS[kind]
+    observer = await seat(servers[0].ws_url, servers[0].http_url, tokens[0], 0, slug)
     people = []
     for index, token in enumerate(tokens[1:], 1):
         server = servers[index % len(servers)]
-        people.append(await seat(server.ws_url, server.http_url, token, index))
+        people.append(await seat(server.ws_url, server.http_url, token, index, slug))
     sit = {"type": "status.set", "status": "available", "goal": "Ship the zine"}
     seated = 0
-    for start in range(0, len(people), SEAT_AT_ONCE):  # a few at a time, again if refused
-        group = people[start : start + SEAT_AT_ONCE]
+    for start in range(0, len(people) if kind == "desks" else 0, SEAT_AT_ONCE):
+        group = people[start : start + SEAT_AT_ONCE]  # a few at a time, again if refused
         while group:
             await asyncio.gather(*(person.command(sit) for person in group))
             await until(partial(answered, observer, group, seated + len(group)))
@@ -112,22 +124,25 @@ async def burst(servers: list[ServerProcess], tokens: list[str]) -> dict[str, An
     await asyncio.sleep(1)
     frames_before = observer.updates
     bytes_before = observer.received
-    focus = {**sit, "status": "focus"}
+    sent = {**sit, "status": "focus"} if kind == "desks" else {"type": "hand.raise"}
     began = time.perf_counter()
-    await asyncio.gather(*(person.command(focus) for person in people))
+    await asyncio.gather(*(person.command(sent) for person in people))
+
+    def done() -> int:
+        if kind == "hands":
+            return len(entries(observer, "hands"))
+        return sum(1 for desk in desks(observer).values() if desk.get("status") == "focus")
 
     def settled() -> bool:
-        shown = desks(observer)
-        refused = sum(len(person.replies) for person in people)
-        focusing = sum(1 for desk in shown.values() if desk.get("status") == "focus")
-        return focusing + refused >= len(people)
+        return done() + sum(len(person.replies) for person in people) >= len(people)
 
     await until(settled, 120)
     elapsed = time.perf_counter() - began
     refusals = [reply for person in people for reply in person.replies]
     result = {
+        "burst": kind,
         "people": len(people),
-        "all_in_focus_s": round(elapsed, 3),
+        "all_done_s": round(elapsed, 3),
         "refused": len(refusals),
         "refusal_codes": sorted({str(reply.get("code")) for reply in refusals}),
         "room_updates": observer.updates - frames_before,
@@ -140,9 +155,11 @@ async def burst(servers: list[ServerProcess], tokens: list[str]) -> dict[str, An
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--burst", choices=sorted(SLUGS), default="desks")
     parser.add_argument("--people", type=int, default=300)
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "desks.json")
+    parser.add_argument("--output", type=Path, help="default: bench/<burst>.json")
     args = parser.parse_args()
+    slug = SLUGS[args.burst]
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         folder = Path(tmp)
         redis, redis_url = start_redis(folder)
@@ -153,17 +170,18 @@ def main() -> None:
             WS_SOCKETS_PER_ADDRESS=str(SOCKET_CAP),
         )
         manage(env, "migrate", "-v0")
-        manage(env, "createroom", SLUG, "--title", "Desks", "--kind", "coworking")
-        code = INVITES.format(slug=SLUG, count=args.people + 1)
+        manage(env, "createroom", slug, "--title", slug.title(), "--kind", KINDS[args.burst])
+        code = INVITES.format(slug=slug, count=args.people + 1)
         tokens = manage(env, "shell", "-v0", "-c", code).split()
         servers = []
         for index in range(2):
             server = ServerProcess(env, folder / f"daphne{index}.log").start()
             stack.callback(server.stop)
             servers.append(server)
-        result = asyncio.run(burst(servers, tokens))
+        result = asyncio.run(burst(servers, tokens, args.burst))
     print(json.dumps(result, indent=2))
-    args.output.write_text(json.dumps(result, indent=2) + "\n")
+    output = args.output or ROOT / "bench" / f"{args.burst}.json"
+    output.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

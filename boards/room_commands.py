@@ -73,8 +73,9 @@ TURN_WAIT_SECONDS = 2.0
 TURN_TTL_SECONDS = 5.0
 #: The commands that cast (+1) or take back (-1) one vote.
 BALLOTS = {"vote.cast": 1, "vote.retract": -1}
-#: The commands on the sender's own desk, written together when they come at once.
-DESK_COMMANDS = frozenset({"status.set", "goal.done"})
+#: The commands people send about themselves, often all at once (a block starts and every
+#: page moves its person to focus; everyone raises a hand): written together (`BurstQueue`).
+BURST_COMMANDS = frozenset({"status.set", "goal.done", "hand.raise", "hand.lower"})
 #: The commands whose context is read from the room document as stored (`_context`).
 TURN_CONTEXT = frozenset(
     {
@@ -179,8 +180,8 @@ class RoomCommands:
     ) -> None:
         permit(command.name, command.data, actor)  # before any work done for the command
         store, name = connection.hub.store, connection.doc_name
-        if command.name in DESK_COMMANDS:
-            await desk_queue(connection.hub, name).submit(actor, command)
+        if command.name in BURST_COMMANDS:
+            await burst_queue(connection.hub, name).submit(actor, command)
             return
         async with room_turn(store, name):
             context, ended = await self._context(connection, command)
@@ -413,12 +414,13 @@ async def log_desks(name: str, written: Written | None) -> None:
     await _record_desks(room_of(name), moves, now_ms)
 
 
-class DeskQueue:
-    """The desk commands (`status.set`, `goal.done`) of one room waiting in this process:
-    one write carries every one that waits when the room's turn comes, so a burst, such as
-    everyone's page moving them to focus as a block starts, is a few writes and a few
-    updates to send, not one per person. Each command is checked on its own, against the
-    state the ones before it leave; the write is stamped with the first sender."""
+class BurstQueue:
+    """The burst commands (desks and hands: `BURST_COMMANDS`) of one room waiting in this
+    process: one write carries every one that waits when the room's turn comes, so a burst,
+    such as everyone's page moving them to focus as a block starts, or a whole lab raising
+    hands, is a few writes and a few updates to send, not one per person (each of which
+    would wait for the room's turn). Each command is checked on its own, against the state
+    the ones before it leave; the write is stamped with the first sender."""
 
     def __init__(self, hub: Hub, name: str) -> None:
         self.hub, self.name = hub, name
@@ -456,8 +458,8 @@ class DeskQueue:
                         done.set_exception(outcome)
         finally:
             self.task = None
-            if _desk_queues.get(self.hub, {}).get(self.name) is self and not self.waiting:
-                del _desk_queues[self.hub][self.name]
+            if _burst_queues.get(self.hub, {}).get(self.name) is self and not self.waiting:
+                del _burst_queues[self.hub][self.name]
 
     async def _write(
         self, batch: list[tuple[Actor, RunCommand, asyncio.Future[None]]]
@@ -493,15 +495,15 @@ class DeskQueue:
         return outcomes
 
 
-_desk_queues: weakref.WeakKeyDictionary[Hub, dict[str, DeskQueue]] = weakref.WeakKeyDictionary()
+_burst_queues: weakref.WeakKeyDictionary[Hub, dict[str, BurstQueue]] = weakref.WeakKeyDictionary()
 
 
-def desk_queue(hub: Hub, name: str) -> DeskQueue:
-    """The queue of desk commands of room document `name` in this process."""
-    queues = _desk_queues.setdefault(hub, {})
+def burst_queue(hub: Hub, name: str) -> BurstQueue:
+    """The queue of burst commands of room document `name` in this process."""
+    queues = _burst_queues.setdefault(hub, {})
     queue = queues.get(name)
     if queue is None:
-        queue = queues[name] = DeskQueue(hub, name)
+        queue = queues[name] = BurstQueue(hub, name)
     return queue
 
 

@@ -143,3 +143,34 @@ async def test_a_burst_of_desk_commands_is_written_together(hub: Hub) -> None:
     assert people[7].replies[-1]["code"] == "invalid", "refused alone"
     writes = len(store._streams[log]) - before
     assert writes < 10, f"{writes} writes for 29 desks"
+
+
+async def test_a_whole_lab_raising_hands_at_once_is_written_together(
+    hub: Hub, settings: Any
+) -> None:
+    """Everyone raises a hand at once: every hand is up, and the room document takes a few
+    writes, not one per person; the rules still hold for each command of the batch."""
+    settings.ROOM_COMMAND_RATE = (100, 10.0)
+    cookies = [await sync_to_async(member)("lab", Role.PARTICIPANT, f"h{n}") for n in range(30)]
+    people = [await Peer("/ws/rooms/lab/room", c).join() for c in cookies]
+    store = hub.store
+    assert isinstance(store, MemoryRoomStore)
+    log = Topic("lab/room", "log")
+    before = len(store._streams.get(log, []))
+    raise_hand = json.dumps({"type": "hand.raise"})
+    await asyncio.gather(*(p.socket.send_to(text_data=raise_hand) for p in people))
+    async with asyncio.timeout(5):
+        while len(room_map(people[0]).get("hands") or {}) < 30:
+            await people[0].pump(frames=1)
+    assert set(room_map(people[0])["hands"]) == {
+        await sync_to_async(identity)(f"h{n}") for n in range(30)
+    }
+    writes = len(store._streams[log]) - before
+    assert writes < 10, f"{writes} writes for 30 hands"
+    # Lowering someone else's hand is still the facilitator's alone, checked in the batch.
+    await people[1].socket.send_to(
+        text_data=json.dumps({"type": "hand.lower", "id": await sync_to_async(identity)("h2")})
+    )
+    while not people[1].replies:
+        await people[1].pump(frames=1)
+    assert people[1].replies[-1]["code"] == "forbidden"
