@@ -131,6 +131,11 @@ class Later:
             known.cancel()
         self._waiting[key] = asyncio.create_task(self._after(key, delay, work))
 
+    def once(self, key: tuple[str, ...], delay: float, work: Callable[[], Awaitable[None]]) -> None:
+        """Like `run`, unless work of `key` is waiting already: then that runs, not put off."""
+        if key not in self._waiting:
+            self.run(key, delay, work)
+
     async def _after(
         self, key: tuple[str, ...], delay: float, work: Callable[[], Awaitable[None]]
     ) -> None:

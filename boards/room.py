@@ -718,11 +718,10 @@ def goal_done(
     return {"people": Entries({actor.id: {**before, "done": done}})}
 
 
-def leave(state: State, person: str) -> Changes:
-    """The person has left the room: their desk goes."""
-    if person not in state["people"]:
-        return {}
-    return {"people": Entries({person: None})}
+def leave(state: State, *people: str) -> Changes:
+    """The people have left the room: their desks go."""
+    gone = [person for person in people if person in state["people"]]
+    return {"people": Entries(dict.fromkeys(gone))} if gone else {}
 
 
 def _minutes(data: Mapping[str, Any], key: str, high: int) -> int:

@@ -140,7 +140,11 @@ class RoomCommands:
             raise RoomRejected("rate_limited", "Slow down a little: too many commands.")
 
     async def joined(self, connection: DocumentConnection) -> None:
-        """Tell a voter who (re)joins while a vote is open what they have voted so far."""
+        """Tell a voter who (re)joins while a vote is open what they have voted so far; and
+        look, a while later, for desks nobody holds any more (`sweep_desks`)."""
+        slug = self.access.room.slug
+        sweep = partial(sweep_desks, connection.hub, slug)
+        connection.hub.later.once(("desk-sweep", slug), settings.DESK_LEAVE_SECONDS, sweep)
         actor = self.actor
         try:
             vote = open_vote(current(connection.hub.values(connection.doc_name, "room")), actor)
@@ -515,6 +519,31 @@ async def leave_desk(hub: Hub, slug: str, person: str) -> None:
     name = f"{slug}/room"
     async with room_turn(hub.store, name):
         written = await write_room(hub, name, person, lambda state, now_ms: leave(state, person))
+    await log_desks(name, written)
+
+
+async def sweep_desks(hub: Hub, slug: str) -> None:
+    """Take away, together, the desks of room `slug` that no socket holds in any process
+    and whose status has not changed for `settings.DESK_LEAVE_SECONDS`: those a stopped
+    server process left behind before their `leave_desk` could run."""
+    name = f"{slug}/room"
+    seated = hub.values(name, "room").get("people") or {}
+    if not seated:
+        return
+    present = {who for who, _ in await present_in(hub.store, slug)}
+    settled_before = time.time() * 1000 - settings.DESK_LEAVE_SECONDS * 1000
+    left = [
+        person
+        for person, desk in seated.items()
+        if person not in present
+        and isinstance(desk, dict)
+        and isinstance(desk.get("since"), int | float)
+        and desk["since"] < settled_before
+    ]
+    if not left:
+        return
+    async with room_turn(hub.store, name):
+        written = await write_room(hub, name, left[0], lambda state, now_ms: leave(state, *left))
     await log_desks(name, written)
 
 

@@ -1,10 +1,12 @@
-"""Co-working desks through real sockets: rules hold against a raw client, a desk goes a
-while after its person leaves (not on a reload), and the focus log keeps each stay."""
+"""Co-working desks and hands through real sockets: rules hold against a raw client, a desk
+goes a while after its person leaves (not on a reload, and also when the process that held
+it stopped), bursts are written together, and the focus log keeps each stay."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import pytest
@@ -13,6 +15,8 @@ from django.contrib.auth.models import User
 
 from boards.hub import Hub
 from boards.protocol import AwarenessEntry, awareness_message, encode_awareness
+from boards.room import Entries
+from boards.room_commands import write_room
 from boards.store import Topic
 from boards.store.memory import MemoryRoomStore
 from rooms.models import Activity, FocusEntry, Role
@@ -174,3 +178,29 @@ async def test_a_whole_lab_raising_hands_at_once_is_written_together(
     while not people[1].replies:
         await people[1].pump(frames=1)
     assert people[1].replies[-1]["code"] == "forbidden"
+
+
+async def test_desks_a_stopped_process_left_behind_go_once_someone_joins(
+    hub: Hub, settings: Any
+) -> None:
+    """A server process that stopped never took its people's desks away: the next socket to
+    join the room has them swept, while the desks of people here stay."""
+    settings.DESK_LEAVE_SECONDS = 0.3
+    hour_ago = int(time.time() * 1000) - 3_600_000
+    left_behind = {"status": "focus", "goal": "Gone", "since": hour_ago, "done": False}
+    host, maker, _ = await room_sockets()
+    await sit(host, 1)
+    pat = await sync_to_async(identity)("pat")
+    await maker.socket.send_to(
+        text_data=json.dumps({"type": "status.set", "status": "focus", "goal": "Here"})
+    )
+    await sit(maker, 2)
+    await desks(host, lambda people: pat in people)
+    await write_room(
+        hub, "lab/room", "test", lambda state, now_ms: {"people": Entries({"u999": left_behind})}
+    )
+    await desks(host, lambda people: "u999" in people)
+    cookie = await sync_to_async(member)("lab", Role.PARTICIPANT, "sol")
+    await Peer("/ws/rooms/lab/room", cookie).join()
+    seen = await desks(host, lambda people: "u999" not in people)
+    assert pat in seen, "the desk of someone here stays"
