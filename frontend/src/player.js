@@ -86,7 +86,8 @@ async function start () {
   const updateEmpty = () => { emptyHint.hidden = board.model.plain.size > 0 }
   board.model.onChange(updateEmpty)
 
-  const chat = new ChatList(byTestId('chat-messages'), document.querySelector('[data-chat-empty]'))
+  const names = new Map(detail.people.map((person) => [person.id, person.name]))
+  const chat = new ChatList(byTestId('chat-messages'), document.querySelector('[data-chat-empty]'), names)
   const lab = new LabState(byTestId('player-lab'), (id) => {
     const object = /** @type {any} */ (board.model.get(id))
     return typeof object?.text === 'string' ? object.text.slice(0, 80) : ''

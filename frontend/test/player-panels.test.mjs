@@ -144,6 +144,20 @@ describe('ChatList', () => {
     assert.notEqual(list.children[0], list.children[1])
   })
 
+  test('an author is named as the recording names them now: a deleted account is a former member', () => {
+    const list = new FakeElement('ol')
+    const chat = new ChatList(/** @type {any} */ (list), null, new Map([['u1', 'Former member']]))
+    const doc = new Y.Doc()
+    doc.getArray('messages').push([
+      { id: 'a', text: 'hi', author: 'Ada', authorId: 'u1', ts: 1000 },
+      { id: 'b', text: 'yo', author: 'Ben', authorId: 'u2', ts: 2000 }
+    ])
+    chat.bind(doc)
+    assert.match(list.children[0].textContent, /Former member/)
+    assert.doesNotMatch(list.children[0].textContent, /Ada/)
+    assert.match(list.children[1].textContent, /Ben/)
+  })
+
   test('it scrolls to the newest message in the next frame, once, and not when nothing changed', () => {
     const list = new FakeElement('ol')
     const chat = new ChatList(/** @type {any} */ (list), null)

@@ -24,10 +24,14 @@ export class ChatList {
   /**
    * @param {HTMLElement} list the `chat-messages` list
    * @param {HTMLElement | null} empty says there are no messages yet
+   * @param {Map<string, string>} [names] the recording's people by identity id, as the server
+   *   names them now: a message's author whose account is gone reads "Former member", as in
+   *   the room, not the name the history kept
    */
-  constructor (list, empty) {
+  constructor (list, empty, names = new Map()) {
     this.list = list
     this.empty = empty
+    this.names = names
     /** The items shown, by what they show. @type {Map<string, HTMLElement>} */
     this.items = new Map()
     /** The scroll to the end waiting for the next frame. */
@@ -52,6 +56,10 @@ export class ChatList {
    * @param {any[]} messages
    */
   show (messages) {
+    messages = messages.map((message) => {
+      const now = typeof message?.authorId === 'string' ? this.names.get(message.authorId) : undefined
+      return now === undefined ? message : { ...message, author: now }
+    })
     const keys = keysOf(messages)
     const children = this.list.children
     let same = 0
