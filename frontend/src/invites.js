@@ -8,6 +8,7 @@
 import { RefusedError, requestJson } from './api.js'
 import { formJson, markInvalid } from './json-form.js'
 import { messages, t, tn } from './i18n.js'
+import { rowButton } from './row-button.js'
 
 /**
  * @typedef {object} Invite
@@ -78,25 +79,6 @@ export async function copyText (text, input) {
     input.select()
     return false
   }
-}
-
-/**
- * A button of an invite's row: `data-<action>` names the invite.
- * @param {'copy' | 'revoke'} action
- * @param {Invite} invite
- * @param {string} text
- * @param {string} label its accessible name
- * @returns {HTMLButtonElement}
- */
-function inviteButton (action, invite, text, label) {
-  const button = document.createElement('button')
-  button.type = 'button'
-  button.className = 'button button-small'
-  button.dataset.testid = `invite-${action}`
-  button.dataset[action] = String(invite.id)
-  button.textContent = text
-  button.setAttribute('aria-label', label)
-  return button
 }
 
 export class InvitePanel {
@@ -212,10 +194,10 @@ export class InvitePanel {
     link.value = invite.url
     link.setAttribute('aria-label', t('{role} invite link', { role: invite.roleLabel }))
     // Translators: a button that copies an invite link
-    const copy = inviteButton('copy', invite, t('Copy'), t('Copy the {role} invite link', { role: invite.roleLabel }))
+    const copy = rowButton('invite', 'copy', String(invite.id), t('Copy'), t('Copy the {role} invite link', { role: invite.roleLabel }))
     copy.dataset.testid = 'invite-item-copy'
     // Translators: a button that revokes an invite link, so that it stops working
-    const revoke = inviteButton('revoke', invite, t('Revoke'), t('Revoke the {role} invite link', { role: invite.roleLabel }))
+    const revoke = rowButton('invite', 'revoke', String(invite.id), t('Revoke'), t('Revoke the {role} invite link', { role: invite.roleLabel }))
     revoke.classList.add('button-danger')
     const controls = document.createElement('span')
     controls.className = 'invite-controls'

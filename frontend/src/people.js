@@ -8,6 +8,7 @@
 import { requestJson } from './api.js'
 import { messages, t } from './i18n.js'
 import { shownName } from './names.js'
+import { rowButton } from './row-button.js'
 import { sentenceNodes } from './sentence-nodes.js'
 
 /** @typedef {'observer' | 'participant' | 'facilitator'} Role */
@@ -102,26 +103,6 @@ export function takeRoleNotice (role) {
     window.sessionStorage.removeItem(ROLE_NOTICE_KEY)
   } catch {}
   return changedTo === role && isRole(role) ? roleNotice(role) : ''
-}
-
-/**
- * A button of a person's row: `data-<action>` names the person, and it keeps its focus
- * when the list is drawn again.
- * @param {'apply' | 'remove'} action
- * @param {string} id the person's identity id
- * @param {string} text
- * @param {string} label its accessible name
- */
-function personButton (action, id, text, label) {
-  const button = document.createElement('button')
-  button.type = 'button'
-  button.className = 'button button-small'
-  button.dataset.testid = `person-${action}`
-  button.dataset[action] = id
-  button.dataset.focusKey = `${action} ${id}`
-  button.textContent = text
-  button.setAttribute('aria-label', label)
-  return button
 }
 
 export class PeoplePanel {
@@ -362,10 +343,10 @@ export class PeoplePanel {
       menu.append(option)
     }
     // Translators: a button that applies the role chosen for a member of the room
-    const apply = personButton('apply', row.id, t('Change'), t('Change the role of {name}', { name: row.name }))
+    const apply = rowButton('person', 'apply', row.id, t('Change'), t('Change the role of {name}', { name: row.name }))
     apply.disabled = row.choice === row.role
     // Translators: a button that removes a member from the room
-    const remove = personButton('remove', row.id, t('Remove'), t('Remove {name} from the room', { name: row.name }))
+    const remove = rowButton('person', 'remove', row.id, t('Remove'), t('Remove {name} from the room', { name: row.name }))
     remove.classList.add('button-danger')
     const controls = document.createElement('span')
     controls.className = 'people-controls'
