@@ -302,3 +302,33 @@ async def test_desks_and_the_rhythm_hold_across_processes(tmp_path: Path, redis_
     finally:
         for server in live.servers:
             server.stop()
+
+
+async def test_a_show_of_hands_through_two_processes_keeps_the_rules(
+    cluster: LiveCluster,
+) -> None:
+    """Hands raised at once through both processes are all up; an observer may not raise
+    one, a participant may not lower another's, and the facilitator may, seen everywhere."""
+    cluster.room("hands")
+    host = await client(cluster, 0, "hands", "room", cluster.token("hands", "facilitator")).join()
+    people = [
+        await client(cluster, n % 2, "hands", "room", cluster.token("hands")).join()
+        for n in range(6)
+    ]
+    watcher = await client(cluster, 1, "hands", "room", cluster.token("hands", "observer")).join()
+    await asyncio.gather(*(peer.command({"type": "hand.raise"}) for peer in [*people, watcher]))
+    await host.wait_for(lambda: len(room_state(host).get("hands", {})) == 6)
+    await watcher.wait_for(lambda: bool(watcher.replies))
+    assert watcher.replies[-1]["code"] == "forbidden"
+    raised = set(room_state(host)["hands"])
+    await people[1].command({"type": "hand.lower"})  # their own
+    await host.wait_for(lambda: len(room_state(host)["hands"]) == 5)
+    others = sorted(room_state(host)["hands"])
+    assert set(others) < raised
+    await people[1].command({"type": "hand.lower", "id": others[0]})
+    await people[1].wait_for(lambda: bool(people[1].replies))
+    assert people[1].replies[-1]["code"] == "forbidden"
+    await host.command({"type": "hand.lower", "id": others[0]})
+    await people[1].wait_for(lambda: sorted(room_state(people[1])["hands"]) == others[1:])
+    for peer in (host, watcher, *people):
+        await peer.close()
